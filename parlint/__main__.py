@@ -1,0 +1,3 @@
+from parlint.cli import main
+
+raise SystemExit(main())

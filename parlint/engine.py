@@ -1,0 +1,223 @@
+"""The one entry point every surface uses: source in, diagnostics (and fixes) out.
+
+text -> `ast` -> concurrency model -> rules -> noqa filter -> (on demand) libcst fixes.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+from dataclasses import dataclass, replace
+from typing import Optional, Union
+
+from parlint.config import Settings
+from parlint.fixes import FixContext, apply_edits, edit_offsets, overlaps
+from parlint.ftypes import Applicability, Diagnostic, Fix, Location, Severity
+from parlint.known import TRIGGER_WORDS
+from parlint.model import ConcurrencyModel
+from parlint.noqa import Suppressions
+from parlint.rules.base import CheckContext, Rule
+from parlint.rules.parse import ParseError
+from parlint.rules.registry import all_rules
+from parlint.source import Encoding, SourceDecodeError, SourceText, decode_source
+
+log = logging.getLogger("parlint")
+
+# Enough passes for fixes that enable each other (run -> start -> join), bounded so that a
+# pair of rules that undo each other cannot loop forever.
+MAX_FIX_PASSES = 10
+
+
+class RuleCrash(Exception):
+    """A rule raised: a bug in parlint, never in the user's code."""
+
+    def __init__(self, code: str, error: BaseException) -> None:
+        super().__init__(f"rule {code} crashed: {type(error).__name__}: {error}")
+        self.code = code
+        self.error = error
+
+
+@dataclass
+class CheckResult:
+    diagnostics: list[Diagnostic]
+    # Internal errors (a rule that crashed); the other rules' diagnostics are still here.
+    errors: list[str]
+
+
+@dataclass
+class FixResult:
+    text: str
+    fixed: list[Diagnostic]
+    remaining: list[Diagnostic]
+    errors: list[str]
+
+
+def could_matter(data: Union[bytes, str]) -> bool:
+    """The keyword prefilter: every rule needs one of these module names in the file."""
+    if isinstance(data, str):
+        return any(word.decode() in data for word in TRIGGER_WORDS)
+    return any(word in data for word in TRIGGER_WORDS)
+
+
+class Linter:
+    """Checks and fixes text with one set of settings."""
+
+    def __init__(self, settings: Optional[Settings] = None, filename: Optional[str] = None):
+        self.settings = settings or Settings()
+        self.filename = filename
+        enabled = self.settings.enabled_codes(filename)
+        self.enabled = enabled
+        self.rules: list[Rule] = [
+            rule(self.settings) for rule in all_rules() if rule.code in enabled and rule is not ParseError
+        ]
+
+    # -- checking -------------------------------------------------------------------------
+    def check(self, text: str, *, with_fixes: bool = False) -> CheckResult:
+        source = SourceText(text)
+        errors: list[str] = []
+        diagnostics = self._check_source(source, errors)
+        if with_fixes and any(d.fixable for d in diagnostics):
+            fctx = FixContext(source)
+            diagnostics = [self.with_fix(fctx, d, errors) for d in diagnostics]
+        return CheckResult(diagnostics, errors)
+
+    def _check_source(self, source: SourceText, errors: list[str]) -> list[Diagnostic]:
+        if not could_matter(source.text):
+            return []
+        try:
+            tree = ast.parse(source.text, filename=self.filename or "<unknown>")
+        except SyntaxError as exc:
+            return self._parse_error(source, exc.msg, exc.lineno or 1, exc.offset)
+        except (ValueError, RecursionError, MemoryError) as exc:
+            message = "source contains null bytes" if "null" in str(exc) else str(exc)
+            if isinstance(exc, RecursionError):
+                message = "too deeply nested to parse"
+            return self._parse_error(source, message, 1, None)
+        try:
+            model = ConcurrencyModel(tree, self.filename or "<module>")
+        except RecursionError:
+            return self._parse_error(source, "too deeply nested to analyse", 1, None)
+        ctx = CheckContext(self.filename, source, tree, model, self.settings)
+        found: list[Diagnostic] = []
+        for rule in self.rules:
+            try:
+                found.extend(rule.check(ctx))
+            except Exception as exc:  # noqa: BLE001 - one rule's bug must not hide the others
+                log.exception("rule %s crashed on %s", rule.code, self.filename)
+                errors.append(f"{self.filename or '<stdin>'}: {RuleCrash(rule.code, exc)}")
+        suppressions = Suppressions(source)
+        kept = [d for d in found if not suppressions.suppressed(d)]
+        kept.sort(key=lambda d: (d.location, d.code, d.end_location))
+        return _unique(kept)
+
+    def _parse_error(
+        self, source: SourceText, message: str, row: int, offset: Optional[int]
+    ) -> list[Diagnostic]:
+        if ParseError.code not in self.enabled:
+            return []
+        return [parse_error_diagnostic(source, message, row, offset)]
+
+    # -- fixing ---------------------------------------------------------------------------
+    def with_fix(self, fctx: FixContext, diagnostic: Diagnostic, errors: list[str]) -> Diagnostic:
+        rule = next((r for r in self.rules if r.code == diagnostic.code), None)
+        if rule is None or not diagnostic.fixable:
+            return diagnostic
+        try:
+            new_module = rule.fix(fctx, diagnostic)
+            edits = fctx.edits(new_module) if new_module is not None else ()
+        except Exception as exc:  # noqa: BLE001 - no fix is better than no diagnostics
+            log.exception("fix for %s crashed on %s", rule.code, self.filename)
+            errors.append(f"{self.filename or '<stdin>'}: fix for {RuleCrash(rule.code, exc)}")
+            edits = ()
+        if not edits:
+            return replace(diagnostic, fix_applicability=None, fix_title=None)
+        assert diagnostic.fix_applicability is not None
+        fix = Fix(diagnostic.fix_applicability, diagnostic.fix_title or "", tuple(edits))
+        return replace(diagnostic, fix=fix)
+
+    def fix(self, text: str, *, unsafe: bool = False) -> FixResult:
+        """Apply fixes, re-check, repeat until nothing more applies (bounded)."""
+        allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
+        fixed: list[Diagnostic] = []
+        errors: list[str] = []
+        for _ in range(MAX_FIX_PASSES):
+            source = SourceText(text)
+            diagnostics = self._check_source(source, errors)
+            candidates = [d for d in diagnostics if d.fix_applicability in allowed]
+            if not candidates:
+                return FixResult(text, fixed, diagnostics, errors)
+            fctx = FixContext(source)
+            taken: list[tuple[int, int]] = []
+            edits = []
+            applied: list[Diagnostic] = []
+            for diagnostic in candidates:
+                built = self.with_fix(fctx, diagnostic, errors)
+                if built.fix is None:
+                    continue
+                spans = [edit_offsets(source, e) for e in built.fix.edits]
+                if overlaps(taken, spans):
+                    continue  # the next pass re-checks and fixes it
+                taken.extend(spans)
+                edits.extend(built.fix.edits)
+                applied.append(built)
+            if not applied:
+                return FixResult(text, fixed, diagnostics, errors)
+            new_text = apply_edits(source, edits)
+            if new_text == text:
+                return FixResult(text, fixed, diagnostics, errors)
+            try:
+                ast.parse(new_text)
+            except (SyntaxError, ValueError) as exc:
+                codes = ", ".join(sorted({d.code for d in applied}))
+                errors.append(f"{self.filename or '<stdin>'}: fixes for {codes} produced invalid code ({exc}); not applied")
+                return FixResult(text, fixed, diagnostics, errors)
+            fixed.extend(applied)
+            text = new_text
+        final = self._check_source(SourceText(text), errors)
+        return FixResult(text, fixed, final, errors)
+
+
+def parse_error_diagnostic(
+    source: SourceText, message: str, row: int, offset: Optional[int]
+) -> Diagnostic:
+    row = min(max(row, 1), source.line_count)
+    line = source.line(row)
+    column = min(max(offset or 1, 1), len(line) + 1)
+    return Diagnostic(
+        code=ParseError.code,
+        name=ParseError.name,
+        message=f"Cannot parse: {message}",
+        severity=Severity.ERROR,
+        location=Location(row, column),
+        end_location=Location(row, column),
+        noqa_row=None,
+        url=ParseError.url(),
+    )
+
+
+def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[str, Location, Location]] = set()
+    result = []
+    for d in diagnostics:
+        key = (d.code, d.location, d.end_location)
+        if key not in seen:
+            seen.add(key)
+            result.append(d)
+    return result
+
+
+def decode(data: bytes) -> tuple[Optional[str], Optional[Encoding], Optional[Diagnostic]]:
+    """Bytes to text; a file that cannot be decoded becomes a PAR000 diagnostic."""
+    try:
+        text, encoding = decode_source(data)
+    except SourceDecodeError as exc:
+        return None, None, Diagnostic(
+            code=ParseError.code,
+            name=ParseError.name,
+            message=f"Cannot read: {exc}",
+            severity=Severity.ERROR,
+            location=Location(exc.line, 1),
+            end_location=Location(exc.line, 1),
+            url=ParseError.url(),
+        )
+    return text, encoding, None

@@ -1,0 +1,155 @@
+"""Fixes: libcst trees in, minimal text edits out.
+
+Rules describe a fix as a transformed libcst module. This module parses with libcst only when a
+fix is asked for, finds the libcst nodes that match `ast` positions, turns the rewritten module
+into the smallest text edits (what `--diff` and the editor need), and applies edits.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+from typing import Optional, TypeVar
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from parlint.ftypes import Edit, Location
+from parlint.source import SourceText, split_lines
+
+N = TypeVar("N", bound=cst.CSTNode)
+
+
+class FixContext:
+    """One file's libcst view, built lazily and shared by all fixes of one pass."""
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+
+    @cached_property
+    def module(self) -> cst.Module:
+        return cst.parse_module(self.source.text)
+
+    @cached_property
+    def positions(self) -> dict[cst.CSTNode, CodeRange]:
+        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+        return dict(wrapper.resolve(PositionProvider))
+
+    @cached_property
+    def _by_start(self) -> dict[tuple[int, int], list[cst.CSTNode]]:
+        index: dict[tuple[int, int], list[cst.CSTNode]] = {}
+        for node, code_range in self.positions.items():
+            key = (code_range.start.line, code_range.start.column)
+            index.setdefault(key, []).append(node)
+        return index
+
+    def find(
+        self, kind: type[N], start: Location, end: Optional[Location] = None
+    ) -> Optional[N]:
+        """The libcst node of type `kind` at `start` (and ending at `end`, when given)."""
+        for node in self._by_start.get((start.row, start.column - 1), ()):
+            if not isinstance(node, kind):
+                continue
+            if end is not None:
+                code_range = self.positions[node]
+                if (code_range.end.line, code_range.end.column) != (end.row, end.column - 1):
+                    continue
+            return node
+        return None
+
+    def statement_at(self, start: Location) -> Optional[cst.CSTNode]:
+        """The statement (or small statement) starting at `start`."""
+        for kind in (cst.BaseCompoundStatement, cst.SimpleStatementLine, cst.BaseSmallStatement):
+            node = self.find(kind, start)  # type: ignore[type-abstract]
+            if node is not None:
+                return node
+        return None
+
+    def edits(self, new_module: cst.Module) -> tuple[Edit, ...]:
+        return diff_edits(self.source, new_module.code)
+
+
+def diff_edits(source: SourceText, new_text: str) -> tuple[Edit, ...]:
+    """The smallest edits (per changed hunk, trimmed to changed characters) from old to new."""
+    old_text = source.text
+    if old_text == new_text:
+        return ()
+    old_lines = split_lines(old_text)
+    new_lines = split_lines(new_text)
+    # Most of a file is unchanged: match the common head and tail before diffing the middle.
+    head = 0
+    while head < min(len(old_lines), len(new_lines)) and old_lines[head] == new_lines[head]:
+        head += 1
+    tail = 0
+    while (
+        tail < min(len(old_lines), len(new_lines)) - head
+        and old_lines[-1 - tail] == new_lines[-1 - tail]
+    ):
+        tail += 1
+    old_mid = old_lines[head : len(old_lines) - tail]
+    new_mid = new_lines[head : len(new_lines) - tail]
+    offsets = [0]
+    for line in old_lines:
+        offsets.append(offsets[-1] + len(line))
+    matcher = difflib.SequenceMatcher(None, old_mid, new_mid, autojunk=False)
+    edits: list[Edit] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        start = offsets[head + i1]
+        end = offsets[head + i2]
+        old_chunk = old_text[start:end]
+        new_chunk = "".join(new_mid[j1:j2])
+        prefix = _common_prefix(old_chunk, new_chunk)
+        suffix = _common_suffix(old_chunk[prefix:], new_chunk[prefix:])
+        start += prefix
+        end -= suffix
+        content = new_chunk[prefix : len(new_chunk) - suffix]
+        edits.append(Edit(content, source.location(start), source.location(end)))
+    return tuple(edits)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(reversed(a), reversed(b)):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def edit_offsets(source: SourceText, edit: Edit) -> tuple[int, int]:
+    return source.offset(edit.location), source.offset(edit.end_location)
+
+
+def apply_edits(source: SourceText, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits to the text."""
+    spans = sorted(
+        ((*edit_offsets(source, e), e.content) for e in edits), key=lambda s: (s[0], s[1])
+    )
+    out: list[str] = []
+    cursor = 0
+    text = source.text
+    for start, end, content in spans:
+        if start < cursor:
+            raise ValueError("overlapping edits")
+        out.append(text[cursor:start])
+        out.append(content)
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def overlaps(taken: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether any span touches a taken one (touching counts: order would be ambiguous)."""
+    return any(s <= te and ts <= e for s, e in spans for ts, te in taken)

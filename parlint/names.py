@@ -1,0 +1,342 @@
+"""parlint's own small name resolution on CPython's `ast`.
+
+Just what this domain needs: scopes, imports and aliases (`import threading as th`,
+`from concurrent.futures import ThreadPoolExecutor as Executor`, `ctx = mp.get_context()`),
+and which names a scope binds in other ways (those are not trusted).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+from parlint.known import CONTEXT_FACTORIES, CONTEXT_NAMESPACE
+
+ScopeNode = Union[ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef]
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
+SCOPE_TYPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+LOOP_TYPES = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp,
+              ast.GeneratorExp)  # fmt: skip
+_BUILTINS = frozenset(dir(builtins))
+
+
+def parent(node: ast.AST) -> Optional[ast.AST]:
+    return getattr(node, "_parlint_parent", None)
+
+
+def set_parents(tree: ast.AST) -> None:
+    """Record each node's parent once, so that uses can look at their context."""
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            child._parlint_parent = node  # type: ignore[attr-defined]
+
+
+@dataclass(eq=False)
+class Scope:
+    node: ScopeNode
+    parent: Optional[Scope]
+    # name -> qualified name, from imports and simple aliases
+    qualified: dict[str, str] = field(default_factory=dict)
+    # every name bound in this scope, however
+    bound: set[str] = field(default_factory=set)
+    # names bound here by something other than an import or an alias we understood
+    untrusted: set[str] = field(default_factory=set)
+    global_names: set[str] = field(default_factory=set)
+    nonlocal_names: set[str] = field(default_factory=set)
+    # name -> ClassDef defined in this scope
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+    functions: dict[str, Union[ast.FunctionDef, ast.AsyncFunctionDef]] = field(
+        default_factory=dict
+    )
+    children: list[Scope] = field(default_factory=list)
+
+    @property
+    def is_function(self) -> bool:
+        return isinstance(self.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+
+    @property
+    def is_module(self) -> bool:
+        return isinstance(self.node, ast.Module)
+
+    @property
+    def display_name(self) -> str:
+        if isinstance(self.node, ast.Module):
+            return "the module"
+        if isinstance(self.node, ast.Lambda):
+            return "the lambda"
+        return f"`{self.node.name}()`" if self.is_function else f"class `{self.node.name}`"
+
+    def visible_chain(self) -> Iterator[Scope]:
+        """This scope and the enclosing ones whose names it sees (class bodies are skipped)."""
+        scope: Optional[Scope] = self
+        first = True
+        while scope is not None:
+            if first or not isinstance(scope.node, ast.ClassDef):
+                yield scope
+            first = False
+            scope = scope.parent
+
+
+def body_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """Every node of a scope's own code, not descending into nested scopes."""
+    if isinstance(node, ast.Lambda):
+        roots: list[ast.AST] = [node.body]
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        roots = list(node.body)
+    else:
+        roots = list(ast.iter_child_nodes(node))
+    stack = list(reversed(roots))
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, SCOPE_TYPES):
+            # A nested scope's decorators, defaults and bases run in this scope.
+            if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                outer: list[ast.AST] = [*current.decorator_list, *current.args.defaults]
+                outer += [d for d in current.args.kw_defaults if d is not None]
+                if current.returns is not None:
+                    outer.append(current.returns)
+            elif isinstance(current, ast.ClassDef):
+                outer = [*current.decorator_list, *current.bases, *current.keywords]
+            elif isinstance(current, ast.Lambda):
+                outer = [*current.args.defaults]
+                outer += [d for d in current.args.kw_defaults if d is not None]
+            else:
+                outer = []
+            stack.extend(reversed(outer))
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(current))))
+
+
+class NameResolver:
+    """Builds the scope tree of a module and resolves expressions to qualified names."""
+
+    def __init__(self, tree: ast.Module, module_name: str = "<module>") -> None:
+        self.tree = tree
+        self.module_name = module_name
+        self.scopes: dict[int, Scope] = {}
+        self.module_scope = self._build(tree, None)
+
+    # -- building -------------------------------------------------------------------------
+    def _build(self, node: ScopeNode, parent_scope: Optional[Scope]) -> Scope:
+        scope = Scope(node, parent_scope)
+        self.scopes[id(node)] = scope
+        if parent_scope is not None:
+            parent_scope.children.append(scope)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = node.args
+            for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+                scope.bound.add(arg.arg)
+                scope.untrusted.add(arg.arg)
+            for arg_opt in (args.vararg, args.kwarg):
+                if arg_opt is not None:
+                    scope.bound.add(arg_opt.arg)
+                    scope.untrusted.add(arg_opt.arg)
+        aliases: list[tuple[str, ast.expr]] = []
+        nested: list[ScopeNode] = []
+        for sub in body_nodes(node):
+            if isinstance(sub, SCOPE_TYPES):
+                if not isinstance(sub, ast.Lambda):
+                    scope.bound.add(sub.name)
+                    if isinstance(sub, ast.ClassDef):
+                        scope.classes[sub.name] = sub
+                    else:
+                        scope.functions[sub.name] = sub
+                    scope.untrusted.add(sub.name)
+                nested.append(sub)
+            elif isinstance(sub, ast.Import):
+                for alias in sub.names:
+                    if alias.asname:
+                        scope.qualified[alias.asname] = alias.name
+                        scope.bound.add(alias.asname)
+                    else:
+                        top = alias.name.split(".")[0]
+                        scope.qualified[top] = top
+                        scope.bound.add(top)
+            elif isinstance(sub, ast.ImportFrom):
+                if sub.level or not sub.module:
+                    for alias in sub.names:
+                        local = alias.asname or alias.name
+                        scope.bound.add(local)
+                        scope.untrusted.add(local)
+                    continue
+                for alias in sub.names:
+                    if alias.name == "*":
+                        continue
+                    local = alias.asname or alias.name
+                    scope.qualified[local] = f"{sub.module}.{alias.name}"
+                    scope.bound.add(local)
+            elif isinstance(sub, ast.Global):
+                scope.global_names.update(sub.names)
+            elif isinstance(sub, ast.Nonlocal):
+                scope.nonlocal_names.update(sub.names)
+            elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+                scope.bound.add(sub.id)
+                assigned = _simple_assignment_value(sub)
+                if assigned is not None:
+                    aliases.append((sub.id, assigned))
+                else:
+                    scope.untrusted.add(sub.id)
+            elif isinstance(sub, ast.arg) or isinstance(sub, ast.ExceptHandler) and sub.name:
+                name = sub.arg if isinstance(sub, ast.arg) else sub.name
+                if name:
+                    scope.bound.add(name)
+                    scope.untrusted.add(name)
+            elif isinstance(sub, (ast.MatchAs, ast.MatchStar)) and sub.name:
+                scope.bound.add(sub.name)
+                scope.untrusted.add(sub.name)
+            elif isinstance(sub, ast.MatchMapping) and sub.rest:
+                scope.bound.add(sub.rest)
+                scope.untrusted.add(sub.rest)
+        # Aliases are resolved after imports; a name assigned more than once is not trusted.
+        counts: dict[str, int] = {}
+        for name, _ in aliases:
+            counts[name] = counts.get(name, 0) + 1
+        for name, value in aliases:
+            if counts[name] > 1 or name in scope.qualified:
+                scope.untrusted.add(name)
+                continue
+            target = self.resolve(value, scope)
+            if target is None:
+                scope.untrusted.add(name)
+            else:
+                scope.qualified[name] = target
+        for sub_node in nested:
+            self._build(sub_node, scope)
+        return scope
+
+    # -- queries --------------------------------------------------------------------------
+    def scope_of_node(self, node: ScopeNode) -> Scope:
+        return self.scopes[id(node)]
+
+    def enclosing_scope(self, node: ast.AST) -> Scope:
+        """The scope whose own code contains `node`."""
+        current = parent(node)
+        while current is not None:
+            if isinstance(current, SCOPE_TYPES):
+                scope = self.scopes[id(current)]
+                return scope
+            current = parent(current)
+        return self.module_scope
+
+    def lookup_scope(self, name: str, scope: Scope) -> Optional[Scope]:
+        """The scope that binds `name` as seen from `scope`, or None (builtin/unknown)."""
+        if name in scope.global_names:
+            return self.module_scope if name in self.module_scope.bound else None
+        for candidate in scope.visible_chain():
+            if name in candidate.bound and name not in candidate.nonlocal_names:
+                return candidate
+        return None
+
+    def resolve(self, expr: ast.AST, scope: Scope) -> Optional[str]:
+        """The qualified name `expr` refers to, e.g. `threading.Thread`, or None."""
+        if isinstance(expr, ast.Name):
+            owner = self.lookup_scope(expr.id, scope)
+            if owner is None:
+                if expr.id in _BUILTINS and expr.id not in self.module_scope.bound:
+                    return f"builtins.{expr.id}"
+                return None
+            if expr.id in owner.classes and expr.id not in owner.qualified:
+                return self.class_qualname(owner.classes[expr.id])
+            if expr.id in owner.untrusted:
+                return None
+            return owner.qualified.get(expr.id)
+        if isinstance(expr, ast.Attribute):
+            base = self.resolve(expr.value, scope)
+            return f"{base}.{expr.attr}" if base else None
+        if isinstance(expr, ast.Call):
+            callee = self.resolve(expr.func, scope)
+            if callee in CONTEXT_FACTORIES:
+                return CONTEXT_NAMESPACE
+        return None
+
+    def class_qualname(self, node: ast.ClassDef) -> str:
+        return f"{self.module_name}:{node.lineno}:{node.name}"
+
+
+def _simple_assignment_value(name: ast.Name) -> Optional[ast.expr]:
+    """The value of `name = value` (a lone target), else None."""
+    owner = parent(name)
+    if isinstance(owner, ast.Assign) and len(owner.targets) == 1 and owner.targets[0] is name:
+        return owner.value
+    if isinstance(owner, ast.AnnAssign) and owner.target is name and owner.value is not None:
+        return owner.value
+    return None
+
+
+def dotted(expr: ast.AST) -> Optional[str]:
+    """`a.b.c` as text for display; None for anything else."""
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        base = dotted(expr.value)
+        return f"{base}.{expr.attr}" if base else None
+    return None
+
+
+def enclosing(node: ast.AST, types: tuple[type, ...], stop: ast.AST) -> Optional[ast.AST]:
+    """The nearest ancestor of `node` of one of `types`, below `stop`."""
+    current = parent(node)
+    while current is not None and current is not stop:
+        if isinstance(current, types):
+            return current
+        current = parent(current)
+    return None
+
+
+def enclosing_statement(node: ast.AST) -> Optional[ast.stmt]:
+    current: Optional[ast.AST] = node
+    while current is not None and not isinstance(current, ast.stmt):
+        current = parent(current)
+    return current
+
+
+def containing_block(stmt: ast.stmt) -> Optional[tuple[list[ast.stmt], int]]:
+    """The statement list that holds `stmt`, and its index there."""
+    owner = parent(stmt)
+    if owner is None:
+        return None
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(owner, name, None)
+        if isinstance(block, list):
+            for index, item in enumerate(block):
+                if item is stmt:
+                    return block, index
+    return None
+
+
+def assigned_names(nodes: list[ast.stmt]) -> set[str]:
+    """Names stored anywhere in these statements (nested scopes excluded)."""
+    found: set[str] = set()
+    for stmt in nodes:
+        for node in [stmt, *body_nodes(stmt)]:
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                found.add(node.id)
+    return found
+
+
+def all_identifiers(tree: ast.AST) -> set[str]:
+    """Every name used or bound anywhere in the module: a fresh name must avoid them."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.arg):
+            found.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+        elif isinstance(node, ast.alias):
+            found.add((node.asname or node.name).split(".")[0])
+    return found
+
+
+def fresh_name(base: str, taken: set[str]) -> str:
+    if base not in taken:
+        return base
+    index = 2
+    while f"{base}_{index}" in taken:
+        index += 1
+    return f"{base}_{index}"

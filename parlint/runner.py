@@ -1,0 +1,278 @@
+"""Checking many files: the prefilter, the cache, parallel processes, fixes written back."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import multiprocessing
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Optional
+
+from parlint import __version__
+from parlint.config import Settings
+from parlint.engine import Linter, could_matter, decode
+from parlint.ftypes import Diagnostic, FileResult, Location, Severity
+from parlint.rules.parse import ParseError
+from parlint.source import Encoding
+
+# Below this many files to analyse, starting processes costs more than it saves.
+PARALLEL_THRESHOLD = 8
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    # Build the fixes of remaining diagnostics (JSON/SARIF `fix`, --show-fixes).
+    build_fixes: bool = False
+    use_cache: bool = True
+    jobs: int = 0
+
+    @property
+    def fixing(self) -> bool:
+        return self.fix or self.diff
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    result: FileResult
+    diff: str = ""
+    errors: tuple[str, ...] = ()
+    # For the cache: the content hash and whether the outcome may be stored.
+    digest: Optional[str] = None
+    cacheable: bool = False
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    display: str
+    settings: Settings
+
+
+def read_error(display: str, error: OSError) -> FileOutcome:
+    message = error.strerror or str(error)
+    diagnostic = Diagnostic(
+        code=ParseError.code,
+        name=ParseError.name,
+        message=f"Cannot read: {message}",
+        severity=Severity.ERROR,
+        location=Location(1, 1),
+        end_location=Location(1, 1),
+        url=ParseError.url(),
+    )
+    return FileOutcome(FileResult(display, (diagnostic,)))
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def process_source(
+    data: bytes, display: str, settings: Settings, options: RunOptions
+) -> tuple[FileOutcome, Optional[str], Optional[Encoding]]:
+    """Check (and fix) one file's bytes; returns the outcome and the fixed text, if any."""
+    digest = digest_of(data)
+    if not could_matter(data):
+        return FileOutcome(FileResult(display, ()), digest=digest, cacheable=True), None, None
+    text, encoding, problem = decode(data)
+    if text is None:
+        assert problem is not None
+        return (
+            FileOutcome(FileResult(display, (problem,), source=None), digest=digest, cacheable=True),
+            None,
+            None,
+        )
+    linter = Linter(settings, display)
+    if options.fixing:
+        fixed = linter.fix(text, unsafe=options.unsafe_fixes)
+        remaining = fixed.remaining
+        if options.build_fixes and any(d.fixable for d in remaining):
+            remaining = linter.check(fixed.text, with_fixes=True).diagnostics
+        new_text = fixed.text if fixed.text != text else None
+        diff = ""
+        if new_text is not None and options.diff:
+            diff = "".join(
+                difflib.unified_diff(
+                    text.splitlines(keepends=True),
+                    new_text.splitlines(keepends=True),
+                    fromfile=display,
+                    tofile=display,
+                )
+            )
+            if not diff.endswith("\n"):
+                diff += "\n"
+        result = FileResult(
+            display,
+            tuple(remaining),
+            fixed_source=new_text,
+            fixed=tuple(fixed.fixed),
+            source=fixed.text if remaining else None,
+            error="; ".join(fixed.errors) or None,
+        )
+        return FileOutcome(result, diff, tuple(fixed.errors), digest), new_text, encoding
+    checked = linter.check(text, with_fixes=options.build_fixes)
+    result = FileResult(
+        display,
+        tuple(checked.diagnostics),
+        source=text if checked.diagnostics else None,
+        error="; ".join(checked.errors) or None,
+    )
+    cacheable = not checked.errors and not options.build_fixes
+    return FileOutcome(result, "", tuple(checked.errors), digest, cacheable), None, encoding
+
+
+def write_atomically(path: Path, text: str, encoding: Encoding) -> None:
+    """Replace the file in one step, keeping its encoding, BOM, line endings and mode."""
+    data = encoding.encode(text)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    fd, temp = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.", suffix=".parlint")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def run_job(job: Job, options: RunOptions) -> FileOutcome:
+    path = Path(job.path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return read_error(job.display, exc)
+    outcome, new_text, encoding = process_source(data, job.display, job.settings, options)
+    if new_text is not None and options.fix and not options.diff and encoding is not None:
+        try:
+            write_atomically(path, new_text, encoding)
+        except OSError as exc:
+            message = f"{job.display}: cannot write the fixed file: {exc.strerror or exc}"
+            return replace(outcome, errors=(*outcome.errors, message))
+    return outcome
+
+
+def _run_chunk(jobs: Sequence[Job], options: RunOptions) -> list[FileOutcome]:
+    return [run_job(job, options) for job in jobs]
+
+
+@dataclass
+class Cache:
+    """Results by file, valid for one content hash, settings fingerprint and parlint version."""
+
+    path: Optional[Path]
+    entries: dict[str, tuple[str, str, FileResult]] = field(default_factory=dict)
+    dirty: bool = False
+
+    @classmethod
+    def load(cls, directory: Optional[Path]) -> Cache:
+        if directory is None:
+            return cls(None)
+        path = directory / f"v{__version__}" / "results.pickle"
+        try:
+            with open(path, "rb") as handle:
+                entries = pickle.load(handle)
+            if isinstance(entries, dict):
+                return cls(path, entries)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
+            pass
+        return cls(path)
+
+    def get(self, key: str, digest: str, fingerprint: str) -> Optional[FileResult]:
+        entry = self.entries.get(key)
+        if entry is not None and entry[0] == digest and entry[1] == fingerprint:
+            return entry[2]
+        return None
+
+    def put(self, key: str, digest: str, fingerprint: str, result: FileResult) -> None:
+        self.entries[key] = (digest, fingerprint, result)
+        self.dirty = True
+
+    def save(self) -> None:
+        if self.path is None or not self.dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            gitignore = self.path.parent.parent / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("# Automatically created by parlint.\n*\n")
+            fd, temp = tempfile.mkstemp(dir=str(self.path.parent), suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # fork starts workers in milliseconds; elsewhere (macOS, Windows) spawn is the safe choice.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def run(
+    jobs: Sequence[Job], options: RunOptions, cache_dir: Optional[Path]
+) -> list[FileOutcome]:
+    """Check every job, in order; cached results are reused where the file is unchanged."""
+    use_cache = options.use_cache and not options.fixing and not options.build_fixes
+    cache = Cache.load(cache_dir if use_cache else None)
+    outcomes: list[Optional[FileOutcome]] = [None] * len(jobs)
+    pending: list[int] = []
+    for index, job in enumerate(jobs):
+        if not use_cache:
+            pending.append(index)
+            continue
+        try:
+            data = Path(job.path).read_bytes()
+        except OSError as exc:
+            outcomes[index] = read_error(job.display, exc)
+            continue
+        digest = digest_of(data)
+        key = os.path.abspath(job.path)
+        cached = cache.get(key, digest, fingerprint(job.settings))
+        if cached is not None:
+            outcomes[index] = FileOutcome(replace(cached, filename=job.display))
+        elif not could_matter(data):
+            outcomes[index] = FileOutcome(FileResult(job.display, ()))
+        else:
+            pending.append(index)
+    for index, outcome in zip(pending, _execute([jobs[i] for i in pending], options)):
+        outcomes[index] = outcome
+        job = jobs[index]
+        if use_cache and outcome.cacheable and outcome.digest is not None:
+            cache.put(os.path.abspath(job.path), outcome.digest, fingerprint(job.settings), outcome.result)
+    if use_cache:
+        cache.save()
+    return [o for o in outcomes if o is not None]
+
+
+def _execute(jobs: Sequence[Job], options: RunOptions) -> Iterable[FileOutcome]:
+    workers = options.jobs or os.cpu_count() or 1
+    if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        return _run_chunk(jobs, options)
+    # Small chunks balance the load: a few large files dominate any tree.
+    size = max(1, min(16, len(jobs) // (workers * 8)))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    results: list[FileOutcome] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as executor:
+        for chunk_result in executor.map(_run_chunk, chunks, [options] * len(chunks)):
+            results.extend(chunk_result)
+    return results
+
+
+def fingerprint(settings: Settings) -> str:
+    return f"{__version__}:{settings.fingerprint()}"

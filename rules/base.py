@@ -1,0 +1,120 @@
+"""What every rule is: a class with its code, name, docs, examples, detection and fix."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Optional
+
+from parlint.ftypes import Applicability, Diagnostic, Location, Related, Severity
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from parlint.config import Settings
+    from parlint.fixes import FixContext
+    from parlint.model import ConcurrencyModel
+    from parlint.source import SourceText
+
+DOCS_URL = "https://parlint.readthedocs.io/en/latest/rules/{code}/"
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Code the rule must flag; `fixed` is the text after applying its fixes (unsafe too)."""
+
+    code: str
+    fixed: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    filename: Optional[str]
+    source: SourceText
+    tree: ast.Module
+    model: ConcurrencyModel
+    settings: Settings
+
+    def span(self, node: ast.AST, end_node: Optional[ast.AST] = None) -> tuple[Location, Location]:
+        last = end_node or node
+        start = self.source.location_from_ast(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        end = self.source.location_from_ast(
+            last.end_lineno, last.end_col_offset  # type: ignore[attr-defined]
+        )
+        return start, end
+
+
+class Rule:
+    """Base class. Subclasses set the class attributes and implement `check` (and `fix`)."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    family: ClassVar[str]
+    severity: ClassVar[Severity]
+    message: ClassVar[str]  # a short statement of the problem; `check` adds the evidence
+    fix_title: ClassVar[Optional[str]] = None
+    fix_applicability: ClassVar[Optional[Applicability]] = None
+    valid: ClassVar[tuple[str, ...]] = ()
+    invalid: ClassVar[tuple[Invalid, ...]] = ()
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @classmethod
+    def docs(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first sentence of `## What it does`."""
+        text = cls.docs()
+        marker = "## What it does"
+        if marker in text:
+            text = text.split(marker, 1)[1]
+        return " ".join(text.strip().split("\n\n")[0].split())
+
+    @classmethod
+    def url(cls) -> str:
+        return DOCS_URL.format(code=cls.code, name=cls.name)
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        """The whole module with this diagnostic fixed, or None when it cannot be."""
+        return None
+
+    def report(
+        self,
+        ctx: CheckContext,
+        node: ast.AST,
+        message: str,
+        *,
+        end_node: Optional[ast.AST] = None,
+        related: tuple[Related, ...] = (),
+        fix_data: Any = None,
+        fixable: bool = False,
+        fix_title: Optional[str] = None,
+    ) -> Diagnostic:
+        start, end = ctx.span(node, end_node)
+        has_fix = fixable and self.fix_applicability is not None
+        return Diagnostic(
+            code=self.code,
+            name=self.name,
+            message=message,
+            severity=self.severity,
+            location=start,
+            end_location=end,
+            related=related,
+            fix_applicability=self.fix_applicability if has_fix else None,
+            fix_title=(fix_title or self.fix_title) if has_fix else None,
+            fix_data=fix_data,
+            noqa_row=start.row,
+            url=self.url(),
+        )
+
+    def related(self, ctx: CheckContext, node: ast.AST, message: str) -> Related:
+        start, end = ctx.span(node)
+        return Related(message, start, end)

@@ -1,0 +1,539 @@
+"""Call-site rules: PAR501 target-called, PAR502 args-not-tuple."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+
+from parlint.fixes import FixContext
+from parlint.ftypes import Applicability, Diagnostic, Location, Severity
+from parlint.known import ARGS_POSITION, NON_CALLABLE_RESULTS, WorkerKind
+from parlint.model import ConcurrencyModel, Handoff, HandoffApi
+from parlint.names import body_nodes, parent
+from parlint.rules.base import CheckContext, Invalid, Rule
+
+
+def _span(ctx: CheckContext, node: ast.AST) -> tuple[Location, Location]:
+    return ctx.span(node)
+
+
+def _result_description(model: ConcurrencyModel, call: ast.Call) -> Optional[str]:
+    """What calling `call` returns when that is surely not callable, else None (no guess)."""
+    qual = model.resolve(call.func, call)
+    if qual in NON_CALLABLE_RESULTS:
+        return "`None`" if qual in ("builtins.print", "time.sleep") else "a value that is not callable"
+    function = model.function_named(call.func, call)
+    if function is None:
+        return None
+    plain_decorators = all(
+        isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+        for d in function.decorator_list
+    )
+    if not plain_decorators:
+        return None
+    if isinstance(function, ast.AsyncFunctionDef):
+        return "a coroutine object"
+    nodes = list(body_nodes(function))
+    if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes):
+        return "a generator object"
+    values = [n.value for n in nodes if isinstance(n, ast.Return) and n.value is not None]
+    if not values:
+        return "`None`"
+    literal = (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.ListComp,
+               ast.DictComp, ast.SetComp, ast.Compare, ast.BinOp)  # fmt: skip
+    if all(isinstance(v, literal) and not _is_none(v) for v in values) or all(
+        _is_none(v) for v in values
+    ):
+        return "`None`" if all(_is_none(v) for v in values) else "a value that is not callable"
+    return None
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+@dataclass(frozen=True)
+class _TargetFix:
+    outer: tuple[Location, Location]
+    inner: tuple[Location, Location]
+    api: str  # "keyword", "timer", "submit", "map"
+    keyword: Optional[str]
+
+
+class TargetCalled(Rule):
+    """
+    ## What it does
+    Flags a task that is called where it should be passed: `Thread(target=f(x))`,
+    `Process(target=f(x))`, `executor.submit(f(x))`, `executor.map(f(), items)`, when
+    parlint can see that the call does not return a callable (a function of this module
+    that returns nothing, a coroutine, a generator, a literal; or `print`, `time.sleep` ...).
+
+    ## Why is this bad?
+    `f(x)` runs immediately, in the calling thread, and the *result* becomes the task: the
+    work is done serially, before the thread even exists, and the thread then runs `None`
+    (which does nothing) or fails with `TypeError: 'int' object is not callable`.
+
+    ## Example
+    ```python
+    import threading
+
+    def greet(name):
+        print("hello", name)
+
+    def main():
+        t = threading.Thread(target=greet("ada"))
+        t.start()
+        t.join()
+    ```
+
+    Use instead:
+    ```python
+    import threading
+
+    def greet(name):
+        print("hello", name)
+
+    def main():
+        t = threading.Thread(target=greet, args=("ada",))
+        t.start()
+        t.join()
+    ```
+
+    ## Fix safety
+    The fix passes the function and moves its arguments to `args=` / `kwargs=` (or to
+    `submit`'s own arguments). It is unsafe: the call now happens in the new thread or
+    process, later, and no longer in the caller.
+
+    ## Options
+    None.
+
+    ## References
+    - [threading.Thread](https://docs.python.org/3/library/threading.html#threading.Thread)
+    - [Executor.submit](https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.Executor.submit)
+    """
+
+    code = "PAR501"
+    name = "target-called"
+    family = "calls"
+    severity = Severity.ERROR
+    message = "The task is called here, not handed to the thread"
+    fix_title = "Pass the function and its arguments separately"
+    fix_applicability = Applicability.UNSAFE
+
+    valid = (
+        """
+import threading
+import functools
+
+def work(n):
+    print(n)
+
+def make_worker(n):
+    def run():
+        work(n)
+    return run
+
+def main():
+    a = threading.Thread(target=make_worker(1))
+    b = threading.Thread(target=functools.partial(work, 2))
+    for t in (a, b):
+        t.start()
+    for t in (a, b):
+        t.join()
+""",
+    )
+    invalid = (
+        Invalid(
+            """
+import threading
+
+def work(n, verbose=False):
+    print(n)
+
+def main():
+    t = threading.Thread(target=work(1, verbose=True))
+    t.start()
+    t.join()
+""",
+            fixed="""
+import threading
+
+def work(n, verbose=False):
+    print(n)
+
+def main():
+    t = threading.Thread(target=work, args=(1,), kwargs={"verbose": True})
+    t.start()
+    t.join()
+""",
+        ),
+        Invalid(
+            """
+from concurrent.futures import ThreadPoolExecutor
+
+def work(n):
+    print(n)
+
+with ThreadPoolExecutor() as executor:
+    future = executor.submit(work(3))
+""",
+            fixed="""
+from concurrent.futures import ThreadPoolExecutor
+
+def work(n):
+    print(n)
+
+with ThreadPoolExecutor() as executor:
+    future = executor.submit(work, 3)
+""",
+        ),
+    )
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        for handoff in ctx.model.handoffs:
+            task = handoff.task
+            if not isinstance(task, ast.Call):
+                continue
+            if handoff.api not in (HandoffApi.CONSTRUCTOR, HandoffApi.SUBMIT, HandoffApi.MAP, HandoffApi.POOL):
+                continue
+            result = _result_description(ctx.model, task)
+            if result is None:
+                continue
+            callee = ast.unparse(task.func)
+            where = handoff.description
+            message = (
+                f"`{callee}(...)` runs now, in the caller, and its result ({result}) becomes "
+                f"the task of `{where}`; pass `{callee}` and its arguments instead"
+            )
+            plan = self._plan_fix(ctx, handoff, task)
+            yield self.report(ctx, task, message, fixable=plan is not None, fix_data=plan)
+
+    @staticmethod
+    def _plan_fix(ctx: CheckContext, handoff: Handoff, task: ast.Call) -> Optional[_TargetFix]:
+        if any(isinstance(a, ast.Starred) for a in task.args) or any(
+            k.arg is None for k in task.keywords
+        ):
+            return None
+        call = handoff.call
+        outer = _span(ctx, call)
+        inner = _span(ctx, task)
+        if handoff.api is HandoffApi.CONSTRUCTOR and handoff.worker is not None:
+            kind = handoff.worker.kind
+            keyword = next((k for k in call.keywords if k.value is task), None)
+            if any(k.arg in ("args", "kwargs") for k in call.keywords):
+                return None
+            if len(call.args) > ARGS_POSITION[kind] - 1 + (0 if keyword else 1):
+                return None
+            if keyword is not None:
+                return _TargetFix(outer, inner, "keyword", keyword.arg)
+            if kind is WorkerKind.TIMER and len(call.args) == 2 and call.args[1] is task:
+                return _TargetFix(outer, inner, "timer", None)
+            return None
+        if handoff.api is HandoffApi.SUBMIT and call.args and call.args[0] is task:
+            if len(call.args) == 1 and not call.keywords:
+                return _TargetFix(outer, inner, "submit", None)
+            return None
+        if handoff.api is HandoffApi.MAP and call.args and call.args[0] is task:
+            if not task.args and not task.keywords:
+                return _TargetFix(outer, inner, "map", None)
+        return None
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        plan = diagnostic.fix_data
+        if not isinstance(plan, _TargetFix):
+            return None
+        outer = fctx.find(cst.Call, *plan.outer)
+        inner = fctx.find(cst.Call, *plan.inner)
+        if outer is None or inner is None:
+            return None
+        positional = [a.value for a in inner.args if a.keyword is None]
+        named = [(a.keyword.value, a.value) for a in inner.args if a.keyword is not None]
+        args: list[cst.Arg] = []
+        if plan.api in ("keyword", "timer"):
+            for arg in outer.args:
+                if arg.value is inner:
+                    args.append(arg.with_changes(value=inner.func, comma=cst.MaybeSentinel.DEFAULT))
+                else:
+                    args.append(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+            if positional:
+                args.append(_keyword_arg("args", cst.Tuple([cst.Element(v) for v in positional])))
+            if named:
+                elements = [
+                    cst.DictElement(cst.SimpleString(f'"{key}"'), value) for key, value in named
+                ]
+                args.append(_keyword_arg("kwargs", cst.Dict(elements)))
+        elif plan.api == "submit":
+            args = [cst.Arg(inner.func)]
+            args += [cst.Arg(v) for v in positional]
+            args += [cst.Arg(v, keyword=cst.Name(k), equal=_equal()) for k, v in named]
+        else:  # map
+            args = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in outer.args]
+            args[0] = args[0].with_changes(value=inner.func)
+        args = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in args]
+        return fctx.module.deep_replace(outer, outer.with_changes(args=args))  # type: ignore[return-value]
+
+
+def _equal() -> cst.AssignEqual:
+    return cst.AssignEqual(
+        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+    )
+
+
+def _keyword_arg(name: str, value: cst.BaseExpression) -> cst.Arg:
+    return cst.Arg(value, keyword=cst.Name(name), equal=_equal())
+
+
+@dataclass(frozen=True)
+class _ArgsFix:
+    value: tuple[Location, Location]
+    parenthesized: bool
+
+
+class ArgsNotTuple(Rule):
+    """
+    ## What it does
+    Flags an `args=` of `Thread`, `Process`, `Timer` or a pool's `apply`/`apply_async` that
+    is not a tuple: `args=(x)` (parentheses around one value make no tuple), `args="text"`,
+    `args=5`.
+
+    ## Why is this bad?
+    `args` is unpacked as a sequence. `(x)` is just `x`: a number fails with `TypeError`
+    when the thread starts, and a string is split into one argument per character.
+    A parenthesized name is reported only when parlint can see it holds a number or a
+    string (a `range()` loop variable, a constant): a name holding a tuple is fine.
+
+    ## Example
+    ```python
+    import threading
+
+    def work(n):
+        print(n)
+
+    def main():
+        for i in range(3):
+            t = threading.Thread(target=work, args=(i))
+            t.start()
+            t.join()
+    ```
+
+    Use instead:
+    ```python
+    import threading
+
+    def work(n):
+        print(n)
+
+    def main():
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    ```
+
+    ## Fix safety
+    The fix adds the missing comma (`args=(x,)`) or wraps the value (`args=("text",)`). It is
+    safe: the code could only fail or pass characters one by one before.
+
+    ## Options
+    None.
+
+    ## References
+    - [Python tutorial: tuples and sequences](https://docs.python.org/3/tutorial/datastructures.html#tuples-and-sequences)
+    """
+
+    code = "PAR502"
+    name = "args-not-tuple"
+    family = "calls"
+    severity = Severity.ERROR
+    message = "`args` is not a tuple"
+    fix_title = "Make `args` a one-element tuple"
+    fix_applicability = Applicability.SAFE
+
+    valid = (
+        """
+import threading
+
+def main(params):
+    a = threading.Thread(target=print, args=(params))
+    b = threading.Thread(target=print, args=[1, 2])
+    c = threading.Thread(target=print, args=("x",))
+    for t in (a, b, c):
+        t.start()
+    for t in (a, b, c):
+        t.join()
+""",
+    )
+    invalid = (
+        Invalid(
+            """
+import threading
+
+t = threading.Thread(target=print, args=("hello"))
+t.start()
+t.join()
+""",
+            fixed="""
+import threading
+
+t = threading.Thread(target=print, args=("hello",))
+t.start()
+t.join()
+""",
+        ),
+        Invalid(
+            """
+import threading
+
+def main():
+    for i in range(3):
+        t = threading.Timer(1.0, print, args=(i))
+        t.start()
+""",
+            fixed="""
+import threading
+
+def main():
+    for i in range(3):
+        t = threading.Timer(1.0, print, args=(i,))
+        t.start()
+""",
+        ),
+        Invalid(
+            """
+import threading
+
+t = threading.Thread(target=print, args="hello")
+t.start()
+t.join()
+""",
+            fixed="""
+import threading
+
+t = threading.Thread(target=print, args=("hello",))
+t.start()
+t.join()
+""",
+        ),
+    )
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        for handoff in ctx.model.handoffs:
+            value = self._args_value(handoff)
+            if value is None:
+                continue
+            parenthesized = _parenthesized(ctx, value)
+            what = self._not_a_sequence(ctx, value, parenthesized)
+            if what is None:
+                continue
+            text = ast.get_source_segment(ctx.source.text, value) or ast.unparse(value)
+            shown = f"({text})" if parenthesized else text
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                consequence = "each character becomes a separate argument"
+            else:
+                consequence = "unpacking it fails with `TypeError` when the task starts"
+            message = (
+                f"`args={shown}` is {what}, not a tuple: {consequence}; write `({text},)`"
+            )
+            plan = _ArgsFix(_span(ctx, value), parenthesized)
+            yield self.report(ctx, value, message, fixable=True, fix_data=plan)
+
+    @staticmethod
+    def _args_value(handoff: Handoff) -> Optional[ast.expr]:
+        call = handoff.call
+        if handoff.api is HandoffApi.CONSTRUCTOR and handoff.worker is not None:
+            subclass = handoff.worker.subclass
+            if subclass is not None and subclass.defines_init:
+                return None
+            keyword = next((k for k in call.keywords if k.arg == "args"), None)
+            if keyword is not None:
+                return keyword.value
+            return None
+        if handoff.api is HandoffApi.POOL and handoff.method in ("apply", "apply_async"):
+            keyword = next((k for k in call.keywords if k.arg == "args"), None)
+            if keyword is not None:
+                return keyword.value
+            if len(call.args) >= 2:
+                return call.args[1]
+        return None
+
+    @staticmethod
+    def _not_a_sequence(ctx: CheckContext, value: ast.expr, parenthesized: bool) -> Optional[str]:
+        if isinstance(value, ast.Constant):
+            if isinstance(value.value, str):
+                return "a string"
+            if isinstance(value.value, (int, float, complex)) and not isinstance(value.value, bool):
+                return "a number"
+            if value.value is None or isinstance(value.value, bool):
+                return f"`{value.value}`" if parenthesized else None
+            return None
+        if not parenthesized:
+            return None
+        if isinstance(value, ast.JoinedStr):
+            return "a string"
+        if isinstance(value, ast.Name):
+            return _name_holds_scalar(ctx, value)
+        return None
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        plan = diagnostic.fix_data
+        if not isinstance(plan, _ArgsFix):
+            return None
+        node = fctx.find(cst.BaseExpression, *plan.value)  # type: ignore[type-abstract]
+        if node is None:
+            return None
+        inner = node.with_changes(lpar=[], rpar=[])
+        element = cst.Element(inner, comma=cst.Comma())
+        if plan.parenthesized and node.lpar:
+            tuple_node = cst.Tuple([element], lpar=node.lpar, rpar=node.rpar)
+        else:
+            tuple_node = cst.Tuple([element])
+        return fctx.module.deep_replace(node, tuple_node)  # type: ignore[return-value]
+
+
+def _parenthesized(ctx: CheckContext, value: ast.expr) -> bool:
+    """Whether the source has parentheses right around `value` (`ast` drops them)."""
+    line = ctx.source.line(value.lineno)
+    before = line.encode("utf-8")[: value.col_offset].decode("utf-8", "replace").rstrip()
+    if not before.endswith("("):
+        return False
+    # `args=(x)` or `, (x)`: not the call's own parenthesis.
+    return before[:-1].rstrip().endswith(("=", ","))
+
+
+def _name_holds_scalar(ctx: CheckContext, name: ast.Name) -> Optional[str]:
+    """'a number'/'a string' when every binding of `name` in its scope is one; else None."""
+    scope = ctx.model.names.enclosing_scope(name)
+    kinds: set[str] = set()
+    for node in body_nodes(scope.node):
+        if not (isinstance(node, ast.Name) and node.id == name.id and not isinstance(node.ctx, ast.Load)):
+            continue
+        owner = parent(node)
+        if isinstance(owner, (ast.For, ast.comprehension)) and owner.target is node:
+            iterable = owner.iter
+            if (
+                isinstance(iterable, ast.Call)
+                and ctx.model.resolve(iterable.func, iterable) == "builtins.range"
+            ):
+                kinds.add("a number")
+                continue
+            return None
+        if isinstance(owner, ast.Assign) and owner.targets == [node]:
+            value = owner.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                kinds.add("a string")
+                continue
+            if isinstance(value, ast.JoinedStr):
+                kinds.add("a string")
+                continue
+            if isinstance(value, ast.Constant) and isinstance(value.value, (int, float)):
+                kinds.add("a number")
+                continue
+        return None
+    if len(kinds) == 1 and name.id not in scope.global_names and name.id not in scope.nonlocal_names:
+        return next(iter(kinds))
+    return None

@@ -1,0 +1,726 @@
+"""Thread lifecycle rules: PAR101 unjoined-thread, PAR104 run-instead-of-start, PAR105 serial-start-join."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Optional, Union
+
+import libcst as cst
+
+from parlint.fixes import FixContext
+from parlint.ftypes import Applicability, Diagnostic, Location, Severity
+from parlint.lifecycle import exits_if_joined_at
+from parlint.model import Event, Worker
+from parlint.names import all_identifiers, assigned_names, body_nodes, containing_block, fresh_name
+from parlint.rules.base import CheckContext, Invalid, Rule
+
+
+def _first(events: list[Event]) -> Event:
+    return min(events, key=lambda e: (e.call.lineno, e.call.col_offset))
+
+
+def _location(ctx: CheckContext, node: ast.AST) -> Location:
+    return ctx.source.location_from_ast(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+
+
+class _BlockInserter(cst.CSTTransformer):
+    """Inserts statements into the block that holds `anchor`: before it, after it, or at its end."""
+
+    def __init__(
+        self,
+        anchor: cst.CSTNode,
+        *,
+        before: tuple[cst.BaseStatement, ...] = (),
+        after: tuple[cst.BaseStatement, ...] = (),
+        at_end: tuple[cst.BaseStatement, ...] = (),
+        end_before_return: bool = False,
+        replace_with: Optional[cst.BaseStatement] = None,
+        drop: Optional[cst.CSTNode] = None,
+    ) -> None:
+        super().__init__()
+        self.anchor = anchor
+        self.before, self.after, self.at_end = before, after, at_end
+        self.end_before_return = end_before_return
+        self.replace_with = replace_with
+        self.drop = drop
+        self.done = False
+
+    def _rewrite(
+        self, original: Union[cst.IndentedBlock, cst.Module], updated_body: list[cst.CSTNode]
+    ) -> Optional[list[cst.CSTNode]]:
+        if not any(stmt is self.anchor for stmt in original.body):
+            return None
+        self.done = True
+        result: list[cst.CSTNode] = []
+        for old, new in zip(original.body, updated_body):
+            if old is self.drop:
+                continue
+            if old is self.anchor:
+                node = self.replace_with if self.replace_with is not None else new
+                if self.before:
+                    # Comments above the anchor stay above the whole group.
+                    leading = getattr(node, "leading_lines", ())
+                    first = self.before[0].with_changes(leading_lines=leading)
+                    result.extend([first, *self.before[1:]])
+                    node = node.with_changes(leading_lines=())
+                result.append(node)
+                result.extend(self.after)
+            else:
+                result.append(new)
+        if self.at_end:
+            last = result[-1] if result else None
+            returns = (
+                isinstance(last, cst.SimpleStatementLine)
+                and len(last.body) == 1
+                and isinstance(last.body[0], cst.Return)
+            )
+            index = len(result) - 1 if self.end_before_return and returns else len(result)
+            result[index:index] = list(self.at_end)
+        return result
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        body = self._rewrite(original_node, list(updated_node.body))
+        return updated_node if body is None else updated_node.with_changes(body=body)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        body = self._rewrite(original_node, list(updated_node.body))
+        return updated_node if body is None else updated_node.with_changes(body=body)
+
+
+def _statement(code: str) -> cst.BaseStatement:
+    return cst.parse_statement(code)
+
+
+@dataclass(frozen=True)
+class _JoinFix:
+    statement: Location
+    name: str
+
+
+class UnjoinedThread(Rule):
+    """
+    ## What it does
+    Flags a `Thread` or `Process` that a scope starts and does not join on every normal way
+    out of it (a `return`, or the end of the function or module), unless it is a daemon or
+    escapes the scope (returned, yielded, stored on an attribute, in a global or in a
+    container that leaves the scope, passed to another call, or used by a nested function).
+
+    ## Why is this bad?
+    Code after the scope runs while the worker is still running: its results may not be
+    ready, its exceptions are never seen by anyone, and a function that starts a thread and
+    returns leaves work behind that nobody waits for. A `join()` in a loop after
+    `for ... : t = Thread(...); t.start()` waits only for the last thread of the loop.
+    `threading.Timer` is not reported: firing later, unjoined, is its purpose.
+
+    ## Example
+    ```python
+    import threading
+
+    def download(urls):
+        for url in urls:
+            print("fetching", url)
+
+    def main(urls):
+        worker = threading.Thread(target=download, args=(urls,))
+        worker.start()
+        print("started")
+    ```
+
+    Use instead:
+    ```python
+    import threading
+
+    def download(urls):
+        for url in urls:
+            print("fetching", url)
+
+    def main(urls):
+        worker = threading.Thread(target=download, args=(urls,))
+        worker.start()
+        print("started")
+        worker.join()
+    ```
+
+    ## Fix safety
+    The fix inserts `name.join()` at the end of the block that started the worker (before a
+    final `return`). It is unsafe: the scope now waits for the worker, which changes timing
+    and can block forever if the worker never ends. It is offered only when that one join
+    covers every way out of the scope.
+
+    ## Options
+    None.
+
+    ## References
+    - [threading.Thread.join](https://docs.python.org/3/library/threading.html#threading.Thread.join)
+    - [multiprocessing.Process.join](https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process.join)
+    """
+
+    code = "PAR101"
+    name = "unjoined-thread"
+    family = "threads"
+    severity = Severity.WARNING
+    message = "Thread or process is started but not joined"
+    fix_title = "Join it at the end of the block that starts it"
+    fix_applicability = Applicability.UNSAFE
+
+    valid = (
+        """
+import threading
+
+def main():
+    t = threading.Thread(target=print)
+    t.start()
+    t.join()
+""",
+        """
+import threading
+
+def main():
+    threads = [threading.Thread(target=print, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+""",
+        """
+import threading
+
+def start_worker():
+    t = threading.Thread(target=print, daemon=True)
+    t.start()
+
+def start_other():
+    t = threading.Thread(target=print)
+    t.start()
+    return t
+""",
+        """
+import threading
+
+def main(flag):
+    t = threading.Thread(target=print)
+    t.start()
+    try:
+        if flag:
+            return 1
+        return 2
+    finally:
+        t.join()
+""",
+    )
+    invalid = (
+        Invalid(
+            """
+import threading
+
+def main():
+    t = threading.Thread(target=print)
+    t.start()
+    print("done")
+""",
+            fixed="""
+import threading
+
+def main():
+    t = threading.Thread(target=print)
+    t.start()
+    print("done")
+    t.join()
+""",
+        ),
+        Invalid(
+            """
+import threading
+
+def main():
+    t = threading.Thread(target=print)
+    t.start()
+    # report back
+    return 3
+""",
+            fixed="""
+import threading
+
+def main():
+    t = threading.Thread(target=print)
+    t.start()
+    t.join()
+    # report back
+    return 3
+""",
+        ),
+        Invalid(
+            """
+import threading
+
+def main():
+    for i in range(3):
+        t = threading.Thread(target=print, args=(i,))
+        t.start()
+    t.join()
+"""
+        ),
+        Invalid(
+            """
+from multiprocessing import Process
+
+def main(skip):
+    p = Process(target=print)
+    p.start()
+    if skip:
+        return
+    p.join()
+"""
+        ),
+    )
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        lifecycle = ctx.model.lifecycle
+        for worker in ctx.model.workers:
+            exits = lifecycle.get(id(worker))
+            if not exits:
+                continue
+            start = _first(worker.starts)
+            returns = [e.node for e in exits if e.node is not None]
+            related = tuple(self.related(ctx, r, "returns with it still running") for r in returns)
+            joins = worker.joins
+            partial = [j for j in joins if not worker.reaches_every_instance(j)]
+            what = worker.label
+            scope = worker.scope.display_name
+            if joins and len(partial) == len(joins) and worker.loops:
+                message = (
+                    f"Only the last {worker.kind_word} started in the loop is joined: "
+                    f"`{partial[0].via_name or 'it'}.join()` at line {partial[0].call.lineno} "
+                    "runs after the loop"
+                )
+                related += (self.related(ctx, partial[0].call, "joins one of them"),)
+            elif returns:
+                lines = ", ".join(str(r.lineno) for r in returns)  # type: ignore[attr-defined]
+                message = (
+                    f"{what} is started but not joined before the `return` at line "
+                    f"{lines}; it keeps running after {scope} returns"
+                )
+            elif joins:
+                message = f"{what} is started but not joined on every path out of {scope}"
+            else:
+                message = f"{what} is started but never joined in {scope}"
+            fix = self._plan_fix(ctx, worker, start)
+            yield self.report(
+                ctx,
+                start.call,
+                message[0].upper() + message[1:],
+                related=related,
+                fixable=fix is not None,
+                fix_data=fix,
+                fix_title=f"Insert `{fix.name}.join()`" if fix else None,
+            )
+
+    def _plan_fix(self, ctx: CheckContext, worker: Worker, start: Event) -> Optional[_JoinFix]:
+        if (
+            start.via_name is None
+            or start.iteration is not None
+            or start.loops
+            or worker.loops
+            or len(worker.starts) != 1
+        ):
+            return None
+        stmt = start.statement
+        if not isinstance(stmt, ast.Expr) or stmt.value is not start.call:
+            return None
+        found = containing_block(stmt)
+        if found is None:
+            return None
+        block, index = found
+        later = block[index + 1 :]
+        if start.via_name in assigned_names(later):
+            return None  # the name may hold another object by the end of the block
+        if later and isinstance(later[-1], ast.Raise):
+            return None
+        insert_at = len(block)
+        if later and isinstance(later[-1], ast.Return):
+            insert_at = len(block) - 1
+            value = later[-1].value
+            if value is not None and any(
+                isinstance(n, ast.Name) and n.id == start.via_name for n in ast.walk(value)
+            ):
+                return None
+        if exits_if_joined_at(ctx.model, worker, block, insert_at):
+            return None
+        return _JoinFix(_location(ctx, stmt), start.via_name)
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        plan = diagnostic.fix_data
+        if not isinstance(plan, _JoinFix):
+            return None
+        anchor = fctx.find(cst.SimpleStatementLine, plan.statement)
+        if anchor is None:
+            return None
+        inserter = _BlockInserter(
+            anchor, at_end=(_statement(f"{plan.name}.join()\n"),), end_before_return=True
+        )
+        new = fctx.module.visit(inserter)
+        return new if inserter.done else None
+
+
+class RunInsteadOfStart(Rule):
+    """
+    ## What it does
+    Flags `.run()` called on a `Thread` or `Process` object.
+
+    ## Why is this bad?
+    `run()` is the method the new thread executes; calling it directly runs the target in
+    the calling thread, synchronously. Nothing runs in parallel, and a later `join()` waits
+    for a thread that was never started (it raises `RuntimeError`).
+
+    ## Example
+    ```python
+    import threading
+
+    def main():
+        worker = threading.Thread(target=print, args=("hello",))
+        worker.run()
+    ```
+
+    Use instead:
+    ```python
+    import threading
+
+    def main():
+        worker = threading.Thread(target=print, args=("hello",))
+        worker.start()
+        worker.join()
+    ```
+
+    ## Fix safety
+    The fix replaces `.run()` with `.start()`. It is unsafe: the target now runs
+    concurrently with the caller, so code after the call can no longer rely on it having
+    finished (PAR101 then asks for the join).
+
+    ## Options
+    None.
+
+    ## References
+    - [threading.Thread.run](https://docs.python.org/3/library/threading.html#threading.Thread.run)
+    """
+
+    code = "PAR104"
+    name = "run-instead-of-start"
+    family = "threads"
+    severity = Severity.ERROR
+    message = "`run()` runs the target in the calling thread"
+    fix_title = "Replace `.run()` with `.start()`"
+    fix_applicability = Applicability.UNSAFE
+
+    valid = (
+        """
+import threading
+
+class Worker(threading.Thread):
+    def run(self):
+        super().run()
+
+def main():
+    w = Worker(target=print)
+    w.start()
+    w.join()
+""",
+    )
+    invalid = (
+        Invalid(
+            """
+import threading
+
+def main():
+    t = threading.Thread(target=print, args=("hi",))
+    t.run()
+    t.join()
+""",
+            fixed="""
+import threading
+
+def main():
+    t = threading.Thread(target=print, args=("hi",))
+    t.start()
+    t.join()
+""",
+        ),
+        Invalid(
+            """
+from multiprocessing import Process
+
+if __name__ == "__main__":
+    Process(target=print).run()
+"""
+        ),
+    )
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        for worker in ctx.model.workers:
+            for event in worker.runs:
+                call = event.call
+                func = call.func
+                assert isinstance(func, ast.Attribute)
+                who = f"`{event.via_name}`" if event.via_name else f"this {worker.kind_word}"
+                message = (
+                    f"`.run()` executes the target of {who} in the calling thread; "
+                    "`.start()` runs it in a new " + worker.kind_word
+                )
+                fixable = not call.args and not call.keywords
+                data = ctx.source.location_from_ast(func.end_lineno or 1, func.end_col_offset or 0)
+                yield self.report(ctx, call, message, fixable=fixable, fix_data=data)
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        end = diagnostic.fix_data
+        if not isinstance(end, Location):
+            return None
+        call = fctx.find(cst.Call, diagnostic.location, diagnostic.end_location)
+        if call is None or not isinstance(call.func, cst.Attribute):
+            return None
+        new_func = call.func.with_changes(attr=cst.Name("start"))
+        return fctx.module.deep_replace(call.func, new_func)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class _SerialFix:
+    loop: Location
+    join: Location
+    name: str  # the variable the thread goes through
+    list_name: Optional[str]  # a new list to collect threads created in the loop, or None
+
+
+class SerialStartJoin(Rule):
+    """
+    ## What it does
+    Flags `t.start()` followed by `t.join()` on the same object in one loop iteration.
+
+    ## Why is this bad?
+    Each thread is joined before the next one is started, so no two ever run at once:
+    the code pays for threads and gets serial execution. A `join(timeout)` used as a
+    watchdog, or work done between the two calls, is not reported.
+
+    ## Example
+    ```python
+    import threading
+
+    def fetch(url):
+        print("fetching", url)
+
+    def main(urls):
+        for url in urls:
+            t = threading.Thread(target=fetch, args=(url,))
+            t.start()
+            t.join()
+    ```
+
+    Use instead:
+    ```python
+    import threading
+
+    def fetch(url):
+        print("fetching", url)
+
+    def main(urls):
+        threads = []
+        for url in urls:
+            t = threading.Thread(target=fetch, args=(url,))
+            t.start()
+            threads.append(t)
+        for t in threads:
+            t.join()
+    ```
+
+    ## Fix safety
+    The fix starts every thread in the loop and joins them all after it. It is unsafe:
+    the tasks now overlap, which changes the order of their effects and is wrong if one
+    task depends on the previous one having finished. It is offered only for a `for`
+    loop whose body ends with the join and has no `break`, `continue` or `else`.
+
+    ## Options
+    None.
+
+    ## References
+    - [threading.Thread.join](https://docs.python.org/3/library/threading.html#threading.Thread.join)
+    """
+
+    code = "PAR105"
+    name = "serial-start-join"
+    family = "threads"
+    severity = Severity.WARNING
+    message = "Started and joined in the same loop iteration: nothing runs in parallel"
+    fix_title = "Start all in the loop, join them after it"
+    fix_applicability = Applicability.UNSAFE
+
+    valid = (
+        """
+import threading
+
+def main(jobs):
+    for job in jobs:
+        t = threading.Thread(target=job)
+        t.start()
+        t.join(timeout=5)
+        if t.is_alive():
+            print("timed out")
+""",
+        """
+import threading
+
+def main(jobs):
+    threads = []
+    for job in jobs:
+        t = threading.Thread(target=job)
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
+""",
+    )
+    invalid = (
+        Invalid(
+            """
+import threading
+
+def main(jobs):
+    for job in jobs:
+        t = threading.Thread(target=job)
+        t.start()
+        t.join()
+""",
+            fixed="""
+import threading
+
+def main(jobs):
+    threads = []
+    for job in jobs:
+        t = threading.Thread(target=job)
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
+""",
+        ),
+        Invalid(
+            """
+import threading
+
+def main(threads):
+    workers = [threading.Thread(target=print) for _ in range(3)]
+    for w in workers:
+        w.start()
+        w.join()
+""",
+            fixed="""
+import threading
+
+def main(threads):
+    workers = [threading.Thread(target=print) for _ in range(3)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+""",
+        ),
+    )
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        taken: Optional[set[str]] = None
+        for worker in ctx.model.workers:
+            for start in worker.starts:
+                join = self._serial_join(worker, start)
+                if join is None:
+                    continue
+                if taken is None:
+                    taken = all_identifiers(ctx.tree)
+                plan = self._plan_fix(ctx, worker, start, join, taken)
+                who = f"`{start.via_name}`" if start.via_name else f"the {worker.kind_word}"
+                message = (
+                    f"{who} is joined at line {join.call.lineno} right after it is started, in "
+                    f"the same loop iteration: the {worker.kind_word}s run one at a time"
+                )
+                yield self.report(
+                    ctx,
+                    start.call,
+                    message,
+                    related=(self.related(ctx, join.call, "waits for it here"),),
+                    fixable=plan is not None,
+                    fix_data=plan,
+                )
+
+    @staticmethod
+    def _serial_join(worker: Worker, start: Event) -> Optional[Event]:
+        if not start.loops or start.via_name is None:
+            return None
+        loop = start.loops[0]
+        per_iteration = start.iteration is loop or (
+            start.iteration is None and bool(worker.loops) and worker.loops[0] is loop
+        )
+        if not per_iteration:
+            return None
+        start_stmt = start.statement
+        for join in worker.joins:
+            if join.call.args or join.call.keywords or not join.loops or join.loops[0] is not loop:
+                continue
+            if join.via_name != start.via_name or join.iteration is not start.iteration:
+                continue
+            join_stmt = join.statement
+            if start_stmt is None or join_stmt is None:
+                continue
+            found = containing_block(start_stmt)
+            if found is None:
+                continue
+            block, index = found
+            # Work between the two calls overlaps with the thread: that is parallelism.
+            if index + 1 < len(block) and block[index + 1] is join_stmt:
+                return join
+        return None
+
+    @staticmethod
+    def _plan_fix(
+        ctx: CheckContext, worker: Worker, start: Event, join: Event, taken: set[str]
+    ) -> Optional[_SerialFix]:
+        loop = start.loops[0]
+        if not isinstance(loop, ast.For) or loop.orelse or not isinstance(loop.target, ast.Name):
+            return None
+        join_stmt = join.statement
+        if not isinstance(join_stmt, ast.Expr) or loop.body[-1] is not join_stmt:
+            return None
+        if any(isinstance(n, (ast.Break, ast.Continue)) for n in body_nodes(loop)):
+            return None
+        assert start.via_name is not None
+        loop_location = _location(ctx, loop)
+        join_location = _location(ctx, join_stmt)
+        if start.iteration is loop:
+            if not isinstance(loop.iter, ast.Name) or start.via_name != loop.target.id:
+                return None
+            return _SerialFix(loop_location, join_location, start.via_name, None)
+        base = "processes" if worker.kind_word == "process" else "threads"
+        list_name = fresh_name(base, taken)
+        return _SerialFix(loop_location, join_location, start.via_name, list_name)
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        plan = diagnostic.fix_data
+        if not isinstance(plan, _SerialFix):
+            return None
+        loop = fctx.find(cst.For, plan.loop)
+        join = fctx.find(cst.SimpleStatementLine, plan.join)
+        if loop is None or join is None:
+            return None
+        name = plan.name
+        if plan.list_name is None:
+            iterable = loop.iter
+            join_loop = _statement(f"for {name} in {fctx.module.code_for_node(iterable)}:\n    {name}.join()\n")
+            new_loop = loop.with_deep_changes(loop.body, body=[s for s in loop.body.body if s is not join])
+            before: tuple[cst.BaseStatement, ...] = ()
+        else:
+            join_loop = _statement(f"for {name} in {plan.list_name}:\n    {name}.join()\n")
+            append = join.with_changes(body=[cst.parse_statement(f"{plan.list_name}.append({name})\n").body[0]])  # type: ignore[attr-defined]
+            new_body = [append if s is join else s for s in loop.body.body]
+            new_loop = loop.with_deep_changes(loop.body, body=new_body)
+            before = (_statement(f"{plan.list_name} = []\n"),)
+        inserter = _BlockInserter(loop, before=before, after=(join_loop,), replace_with=new_loop)
+        new = fctx.module.visit(inserter)
+        return new if inserter.done else None

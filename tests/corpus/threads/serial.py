@@ -1,0 +1,64 @@
+"""PAR105 serial-start-join."""
+import threading
+from threading import Thread
+
+
+def fetch(url):
+    print(url)
+
+
+def serial(urls):
+    for url in urls:
+        t = Thread(target=fetch, args=(url,))
+        t.start()  # expect: PAR105
+        t.join()
+
+
+def serial_over_list():
+    workers = [Thread(target=fetch, args=(u,)) for u in "abc"]
+    for w in workers:
+        w.start()  # expect: PAR105
+        w.join()
+
+
+def serial_while(queue):
+    while queue:
+        t = threading.Thread(target=fetch, args=(queue.pop(),))
+        t.start()  # expect: PAR105
+        t.join()
+
+
+# --- negatives -------------------------------------------------------------------------
+
+
+def watchdog(urls):
+    for url in urls:
+        t = Thread(target=fetch, args=(url,))
+        t.start()
+        t.join(timeout=2.0)
+        if t.is_alive():
+            print("timed out", url)
+
+
+def overlapping_work(urls):
+    for url in urls:
+        t = Thread(target=fetch, args=(url,))
+        t.start()
+        fetch("main thread works meanwhile")
+        t.join()
+
+
+def parallel(urls):
+    threads = []
+    for url in urls:
+        t = Thread(target=fetch, args=(url,))
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
+
+
+def once():
+    t = Thread(target=fetch, args=("x",))
+    t.start()
+    t.join()

@@ -1,0 +1,86 @@
+"""The labeled corpus: each file says, line by line, what parlint must report.
+
+A line ending in `# expect: PAR101` (or `# expect: PAR101, PAR105`) must get exactly those
+diagnostics, on that row; every other line must get none. Files whose first lines contain
+`# corpus: runnable` are complete programs: they are run before and after
+`fix --unsafe-fixes`, and must print the same lines (sorted: tasks may interleave).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from parlint import check_source, fix_source
+
+CORPUS = Path(__file__).parent / "corpus"
+FILES = sorted(CORPUS.glob("**/*.py"))
+LABEL = re.compile(r"#\s*expect:\s*(?P<codes>PAR\d{3}(?:\s*,\s*PAR\d{3})*)")
+
+
+def expected(text: str) -> Counter[tuple[int, str]]:
+    labels: Counter[tuple[int, str]] = Counter()
+    for row, line in enumerate(text.splitlines(), start=1):
+        match = LABEL.search(line)
+        if match:
+            for code in re.split(r"\s*,\s*", match.group("codes")):
+                labels[(row, code)] += 1
+    return labels
+
+
+def _id(path: Path) -> str:
+    return str(path.relative_to(CORPUS))
+
+
+@pytest.mark.parametrize("path", FILES, ids=[_id(p) for p in FILES])
+def test_corpus_labels(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    found = Counter((d.location.row, d.code) for d in check_source(text, filename=str(path), fixes=False))
+    want = expected(text)
+    assert found == want, (
+        f"unexpected: {sorted((found - want).elements())}; missing: {sorted((want - found).elements())}"
+    )
+
+
+def _run(source: str, tmp_path: Path, name: str) -> list[str]:
+    script = tmp_path / name
+    script.write_text(source, encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return sorted(completed.stdout.splitlines())
+
+
+def _has_fixes(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8")
+    return any(d.fixable for d in check_source(text, filename=str(path), fixes=False))
+
+
+FIXABLE = [p for p in FILES if _has_fixes(p)]
+
+
+@pytest.mark.parametrize("path", FIXABLE, ids=[_id(p) for p in FIXABLE])
+def test_corpus_fixes(path: Path, tmp_path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    before = check_source(text, filename=str(path))
+    fixed_codes = {d.code for d in before if d.fix is not None}
+    assert fixed_codes, "a fixable finding whose fix could not be built"
+    fixed = fix_source(text, filename=str(path), unsafe=True)
+    ast.parse(fixed)
+    after = check_source(fixed, filename=str(path), fixes=False)
+    still = [(d.location.row, d.code) for d in after if d.code in fixed_codes and d.fixable]
+    assert not still, f"fixable findings left after --fix: {still}"
+    assert fix_source(fixed, filename=str(path), unsafe=True) == fixed, "--fix is not idempotent"
+    if "# corpus: runnable" in "\n".join(text.splitlines()[:5]):
+        assert _run(text, tmp_path, "before.py") == _run(fixed, tmp_path, "after.py")
