@@ -13,7 +13,7 @@ from typing import Optional, Union
 from parlint.config import Settings
 from parlint.fixes import FixContext, apply_edits, edit_offsets, overlaps
 from parlint.ftypes import Applicability, Diagnostic, Fix, Location, Severity
-from parlint.known import TRIGGER_WORDS
+from parlint.known import API_WORDS, MODULE_WORDS
 from parlint.model import ConcurrencyModel
 from parlint.noqa import Suppressions
 from parlint.rules.base import CheckContext, Rule
@@ -52,11 +52,17 @@ class FixResult:
     errors: list[str]
 
 
+_TEXT_MODULE_WORDS = tuple(w.decode() for w in MODULE_WORDS)
+_TEXT_API_WORDS = tuple(w.decode() for w in API_WORDS)
+
+
 def could_matter(data: Union[bytes, str]) -> bool:
-    """The keyword prefilter: every rule needs one of these module names in the file."""
+    """The keyword prefilter: a file without these words cannot have a finding."""
     if isinstance(data, str):
-        return any(word.decode() in data for word in TRIGGER_WORDS)
-    return any(word in data for word in TRIGGER_WORDS)
+        return any(w in data for w in _TEXT_MODULE_WORDS) and any(
+            w in data for w in _TEXT_API_WORDS
+        )
+    return any(w in data for w in MODULE_WORDS) and any(w in data for w in API_WORDS)
 
 
 class Linter:
@@ -97,6 +103,10 @@ class Linter:
             model = ConcurrencyModel(tree, self.filename or "<module>")
         except RecursionError:
             return self._parse_error(source, "too deeply nested to analyse", 1, None)
+        except Exception as exc:  # noqa: BLE001 - a bug in parlint must not stop the run
+            log.exception("building the model crashed on %s", self.filename)
+            errors.append(f"{self.filename or '<stdin>'}: internal error: {type(exc).__name__}: {exc}")
+            return []
         ctx = CheckContext(self.filename, source, tree, model, self.settings)
         found: list[Diagnostic] = []
         for rule in self.rules:

@@ -115,5 +115,10 @@ NON_CALLABLE_RESULTS = frozenset(
     }
 )  # fmt: skip
 
-# Module names whose presence in a file is necessary for any rule to fire.
-TRIGGER_WORDS: tuple[bytes, ...] = (b"threading", b"multiprocessing", b"concurrent", b"asyncio")
+# The keyword prefilter. Every rule needs a thread, process, pool or hand-off, and each of
+# those is reached through an import of one of MODULE_WORDS and a name containing one of
+# API_WORDS (aliases and subclasses still spell the original name where they are made).
+MODULE_WORDS: tuple[bytes, ...] = (b"threading", b"multiprocessing", b"concurrent", b"asyncio")
+API_WORDS: tuple[bytes, ...] = (
+    b"Thread", b"Process", b"Timer", b"Executor", b"Pool", b"to_thread", b"run_in_executor",
+)  # fmt: skip

@@ -30,10 +30,8 @@ from parlint.known import (
 from parlint.names import (
     NameResolver,
     Scope,
-    body_nodes,
     enclosing_statement,
     parent,
-    set_parents,
 )
 
 Loop = Union[ast.For, ast.AsyncFor, ast.While, ast.comprehension]
@@ -61,7 +59,22 @@ class Event:
 
     @property
     def statement(self) -> Optional[ast.stmt]:
-        return enclosing_statement(self.call)
+        """The statement the event belongs to for path analysis.
+
+        `if t.is_alive(): t.join()` joins on both branches (a finished thread needs no
+        join), so such a join belongs to the `if` itself.
+        """
+        stmt = enclosing_statement(self.call)
+        if self.kind is EventKind.JOIN and stmt is not None:
+            owner = parent(stmt)
+            if (
+                isinstance(owner, ast.If)
+                and stmt in owner.body
+                and not owner.orelse
+                and _tests_is_alive(owner.test, self.call)
+            ):
+                return owner
+        return stmt
 
 
 @dataclass(eq=False)
@@ -129,12 +142,16 @@ class Worker:
         if self.names:
             return f"`{sorted(self.names)[0]}`"
         if self.containers:
-            return f"the {self.kind_word}s in `{sorted(self.containers)[0]}`"
+            return f"the {self.kind_plural} in `{sorted(self.containers)[0]}`"
         return f"this {self.kind_word}"
 
     @property
     def kind_word(self) -> str:
         return "process" if self.kind is WorkerKind.PROCESS else "thread"
+
+    @property
+    def kind_plural(self) -> str:
+        return "processes" if self.kind is WorkerKind.PROCESS else "threads"
 
 
 @dataclass(eq=False)
@@ -180,7 +197,6 @@ class Handoff:
 
 class ConcurrencyModel:
     def __init__(self, tree: ast.Module, module_name: str = "<module>") -> None:
-        set_parents(tree)
         self.tree = tree
         self.names = NameResolver(tree, module_name)
         self.worker_classes: dict[str, WorkerClass] = {}
@@ -250,7 +266,7 @@ class ConcurrencyModel:
             if owner is not None and expr.id in owner.functions:
                 binds = [
                     n
-                    for n in body_nodes(owner.node)
+                    for n in owner.nodes
                     if isinstance(n, ast.Name) and n.id == expr.id and not isinstance(n.ctx, ast.Load)
                 ]
                 return None if binds else owner.functions[expr.id]
@@ -376,7 +392,7 @@ class _ScopeBuilder:
     def __init__(self, model: ConcurrencyModel, scope: Scope) -> None:
         self.model = model
         self.scope = scope
-        self.nodes = list(body_nodes(scope.node))
+        self.nodes = scope.nodes
         # variable -> workers it may hold; collection variable -> workers it may contain
         self.holders: dict[str, set[Worker]] = {}
         self.collections: dict[str, set[Worker]] = {}
@@ -615,19 +631,20 @@ class _ScopeBuilder:
         names = set(self.holders) | set(self.collections)
         if not names:
             return
-        for child in self.scope.children:
-            for node in ast.walk(child.node):
+        for scope, node in self._nested_loads(names):
+            if self.model.names.lookup_scope(node.id, scope) is not self.scope:
+                continue  # a name of the nested scope's own
+            for worker in self.holders.get(node.id, set()) | self.collections.get(node.id, set()):
+                worker.escapes.append((node, "used by a nested function"))
+
+    def _nested_loads(self, names: set[str]) -> Iterator[tuple[Scope, ast.Name]]:
+        stack = list(self.scope.children)
+        while stack:
+            child = stack.pop()
+            stack.extend(child.children)
+            for node in child.nodes:
                 if isinstance(node, ast.Name) and node.id in names:
-                    owner = self.model.names.lookup_scope(
-                        node.id, self.model.names.enclosing_scope(node)
-                    )
-                    if owner is self.scope or (
-                        self.scope.is_module and owner is None and node.id in self.scope.bound
-                    ):
-                        for worker in self.holders.get(node.id, set()) | self.collections.get(
-                            node.id, set()
-                        ):
-                            worker.escapes.append((node, "used by a nested function"))
+                    yield child, node
 
     def _use(self, load: ast.Name, worker: Worker, iteration: Optional[ast.AST]) -> None:
         """A load of a variable holding `worker` (directly or as a loop variable)."""
@@ -853,6 +870,18 @@ class _ScopeBuilder:
                 if candidate.call is expr:
                     return candidate
         return None
+
+
+def _tests_is_alive(test: ast.expr, join: ast.Call) -> bool:
+    """Whether `test` is `x.is_alive()` for the object that `join` joins."""
+    func = join.func
+    return (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Attribute)
+        and test.func.attr in ("is_alive", "isAlive")
+        and isinstance(func, ast.Attribute)
+        and ast.dump(test.func.value) == ast.dump(func.value)
+    )
 
 
 def _keyword(call: ast.Call, name: str) -> Optional[ast.expr]:

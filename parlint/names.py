@@ -27,17 +27,87 @@ def parent(node: ast.AST) -> Optional[ast.AST]:
     return getattr(node, "_parlint_parent", None)
 
 
-def set_parents(tree: ast.AST) -> None:
-    """Record each node's parent once, so that uses can look at their context."""
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            child._parlint_parent = node  # type: ignore[attr-defined]
+def _outer_parts(node: ast.AST) -> list[ast.AST]:
+    """The parts of a nested scope's node that run in the enclosing scope."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        outer: list[ast.AST] = [*node.decorator_list, *node.args.defaults]
+        outer += [d for d in node.args.kw_defaults if d is not None]
+        if node.returns is not None:
+            outer.append(node.returns)
+        return outer
+    if isinstance(node, ast.ClassDef):
+        return [*node.decorator_list, *node.bases, *node.keywords]
+    if isinstance(node, ast.Lambda):
+        outer = [*node.args.defaults]
+        return outer + [d for d in node.args.kw_defaults if d is not None]
+    return []
+
+
+# Fields that never hold a node worth visiting: names, flags, and the shared singleton
+# context/operator objects (`ast.Load()` is one object for the whole tree).
+_SKIPPED_FIELDS = frozenset(
+    {"ctx", "op", "ops", "id", "attr", "name", "arg", "module", "asname", "names",
+     "type_comment", "kind", "conversion", "level", "simple", "is_async", "type_ignores"}
+)  # fmt: skip
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = tuple(f for f in cls._fields if f not in _SKIPPED_FIELDS)  # type: ignore[attr-defined]
+        if cls is ast.Constant:
+            fields = ()
+        _CHILD_FIELDS[cls] = fields
+    return fields
+
+
+def index_tree(tree: ast.Module) -> dict[int, list[ast.AST]]:
+    """One pass over the tree: every node's parent, and each scope's own nodes.
+
+    A scope's own nodes exclude the inside of nested scopes but include what of a nested
+    function or class runs in it (decorators, defaults, bases). This is the only full walk
+    of the tree: hand-rolled because `ast.iter_child_nodes` dominates the profile.
+    """
+    node_type = ast.AST
+    scope_types = SCOPE_TYPES
+    buckets: dict[int, list[ast.AST]] = {id(tree): []}
+    stack: list[tuple[ast.AST, list[ast.AST]]] = []
+    module_bucket = buckets[id(tree)]
+    for child in reversed(tree.body):
+        child._parlint_parent = tree  # type: ignore[attr-defined]
+        stack.append((child, module_bucket))
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, bucket = pop()
+        bucket.append(node)
+        inner = bucket
+        outer_ids: frozenset[int] = frozenset()
+        if isinstance(node, scope_types):
+            inner = buckets[id(node)] = []
+            outer_ids = frozenset(id(n) for n in _outer_parts(node))
+        fields = _CHILD_FIELDS.get(node.__class__) or _child_fields(node.__class__)
+        for name in reversed(fields):
+            value = getattr(node, name, None)
+            if value is None:
+                continue
+            if value.__class__ is list:
+                for item in reversed(value):
+                    if isinstance(item, node_type):
+                        item._parlint_parent = node  # type: ignore[attr-defined]
+                        push((item, bucket if id(item) in outer_ids else inner))
+            elif isinstance(value, node_type):
+                value._parlint_parent = node  # type: ignore[attr-defined]
+                push((value, bucket if id(value) in outer_ids else inner))
+    return buckets
 
 
 @dataclass(eq=False)
 class Scope:
     node: ScopeNode
     parent: Optional[Scope]
+    # The scope's own code (see `index_tree`), in source order.
+    nodes: list[ast.AST] = field(default_factory=list)
     # name -> qualified name, from imports and simple aliases
     qualified: dict[str, str] = field(default_factory=dict)
     # every name bound in this scope, however
@@ -118,11 +188,16 @@ class NameResolver:
         self.tree = tree
         self.module_name = module_name
         self.scopes: dict[int, Scope] = {}
-        self.module_scope = self._build(tree, None)
+        self.module_scope: Scope
+        self._buckets = index_tree(tree)
+        self._build(tree, None)
+        del self._buckets
 
     # -- building -------------------------------------------------------------------------
     def _build(self, node: ScopeNode, parent_scope: Optional[Scope]) -> Scope:
-        scope = Scope(node, parent_scope)
+        scope = Scope(node, parent_scope, self._buckets[id(node)])
+        if parent_scope is None:
+            self.module_scope = scope
         self.scopes[id(node)] = scope
         if parent_scope is not None:
             parent_scope.children.append(scope)
@@ -137,7 +212,7 @@ class NameResolver:
                     scope.untrusted.add(arg_opt.arg)
         aliases: list[tuple[str, ast.expr]] = []
         nested: list[ScopeNode] = []
-        for sub in body_nodes(node):
+        for sub in scope.nodes:
             if isinstance(sub, SCOPE_TYPES):
                 if not isinstance(sub, ast.Lambda):
                     scope.bound.add(sub.name)

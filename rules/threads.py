@@ -499,8 +499,9 @@ class SerialStartJoin(Rule):
 
     ## Why is this bad?
     Each thread is joined before the next one is started, so no two ever run at once:
-    the code pays for threads and gets serial execution. A `join(timeout)` used as a
-    watchdog, or work done between the two calls, is not reported.
+    the code pays for threads and gets serial execution. Not reported: a `join(timeout)`
+    used as a watchdog, work done between the two calls (it overlaps with the thread), and
+    work after the join in the same iteration (it needs the thread finished).
 
     ## Example
     ```python
@@ -639,7 +640,7 @@ def main(threads):
                 who = f"`{start.via_name}`" if start.via_name else f"the {worker.kind_word}"
                 message = (
                     f"{who} is joined at line {join.call.lineno} right after it is started, in "
-                    f"the same loop iteration: the {worker.kind_word}s run one at a time"
+                    f"the same loop iteration: the {worker.kind_plural} run one at a time"
                 )
                 yield self.report(
                     ctx,
@@ -673,8 +674,9 @@ def main(threads):
             if found is None:
                 continue
             block, index = found
-            # Work between the two calls overlaps with the thread: that is parallelism.
-            if index + 1 < len(block) and block[index + 1] is join_stmt:
+            # Work between the two calls overlaps with the thread: that is parallelism. Work
+            # after the join in the same iteration needs the thread finished: that is intent.
+            if index + 2 == len(block) and block[index + 1] is join_stmt:
                 return join
         return None
 

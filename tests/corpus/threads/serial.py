@@ -62,3 +62,11 @@ def once():
     t = Thread(target=fetch, args=("x",))
     t.start()
     t.join()
+
+
+def needs_result_each_time(items, results):
+    for item in items:
+        t = Thread(target=fetch, args=(item,))
+        t.start()
+        t.join()
+        print(results[item])

@@ -214,3 +214,14 @@ class Worker(threading.Thread):
 def daemon_subclass():
     w = Worker()
     w.start()
+
+
+def joined_if_alive():
+    processes = [multiprocessing.Process(target=work) for _ in range(2)]
+    try:
+        for p in processes:
+            p.start()
+    finally:
+        for p in processes:
+            if p.is_alive():
+                p.join()
