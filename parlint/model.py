@@ -56,6 +56,11 @@ class Event:
     loops: tuple[ast.AST, ...] = ()
     # The variable the call goes through, for messages and fixes (`t` in `t.start()`).
     via_name: Optional[str] = None
+    # For a join: the tests of the `if`s around the worker's start (`if t is not None:`
+    # around both the start and the join is one condition, not two paths).
+    start_conditions: frozenset[str] = frozenset()
+    # ... and the `if` statements themselves: an `if` around the start is not a later check.
+    start_ifs: frozenset[int] = frozenset()
 
     @property
     def statement(self) -> Optional[ast.stmt]:
@@ -71,7 +76,12 @@ class Event:
                 isinstance(owner, ast.If)
                 and stmt in owner.body
                 and not owner.orelse
-                and _tests_is_alive(owner.test, self.call)
+                and id(owner) not in self.start_ifs
+                and (
+                    _tests_is_alive(owner.test, self.call)
+                    or _tests_variable(owner.test, self.via_name)
+                    or ast.dump(owner.test) in self.start_conditions
+                )
             ):
                 return owner
         return stmt
@@ -136,6 +146,10 @@ class Worker:
             return True
         # A name bound in a loop and used in the same iteration reaches that iteration's object.
         return self.loops[0] in event.loops
+
+    @property
+    def label_is_plural(self) -> bool:
+        return not self.names and bool(self.containers)
 
     @property
     def label(self) -> str:
@@ -612,6 +626,13 @@ class _ScopeBuilder:
                                 self._use(load, worker, iteration=None)
         self._dedupe_events()
         self._closures()
+        for worker in self.model.workers:
+            if worker.scope is self.scope and worker.joins:
+                ifs = [i for e in worker.starts for i in _ifs_around(e.call, self.scope.node)]
+                conditions = frozenset(ast.dump(i.test) for i in ifs)
+                for event in worker.joins:
+                    event.start_conditions = conditions
+                    event.start_ifs = frozenset(id(i) for i in ifs)
 
     def _dedupe_events(self) -> None:
         for worker in self.model.workers:
@@ -870,6 +891,33 @@ class _ScopeBuilder:
                 if candidate.call is expr:
                     return candidate
         return None
+
+
+def _tests_variable(test: ast.expr, name: Optional[str]) -> bool:
+    """`if t:` / `if t is not None:`: no object, nothing started, nothing to join."""
+    if name is None:
+        return False
+    if isinstance(test, ast.Name):
+        return test.id == name
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == name
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.IsNot)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    )
+
+
+def _ifs_around(node: ast.AST, stop: ast.AST) -> list[ast.If]:
+    found: list[ast.If] = []
+    child, current = node, parent(node)
+    while current is not None and current is not stop:
+        if isinstance(current, ast.If) and child in current.body:
+            found.append(current)
+        child, current = current, parent(current)
+    return found
 
 
 def _tests_is_alive(test: ast.expr, join: ast.Call) -> bool:

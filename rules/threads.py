@@ -290,6 +290,7 @@ def main(skip):
             joins = worker.joins
             partial = [j for j in joins if not worker.reaches_every_instance(j)]
             what = worker.label
+            verb = "are" if worker.label_is_plural else "is"
             scope = worker.scope.display_name
             if joins and len(partial) == len(joins) and worker.loops:
                 message = (
@@ -301,13 +302,13 @@ def main(skip):
             elif returns:
                 lines = ", ".join(str(r.lineno) for r in returns)  # type: ignore[attr-defined]
                 message = (
-                    f"{what} is started but not joined before the `return` at line "
-                    f"{lines}; it keeps running after {scope} returns"
+                    f"{what} {verb} started but not joined before the `return` at line "
+                    f"{lines}; {'they keep' if worker.label_is_plural else 'it keeps'} running after {scope} returns"
                 )
             elif joins:
-                message = f"{what} is started but not joined on every path out of {scope}"
+                message = f"{what} {verb} started but not joined on every path out of {scope}"
             else:
-                message = f"{what} is started but never joined in {scope}"
+                message = f"{what} {verb} started but never joined in {scope}"
             fix = self._plan_fix(ctx, worker, start)
             yield self.report(
                 ctx,

@@ -225,3 +225,42 @@ def joined_if_alive():
         for p in processes:
             if p.is_alive():
                 p.join()
+
+
+def same_condition(with_input, path):
+    reader = None
+    if with_input:
+        reader = Thread(target=work)
+    if reader is not None:
+        reader.start()
+    work(path)
+    if reader is not None:
+        reader.join()
+
+
+def same_test_twice(flag):
+    t = Thread(target=work)
+    if flag:
+        t.start()
+    work()
+    if flag:
+        t.join()
+
+
+def terminated_not_joined():
+    procs = [multiprocessing.Process(target=work) for _ in range(2)]
+    for p in procs:
+        p.start()  # expect: PAR101
+    for p in procs:
+        p.terminate()
+    return len(procs)
+
+
+def run_in_thread_then_return(in_thread):
+    if in_thread:
+        result = []
+        thread = Thread(target=result.append, args=(1,))
+        thread.start()
+        thread.join()
+        return result
+    return None
