@@ -83,8 +83,8 @@ class Linter:
         errors: list[str] = []
         diagnostics = self._check_source(source, errors)
         if with_fixes and any(d.fixable for d in diagnostics):
-            fctx = FixContext(source)
-            diagnostics = [self.with_fix(fctx, d, errors) for d in diagnostics]
+            regions = _Regions(source)
+            diagnostics = [self.with_fix(regions.context(d), d, errors) for d in diagnostics]
         return CheckResult(diagnostics, errors)
 
     def _check_source(self, source: SourceText, errors: list[str]) -> list[Diagnostic]:
@@ -156,12 +156,12 @@ class Linter:
             candidates = [d for d in diagnostics if d.fix_applicability in allowed]
             if not candidates:
                 return FixResult(text, fixed, diagnostics, errors)
-            fctx = FixContext(source)
+            regions = _Regions(source)
             taken: list[tuple[int, int]] = []
             edits = []
             applied: list[Diagnostic] = []
             for diagnostic in candidates:
-                built = self.with_fix(fctx, diagnostic, errors)
+                built = self.with_fix(regions.context(diagnostic), diagnostic, errors)
                 if built.fix is None:
                     continue
                 spans = [edit_offsets(source, e) for e in built.fix.edits]
@@ -185,6 +185,47 @@ class Linter:
             text = new_text
         final = self._check_source(SourceText(text), errors)
         return FixResult(text, fixed, final, errors)
+
+
+class _Regions:
+    """One libcst context per top-level statement that holds a fix (see FixContext)."""
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.contexts: dict[tuple[int, int], FixContext] = {}
+        self._spans: Optional[list[tuple[int, int]]] = None
+
+    def _top_level_spans(self) -> list[tuple[int, int]]:
+        if self._spans is None:
+            tree = ast.parse(self.source.text)
+            spans = []
+            for stmt in tree.body:
+                if isinstance(stmt, _REGION_TYPES):
+                    first = min([stmt.lineno, *(d.lineno for d in _decorators(stmt))])
+                    spans.append((first, stmt.end_lineno or stmt.lineno))
+            self._spans = spans
+        return self._spans
+
+    def context(self, diagnostic: Diagnostic) -> FixContext:
+        row = diagnostic.location.row
+        region = (1, self.source.line_count)
+        for first, last in self._top_level_spans():
+            if first <= row <= last and diagnostic.end_location.row <= last:
+                region = (first, last)
+                break
+        if region not in self.contexts:
+            self.contexts[region] = FixContext(self.source, *region)
+        return self.contexts[region]
+
+
+# Compound statements at column 0 parse on their own; simple ones may need their neighbours
+# (a fix that appends to the module body), so they get the whole module.
+_REGION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For,
+                 ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)  # fmt: skip
+
+
+def _decorators(stmt: ast.stmt) -> list[ast.expr]:
+    return list(getattr(stmt, "decorator_list", []))
 
 
 def parse_error_diagnostic(

@@ -22,10 +22,24 @@ N = TypeVar("N", bound=cst.CSTNode)
 
 
 class FixContext:
-    """One file's libcst view, built lazily and shared by all fixes of one pass."""
+    """A region of one file seen through libcst, built lazily and shared by the fixes in it.
 
-    def __init__(self, source: SourceText) -> None:
-        self.source = source
+    libcst with positions reads about 0.1 MB/s, so a fix parses only the top-level statement
+    that holds it (a function, a class, an `if __name__ == "__main__":` block) when it can:
+    such a statement starts at column 0 and parses on its own, and every position inside it
+    maps back by a row offset. Fixes of module-level statements parse the whole module.
+    """
+
+    def __init__(self, source: SourceText, first_row: int = 1, last_row: Optional[int] = None):
+        self.file = source
+        self.first_row = first_row
+        last = source.line_count if last_row is None else last_row
+        if first_row == 1 and last == source.line_count:
+            self.source = source
+        else:
+            start = source.line_start(first_row)
+            end = source.line_start(last + 1) if last < source.line_count else len(source.text)
+            self.source = SourceText(source.text[start:end])
 
     @cached_property
     def module(self) -> cst.Module:
@@ -44,30 +58,35 @@ class FixContext:
             index.setdefault(key, []).append(node)
         return index
 
+    def _local_row(self, row: int) -> int:
+        return row - self.first_row + 1
+
     def find(
         self, kind: type[N], start: Location, end: Optional[Location] = None
     ) -> Optional[N]:
         """The libcst node of type `kind` at `start` (and ending at `end`, when given)."""
-        for node in self._by_start.get((start.row, start.column - 1), ()):
+        key = (self._local_row(start.row), start.column - 1)
+        for node in self._by_start.get(key, ()):
             if not isinstance(node, kind):
                 continue
             if end is not None:
                 code_range = self.positions[node]
-                if (code_range.end.line, code_range.end.column) != (end.row, end.column - 1):
+                wanted = (self._local_row(end.row), end.column - 1)
+                if (code_range.end.line, code_range.end.column) != wanted:
                     continue
             return node
         return None
 
-    def statement_at(self, start: Location) -> Optional[cst.CSTNode]:
-        """The statement (or small statement) starting at `start`."""
-        for kind in (cst.BaseCompoundStatement, cst.SimpleStatementLine, cst.BaseSmallStatement):
-            node = self.find(kind, start)  # type: ignore[type-abstract]
-            if node is not None:
-                return node
-        return None
-
     def edits(self, new_module: cst.Module) -> tuple[Edit, ...]:
-        return diff_edits(self.source, new_module.code)
+        shift = self.first_row - 1
+        return tuple(
+            Edit(
+                e.content,
+                Location(e.location.row + shift, e.location.column),
+                Location(e.end_location.row + shift, e.end_location.column),
+            )
+            for e in diff_edits(self.source, new_module.code)
+        )
 
 
 def diff_edits(source: SourceText, new_text: str) -> tuple[Edit, ...]:

@@ -64,6 +64,14 @@ POOL_CLASSES: dict[str, PoolKind] = {
 CONTEXT_FACTORIES = frozenset({"multiprocessing.get_context", "multiprocessing.context.get_context"})
 CONTEXT_NAMESPACE = "multiprocessing"
 
+# The last name of every call the model looks at; a scope without one is not analysed.
+INTERESTING_CALLEES = frozenset(
+    {"Thread", "Timer", "Process", "DummyProcess", "BaseProcess", "SpawnProcess", "ForkProcess",
+     "ForkServerProcess", "ThreadPoolExecutor", "ProcessPoolExecutor", "InterpreterPoolExecutor",
+     "Pool", "ThreadPool", "submit", "map", "apply", "apply_async", "map_async", "imap",
+     "imap_unordered", "starmap", "starmap_async", "to_thread", "run_in_executor"}
+)  # fmt: skip
+
 # Methods that hand a task to a pool: name -> index of the task among positional arguments.
 EXECUTOR_TASK_METHODS = frozenset({"submit", "map"})
 POOL_TASK_METHODS = frozenset(

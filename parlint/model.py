@@ -17,7 +17,10 @@ from functools import cached_property
 from typing import Optional, Union
 
 from parlint.known import (
+    CONTEXT_FACTORIES,
+    CONTEXT_NAMESPACE,
     EXECUTOR_TASK_METHODS,
+    INTERESTING_CALLEES,
     HARMLESS_CALLS,
     POOL_CLASSES,
     POOL_TASK_METHODS,
@@ -218,8 +221,21 @@ class ConcurrencyModel:
         self.pools: list[Pool] = []
         self.handoffs: list[Handoff] = []
         self._find_worker_classes()
+        interesting = self._interesting_callees()
         for scope in self._all_scopes():
-            _ScopeBuilder(self, scope).build()
+            if _calls_any(scope, interesting):
+                _ScopeBuilder(self, scope).build()
+
+    def _interesting_callees(self) -> frozenset[str]:
+        """Last names of every call that can make a worker or pool or hand off a task."""
+        names = set(INTERESTING_CALLEES)
+        names.update(node.node.name for node in self.worker_classes.values())
+        known = set(WORKER_CLASSES) | set(POOL_CLASSES) | CONTEXT_FACTORIES | {CONTEXT_NAMESPACE}
+        for scope in self._all_scopes():
+            for local, qual in scope.qualified.items():
+                if qual in known or qual == "asyncio.to_thread":
+                    names.add(local)
+        return frozenset(names)
 
     def _all_scopes(self) -> Iterator[Scope]:
         stack = [self.names.module_scope]
@@ -891,6 +907,19 @@ class _ScopeBuilder:
                 if candidate.call is expr:
                     return candidate
         return None
+
+
+def _calls_any(scope: Scope, names: frozenset[str]) -> bool:
+    for node in scope.nodes:
+        if node.__class__ is ast.Call:
+            func = node.func  # type: ignore[attr-defined]
+            cls = func.__class__
+            if cls is ast.Attribute:
+                if func.attr in names:
+                    return True
+            elif cls is ast.Name and func.id in names:
+                return True
+    return False
 
 
 def _tests_variable(test: ast.expr, name: Optional[str]) -> bool:

@@ -43,6 +43,13 @@ def _outer_parts(node: ast.AST) -> list[ast.AST]:
     return []
 
 
+# The node types that bind names (everything else is skipped when building scopes).
+_BINDING_TYPES = frozenset(
+    {ast.Name, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Import,
+     ast.ImportFrom, ast.Global, ast.Nonlocal, ast.arg, ast.ExceptHandler, ast.MatchAs,
+     ast.MatchStar, ast.MatchMapping}
+)  # fmt: skip
+
 # Fields that never hold a node worth visiting: names, flags, and the shared singleton
 # context/operator objects (`ast.Load()` is one object for the whole tree).
 _SKIPPED_FIELDS = frozenset(
@@ -212,7 +219,12 @@ class NameResolver:
                     scope.untrusted.add(arg_opt.arg)
         aliases: list[tuple[str, ast.expr]] = []
         nested: list[ScopeNode] = []
+        binding_types = _BINDING_TYPES
+        load = ast.Load
         for sub in scope.nodes:
+            cls = sub.__class__
+            if cls not in binding_types or (cls is ast.Name and sub.ctx.__class__ is load):  # type: ignore[attr-defined]
+                continue
             if isinstance(sub, SCOPE_TYPES):
                 if not isinstance(sub, ast.Lambda):
                     scope.bound.add(sub.name)

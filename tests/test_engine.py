@@ -1,0 +1,146 @@
+"""The core through the library API: decoding, parse errors, noqa, fixes on odd files."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from parlint import check_source, fix_source
+from parlint.config import Settings
+from parlint.ftypes import Location
+from parlint.source import SourceText
+
+UNJOINED = """import threading
+
+def main():
+    t = threading.Thread(target=print)
+    t.start()
+"""
+
+
+def codes(source: str | bytes, **kwargs: object) -> list[tuple[int, str]]:
+    return [(d.location.row, d.code) for d in check_source(source, **kwargs)]  # type: ignore[arg-type]
+
+
+def test_finding_has_position_message_and_lazy_fix() -> None:
+    (d,) = check_source(UNJOINED)
+    assert (d.code, d.name, d.location, d.end_location) == (
+        "PAR101",
+        "unjoined-thread",
+        Location(5, 5),
+        Location(5, 14),
+    )
+    assert "never joined in `main()`" in d.message
+    assert d.fix is not None and d.fix.applicability.value == "unsafe"
+    assert [e.content for e in d.fix.edits] == ["    t.join()\n"]
+    (lazy,) = check_source(UNJOINED, fixes=False)
+    assert lazy.fix is None and lazy.fixable
+
+
+def test_syntax_error_is_par000_with_parser_line() -> None:
+    source = "import threading\n\ndef f(:\n    threading.Thread\n"
+    (d,) = check_source(source)
+    assert d.code == "PAR000" and d.location.row == 3
+    assert d.message.startswith("Cannot parse:")
+
+
+def test_null_bytes_and_bad_encoding_are_par000() -> None:
+    assert codes(b"import threading\x00\nthreading.Thread\n") == [(1, "PAR000")]
+    latin = b"# -*- coding: ascii -*-\nimport threading\nx = '\xe9'\nthreading.Thread\n"
+    assert codes(latin) == [(3, "PAR000")]
+
+
+def test_pep263_cookie_and_bom_are_honoured() -> None:
+    latin1 = "# -*- coding: latin-1 -*-\n" + UNJOINED.replace("main():", "main():  # é")
+    assert codes(latin1.encode("latin-1")) == [(6, "PAR101")]
+    assert codes(b"\xef\xbb\xbf" + UNJOINED.encode()) == [(5, "PAR101")]
+
+
+def test_files_without_concurrency_words_are_not_parsed() -> None:
+    # The prefilter: no rule can fire here, so even a syntax error is not parlint's business.
+    assert codes("import threading\ndef f(:\n") == []
+
+
+@pytest.mark.parametrize(
+    ("comment", "reported"),
+    [
+        ("  # noqa", False),
+        ("  # noqa: PAR101", False),
+        ("  # noqa:PAR104,PAR101", False),
+        ("  # noqa: PAR104", True),
+        ("  # NOQA", False),
+    ],
+)
+def test_line_noqa(comment: str, reported: bool) -> None:
+    source = UNJOINED.replace("t.start()", "t.start()" + comment)
+    assert bool(codes(source)) is reported
+
+
+def test_noqa_inside_a_string_is_not_a_comment() -> None:
+    source = UNJOINED.replace("t.start()", "t.start(); s = '# noqa'")
+    assert codes(source) == [(5, "PAR101")]
+
+
+def test_file_level_noqa() -> None:
+    assert codes("# parlint: noqa\n" + UNJOINED) == []
+    assert codes("# parlint: noqa: PAR101\n" + UNJOINED) == []
+    assert codes("# parlint: noqa: PAR104\n" + UNJOINED) == [(6, "PAR101")]
+
+
+def test_select_and_ignore_through_settings() -> None:
+    assert codes(UNJOINED, config=Settings(select=("PAR104",))) == []
+    assert codes(UNJOINED, config=Settings(ignore=("PAR1",))) == []
+
+
+def test_fix_keeps_crlf_and_the_rest_of_the_file() -> None:
+    source = UNJOINED.replace("\n", "\r\n").replace("def main():", "def main():  # keep me")
+    fixed = fix_source(source, unsafe=True)
+    assert fixed == source + "    t.join()\r\n"
+
+
+def test_safe_only_without_unsafe_flag() -> None:
+    assert fix_source(UNJOINED) == UNJOINED
+    source = 'import threading\nt = threading.Thread(target=print, args=("x"))\n'
+    assert fix_source(source) == 'import threading\nt = threading.Thread(target=print, args=("x",))\n'
+
+
+def test_fixes_chain_until_clean_and_are_idempotent() -> None:
+    source = """import threading
+
+def main():
+    t = threading.Thread(target=print)
+    t.run()
+"""
+    fixed = fix_source(source, unsafe=True)
+    assert fixed == source.replace("t.run()", "t.start()") + "    t.join()\n"
+    assert check_source(fixed) == []
+    assert fix_source(fixed, unsafe=True) == fixed
+
+
+def test_non_ascii_columns_are_code_points() -> None:
+    source = "import threading\nname = 'é'; t = threading.Thread(target=print); t.start()\n"
+    (d,) = check_source(source)
+    line = SourceText(source).line(2)
+    assert line[d.location.column - 1 : d.end_location.column - 1] == "t.start()"
+
+
+def test_deeply_nested_and_large_input_do_not_crash() -> None:
+    deep = "import threading\nx = " + "(" * 300 + "1" + ")" * 300 + "\n"
+    assert codes(deep) in ([], [(1, "PAR000")])
+    big = UNJOINED + "\n".join(f"def f{i}(x):\n    return x + {i}\n" for i in range(20000))
+    ast.parse(big)
+    assert codes(big) == [(5, "PAR101")]
+
+
+def test_a_crashing_rule_does_not_hide_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    from parlint.engine import Linter
+    from parlint.rules.calls import ArgsNotTuple
+
+    def boom(self: object, ctx: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ArgsNotTuple, "check", boom)
+    result = Linter().check(UNJOINED)
+    assert [d.code for d in result.diagnostics] == ["PAR101"]
+    assert result.errors and "PAR502" in result.errors[0] and "boom" in result.errors[0]
