@@ -45,12 +45,16 @@ def _peak_rss_mb(cmd: list[str], env: dict[str, str]) -> float:
         "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    out = subprocess.run([sys.executable, "-c", probe, *cmd], env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *cmd], env=env, capture_output=True, text=True
+    )
     return int(out.stdout.strip()) / 1024
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("tree", nargs="?", default=sysconfig.get_paths()["stdlib"])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=0, help="parlint --jobs (default: one per CPU)")
@@ -59,11 +63,23 @@ def main() -> None:
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     if not os.path.exists(ruff):
         sys.exit("ruff is not installed: pip install -e '.[test]'")
-    parlint = [sys.executable, "-m", "parlint", "check", "--exit-zero", "-q", "--jobs", str(args.jobs)]
+    parlint = [
+        sys.executable,
+        "-m",
+        "parlint",
+        "check",
+        "--exit-zero",
+        "-q",
+        "--jobs",
+        str(args.jobs),
+    ]
     tree = args.tree
     files = sum(1 for _ in Path(tree).rglob("*.py"))
     size_mb = sum(p.stat().st_size for p in Path(tree).rglob("*.py")) / 1e6
-    print(f"tree: {tree} ({files} .py files, {size_mb:.1f} MB), {os.cpu_count()} CPUs, best of {args.runs}")
+    print(
+        f"tree: {tree} ({files} .py files, {size_mb:.1f} MB), "
+        f"{os.cpu_count()} CPUs, best of {args.runs}"
+    )
 
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, PARLINT_CACHE_DIR=cache)
@@ -72,7 +88,17 @@ def main() -> None:
             shutil.rmtree(cache, ignore_errors=True)
             os.makedirs(cache, exist_ok=True)
 
-        ruff_cmd = [ruff, "check", "--select", "ALL", "--no-cache", "--exit-zero", "-q", "--isolated", tree]
+        ruff_cmd = [
+            ruff,
+            "check",
+            "--select",
+            "ALL",
+            "--no-cache",
+            "--exit-zero",
+            "-q",
+            "--isolated",
+            tree,
+        ]
         ruff_time = _best(args.runs, ruff_cmd, env)
         cold = _best(args.runs, [*parlint, tree], env, before=clear)
         _timed([*parlint, tree], env)  # fill the cache
@@ -81,8 +107,14 @@ def main() -> None:
         peak = _peak_rss_mb([*parlint, tree], env)
 
     print(f"ruff check --select ALL : {ruff_time:6.2f} s")
-    print(f"parlint check (cold)    : {cold:6.2f} s   ratio {cold / ruff_time:4.2f}x ruff   (target <= 1.00)")
-    print(f"parlint check (warm)    : {warm:6.2f} s   ratio {warm / ruff_time:4.2f}x ruff   (target <  1.00)")
+    print(
+        f"parlint check (cold)    : {cold:6.2f} s   "
+        f"ratio {cold / ruff_time:4.2f}x ruff   (target <= 1.00)"
+    )
+    print(
+        f"parlint check (warm)    : {warm:6.2f} s   "
+        f"ratio {warm / ruff_time:4.2f}x ruff   (target <  1.00)"
+    )
     print(f"parlint peak RSS        : {peak:6.1f} MB  (largest process; target < 300)")
 
 

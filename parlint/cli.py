@@ -14,6 +14,7 @@ from parlint.config import ConfigError, ConfigResolver, Overrides
 from parlint.discovery import UsageError, collect_files, is_force_excluded
 from parlint.ftypes import FileResult
 from parlint.output import FORMATS, fix_summary, render, statistics, summary
+from parlint.rules.base import Rule
 from parlint.rules.registry import all_rules, rule_by_code
 from parlint.runner import Job, RunOptions, process_source, run
 
@@ -43,25 +44,71 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     check = sub.add_parser("check", help="check files or directories (the default)")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .); - reads stdin")
+    check.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or directories (default: .); - reads stdin"
+    )
     check.add_argument("--fix", action="store_true", help="apply safe fixes")
-    check.add_argument("--unsafe-fixes", action="store_true", help="also apply (and show) unsafe fixes")
-    check.add_argument("--diff", action="store_true", help="print the fixes as a diff instead of writing them")
-    check.add_argument("--show-fixes", action="store_true", help="show the fixes: applied ones after --fix, proposed ones otherwise")
-    check.add_argument("--select", action="append", metavar="CODES", help="rules to enable (codes or prefixes, comma-separated); replaces the configured selection")
-    check.add_argument("--extend-select", action="append", metavar="CODES", help="rules to enable on top of the selection")
+    check.add_argument(
+        "--unsafe-fixes", action="store_true", help="also apply (and show) unsafe fixes"
+    )
+    check.add_argument(
+        "--diff", action="store_true", help="print the fixes as a diff instead of writing them"
+    )
+    check.add_argument(
+        "--show-fixes",
+        action="store_true",
+        help="show the fixes: applied ones after --fix, proposed ones otherwise",
+    )
+    check.add_argument(
+        "--select",
+        action="append",
+        metavar="CODES",
+        help="rules to enable (codes or prefixes, comma-separated); replaces the configuration's",
+    )
+    check.add_argument(
+        "--extend-select",
+        action="append",
+        metavar="CODES",
+        help="rules to enable on top of the selection",
+    )
     check.add_argument("--ignore", action="append", metavar="CODES", help="rules to disable")
-    check.add_argument("--output-format", choices=FORMATS, default=None, help="how diagnostics are printed (default: full)")
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when diagnostics remain")
-    check.add_argument("--statistics", action="store_true", help="print counts per rule instead of diagnostics")
+    check.add_argument(
+        "--output-format",
+        choices=FORMATS,
+        default=None,
+        help="how diagnostics are printed (default: full)",
+    )
+    check.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when diagnostics remain"
+    )
+    check.add_argument(
+        "--statistics", action="store_true", help="print counts per rule instead of diagnostics"
+    )
     check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     check.add_argument("--config", metavar="FILE", help="use this configuration file; no discovery")
-    check.add_argument("--force-exclude", action="store_true", help="apply exclusions to paths given on the command line too")
-    check.add_argument("--stdin-filename", metavar="NAME", help="the name of the file read from stdin")
-    check.add_argument("--target-version", choices=TARGET_VERSIONS, help="the oldest Python the code supports")
-    check.add_argument("--free-threaded", action="store_true", default=None, help="the code runs on a free-threaded CPython (PEP 703)")
-    check.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel processes (default: one per CPU)")
-    check.add_argument("--quiet", "-q", action="store_true", help="print diagnostics and nothing else")
+    check.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply exclusions to paths given on the command line too",
+    )
+    check.add_argument(
+        "--stdin-filename", metavar="NAME", help="the name of the file read from stdin"
+    )
+    check.add_argument(
+        "--target-version", choices=TARGET_VERSIONS, help="the oldest Python the code supports"
+    )
+    check.add_argument(
+        "--free-threaded",
+        action="store_true",
+        default=None,
+        help="the code runs on a free-threaded CPython (PEP 703)",
+    )
+    check.add_argument(
+        "--jobs", type=int, default=0, metavar="N", help="parallel processes (default: one per CPU)"
+    )
+    check.add_argument(
+        "--quiet", "-q", action="store_true", help="print diagnostics and nothing else"
+    )
 
     rule = sub.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("code", nargs="?", help="a rule code (PAR101) or name (unjoined-thread)")
@@ -109,13 +156,16 @@ def _rule_command(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_CLEAN
 
 
-def _rule_page(rule: type) -> str:
+def _rule_page(rule: type[Rule]) -> str:
     fix = {
         None: "Fix is not available.",
         "safe": "Fix is always available (safe).",
         "unsafe": "Fix is sometimes available (unsafe: applied with `--unsafe-fixes`).",
     }[rule.fix_applicability.value if rule.fix_applicability else None]
-    header = f"# {rule.name} ({rule.code})\n\nFamily: {rule.family}. Default severity: {rule.severity.value}. {fix}\n"
+    header = (
+        f"# {rule.name} ({rule.code})\n\n"
+        f"Family: {rule.family}. Default severity: {rule.severity.value}. {fix}\n"
+    )
     return f"{header}\n{rule.docs()}\n"
 
 
@@ -161,10 +211,18 @@ def _check_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(diff_text)
         fixed = sum(len(r.fixed) for r in results)
         if not args.quiet:
-            err.write(f"Would fix {fixed} error{'s' if fixed != 1 else ''}.\n" if fixed else "No errors would be fixed.\n")
+            err.write(
+                f"Would fix {fixed} error{'s' if fixed != 1 else ''}.\n"
+                if fixed
+                else "No errors would be fixed.\n"
+            )
         for message in errors:
             err.write(f"parlint: error: {message}\n")
-        return EXIT_ERROR if errors else (EXIT_FOUND if diff_text and not args.exit_zero else EXIT_CLEAN)
+        return (
+            EXIT_ERROR
+            if errors
+            else (EXIT_FOUND if diff_text and not args.exit_zero else EXIT_CLEAN)
+        )
     return _report(args, results, errors, fmt, out, err)
 
 
@@ -182,7 +240,9 @@ def _report(
         out.write(statistics(with_diagnostics, unsafe_fixes=args.unsafe_fixes))
     else:
         out.write(
-            render(with_diagnostics, fmt, unsafe_fixes=args.unsafe_fixes, show_fixes=args.show_fixes)
+            render(
+                with_diagnostics, fmt, unsafe_fixes=args.unsafe_fixes, show_fixes=args.show_fixes
+            )
         )
     fixed_count = sum(len(r.fixed) for r in results)
     if args.fix and args.show_fixes and fixed_count and not args.quiet:
@@ -221,7 +281,11 @@ def _check_stdin(
     errors = list(outcome.errors)
     if args.diff:
         out.write(outcome.diff)
-        return EXIT_ERROR if errors else (EXIT_FOUND if outcome.diff and not args.exit_zero else EXIT_CLEAN)
+        return (
+            EXIT_ERROR
+            if errors
+            else (EXIT_FOUND if outcome.diff and not args.exit_zero else EXIT_CLEAN)
+        )
     if args.fix:
         # As ruff does: the fixed source goes to stdout, the remaining diagnostics to stderr.
         text_out = new_text if new_text is not None else None

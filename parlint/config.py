@@ -63,7 +63,9 @@ class Settings:
     ) -> frozenset[str]:
         """The rules that run on `filename`: selection, then per-file ignores."""
         universe = tuple(codes) if codes is not None else _rule_codes()
-        enabled = {c for c in universe if _selected(c, (*self.select, *self.extend_select), self.ignore)}
+        enabled = {
+            c for c in universe if _selected(c, (*self.select, *self.extend_select), self.ignore)
+        }
         if filename and self.per_file_ignores:
             for spec, selectors in self._per_file_specs:
                 if _matches(spec, filename, self.root):
@@ -174,7 +176,8 @@ def _dotted_list(path: Path, key: str, value: Any) -> tuple[str, ...]:
     for name in names:
         if not _DOTTED.fullmatch(name):
             raise ConfigError(
-                f"{_where(path)} key '{key}': {name!r} is not a dotted name like 'package.module.function'"
+                f"{_where(path)} key '{key}': {name!r} is not a dotted name like "
+                "'package.module.function'"
             )
     return names
 
@@ -207,7 +210,9 @@ def _validate(path: Path, table: dict[str, Any]) -> dict[str, Any]:
             values["target_version"] = value
         elif key == "free-threaded":
             if not isinstance(value, bool):
-                raise ConfigError(f"{_where(path)} key 'free-threaded': expected true or false, got {value!r}")
+                raise ConfigError(
+                    f"{_where(path)} key 'free-threaded': expected true or false, got {value!r}"
+                )
             values["free_threaded"] = value
         elif key == "max-manual-threads":
             if not isinstance(value, int) or isinstance(value, bool) or value < 2:

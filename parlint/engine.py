@@ -12,7 +12,7 @@ from typing import Optional, Union
 
 from parlint.config import Settings
 from parlint.fixes import FixContext, apply_edits, edit_offsets, overlaps
-from parlint.ftypes import Applicability, Diagnostic, Fix, Location, Severity
+from parlint.ftypes import Applicability, Diagnostic, Edit, Fix, Location, Severity
 from parlint.known import API_WORDS, MODULE_WORDS
 from parlint.model import ConcurrencyModel
 from parlint.noqa import Suppressions
@@ -74,7 +74,9 @@ class Linter:
         enabled = self.settings.enabled_codes(filename)
         self.enabled = enabled
         self.rules: list[Rule] = [
-            rule(self.settings) for rule in all_rules() if rule.code in enabled and rule is not ParseError
+            rule(self.settings)
+            for rule in all_rules()
+            if rule.code in enabled and rule is not ParseError
         ]
 
     # -- checking -------------------------------------------------------------------------
@@ -103,16 +105,18 @@ class Linter:
             model = ConcurrencyModel(tree, self.filename or "<module>")
         except RecursionError:
             return self._parse_error(source, "too deeply nested to analyse", 1, None)
-        except Exception as exc:  # noqa: BLE001 - a bug in parlint must not stop the run
+        except Exception as exc:
             log.exception("building the model crashed on %s", self.filename)
-            errors.append(f"{self.filename or '<stdin>'}: internal error: {type(exc).__name__}: {exc}")
+            errors.append(
+                f"{self.filename or '<stdin>'}: internal error: {type(exc).__name__}: {exc}"
+            )
             return []
         ctx = CheckContext(self.filename, source, tree, model, self.settings)
         found: list[Diagnostic] = []
         for rule in self.rules:
             try:
                 found.extend(rule.check(ctx))
-            except Exception as exc:  # noqa: BLE001 - one rule's bug must not hide the others
+            except Exception as exc:
                 log.exception("rule %s crashed on %s", rule.code, self.filename)
                 errors.append(f"{self.filename or '<stdin>'}: {RuleCrash(rule.code, exc)}")
         suppressions = Suppressions(source)
@@ -135,7 +139,7 @@ class Linter:
         try:
             new_module = rule.fix(fctx, diagnostic)
             edits = fctx.edits(new_module) if new_module is not None else ()
-        except Exception as exc:  # noqa: BLE001 - no fix is better than no diagnostics
+        except Exception as exc:
             log.exception("fix for %s crashed on %s", rule.code, self.filename)
             errors.append(f"{self.filename or '<stdin>'}: fix for {RuleCrash(rule.code, exc)}")
             edits = ()
@@ -158,7 +162,7 @@ class Linter:
                 return FixResult(text, fixed, diagnostics, errors)
             regions = _Regions(source)
             taken: list[tuple[int, int]] = []
-            edits = []
+            edits: list[Edit] = []
             applied: list[Diagnostic] = []
             for diagnostic in candidates:
                 built = self.with_fix(regions.context(diagnostic), diagnostic, errors)
@@ -179,7 +183,10 @@ class Linter:
                 ast.parse(new_text)
             except (SyntaxError, ValueError) as exc:
                 codes = ", ".join(sorted({d.code for d in applied}))
-                errors.append(f"{self.filename or '<stdin>'}: fixes for {codes} produced invalid code ({exc}); not applied")
+                errors.append(
+                    f"{self.filename or '<stdin>'}: fixes for {codes} produced invalid code "
+                    f"({exc}); not applied"
+                )
                 return FixResult(text, fixed, diagnostics, errors)
             fixed.extend(applied)
             text = new_text
@@ -262,13 +269,17 @@ def decode(data: bytes) -> tuple[Optional[str], Optional[Encoding], Optional[Dia
     try:
         text, encoding = decode_source(data)
     except SourceDecodeError as exc:
-        return None, None, Diagnostic(
-            code=ParseError.code,
-            name=ParseError.name,
-            message=f"Cannot read: {exc}",
-            severity=Severity.ERROR,
-            location=Location(exc.line, 1),
-            end_location=Location(exc.line, 1),
-            url=ParseError.url(),
+        return (
+            None,
+            None,
+            Diagnostic(
+                code=ParseError.code,
+                name=ParseError.name,
+                message=f"Cannot read: {exc}",
+                severity=Severity.ERROR,
+                location=Location(exc.line, 1),
+                end_location=Location(exc.line, 1),
+                url=ParseError.url(),
+            ),
         )
     return text, encoding, None

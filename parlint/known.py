@@ -61,7 +61,9 @@ POOL_CLASSES: dict[str, PoolKind] = {
 }
 
 # `multiprocessing.get_context(...)` returns an object with the module's API.
-CONTEXT_FACTORIES = frozenset({"multiprocessing.get_context", "multiprocessing.context.get_context"})
+CONTEXT_FACTORIES = frozenset(
+    {"multiprocessing.get_context", "multiprocessing.context.get_context"}
+)
 CONTEXT_NAMESPACE = "multiprocessing"
 
 # The last name of every call the model looks at; a scope without one is not analysed.
@@ -75,11 +77,21 @@ INTERESTING_CALLEES = frozenset(
 # Methods that hand a task to a pool: name -> index of the task among positional arguments.
 EXECUTOR_TASK_METHODS = frozenset({"submit", "map"})
 POOL_TASK_METHODS = frozenset(
-    {"apply", "apply_async", "map", "map_async", "imap", "imap_unordered", "starmap", "starmap_async"}
+    {
+        "apply",
+        "apply_async",
+        "map",
+        "map_async",
+        "imap",
+        "imap_unordered",
+        "starmap",
+        "starmap_async",
+    }
 )
 
 # Signatures of the worker constructors: where the task and its arguments go.
-# Thread(group, target, name, args, kwargs); Process likewise; Timer(interval, function, args, kwargs).
+# Thread(group, target, name, args, kwargs); Process likewise;
+# Timer(interval, function, args, kwargs).
 TARGET_POSITION: dict[WorkerKind, tuple[str, int]] = {
     WorkerKind.THREAD: ("target", 1),
     WorkerKind.PROCESS: ("target", 1),

@@ -20,8 +20,8 @@ from parlint.known import (
     CONTEXT_FACTORIES,
     CONTEXT_NAMESPACE,
     EXECUTOR_TASK_METHODS,
-    INTERESTING_CALLEES,
     HARMLESS_CALLS,
+    INTERESTING_CALLEES,
     POOL_CLASSES,
     POOL_TASK_METHODS,
     TARGET_POSITION,
@@ -247,9 +247,7 @@ class ConcurrencyModel:
     # -- classes ---------------------------------------------------------------------------
     def _find_worker_classes(self) -> None:
         # Bases may be other in-file subclasses: repeat until nothing new is found.
-        pending = [
-            (scope, node) for scope in self._all_scopes() for node in scope.classes.values()
-        ]
+        pending = [(scope, node) for scope in self._all_scopes() for node in scope.classes.values()]
         changed = True
         while changed:
             changed = False
@@ -297,7 +295,9 @@ class ConcurrencyModel:
                 binds = [
                     n
                     for n in owner.nodes
-                    if isinstance(n, ast.Name) and n.id == expr.id and not isinstance(n.ctx, ast.Load)
+                    if isinstance(n, ast.Name)
+                    and n.id == expr.id
+                    and not isinstance(n.ctx, ast.Load)
                 ]
                 return None if binds else owner.functions[expr.id]
             return None
@@ -306,7 +306,7 @@ class ConcurrencyModel:
             and isinstance(expr.value, ast.Name)
             and expr.value.id in ("self", "cls")
         ):
-            method_scope = scope
+            method_scope: Optional[Scope] = scope
             while method_scope is not None and not method_scope.is_function:
                 method_scope = method_scope.parent
             class_scope = method_scope.parent if method_scope else None
@@ -444,9 +444,16 @@ class _ScopeBuilder:
                     and owner.value is not None
                     and isinstance(
                         owner.value,
-                        (ast.List, ast.Dict, ast.Set, ast.Tuple, ast.ListComp, ast.DictComp,
-                         ast.SetComp),
-                    )  # fmt: skip
+                        (
+                            ast.List,
+                            ast.Dict,
+                            ast.Set,
+                            ast.Tuple,
+                            ast.ListComp,
+                            ast.DictComp,
+                            ast.SetComp,
+                        ),
+                    )
                     and (not isinstance(owner, ast.Assign) or owner.targets == [node])
                 )
                 if isinstance(owner, ast.AugAssign):
@@ -872,7 +879,11 @@ class _ScopeBuilder:
                 api = HandoffApi.POOL
             else:
                 return
-            task = call.args[0] if call.args else _keyword(call, "func" if api is HandoffApi.POOL else "fn")
+            task = (
+                call.args[0]
+                if call.args
+                else _keyword(call, "func" if api is HandoffApi.POOL else "fn")
+            )
             self.model.handoffs.append(
                 Handoff(api, call, task, pool.kind.runs_in_threads, pool=pool, method=method)
             )
@@ -886,8 +897,14 @@ class _ScopeBuilder:
             elif target_pool is not None:
                 on_threads = target_pool.kind.runs_in_threads
             self.model.handoffs.append(
-                Handoff(HandoffApi.RUN_IN_EXECUTOR, call, call.args[1], on_threads,
-                        pool=target_pool, method="run_in_executor")  # fmt: skip
+                Handoff(
+                    HandoffApi.RUN_IN_EXECUTOR,
+                    call,
+                    call.args[1],
+                    on_threads,
+                    pool=target_pool,
+                    method="run_in_executor",
+                )
             )
 
     def _pool_of(self, expr: ast.expr) -> Optional[Pool]:
@@ -911,13 +928,12 @@ class _ScopeBuilder:
 
 def _calls_any(scope: Scope, names: frozenset[str]) -> bool:
     for node in scope.nodes:
-        if node.__class__ is ast.Call:
-            func = node.func  # type: ignore[attr-defined]
-            cls = func.__class__
-            if cls is ast.Attribute:
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute):
                 if func.attr in names:
                     return True
-            elif cls is ast.Name and func.id in names:
+            elif isinstance(func, ast.Name) and func.id in names:
                 return True
     return False
 
@@ -1000,7 +1016,9 @@ def _is_items_call(expr: ast.AST) -> bool:
     )
 
 
-def _iteration_of(load: ast.Name) -> tuple[Optional[ast.AST], Optional[Union[ast.For, ast.AsyncFor, ast.comprehension]]]:  # noqa: E501
+def _iteration_of(
+    load: ast.Name,
+) -> tuple[Optional[ast.AST], Optional[Union[ast.For, ast.AsyncFor, ast.comprehension]]]:
     """For a collection variable, the loop that iterates it (through common wrappers)."""
     node: ast.AST = load
     owner = parent(node)
@@ -1020,4 +1038,3 @@ def _iteration_of(load: ast.Name) -> tuple[Optional[ast.AST], Optional[Union[ast
     if isinstance(owner, (ast.For, ast.AsyncFor, ast.comprehension)) and owner.iter is node:
         return node, owner
     return None, None
-

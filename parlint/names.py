@@ -125,9 +125,7 @@ class Scope:
     nonlocal_names: set[str] = field(default_factory=set)
     # name -> ClassDef defined in this scope
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
-    functions: dict[str, Union[ast.FunctionDef, ast.AsyncFunctionDef]] = field(
-        default_factory=dict
-    )
+    functions: dict[str, Union[ast.FunctionDef, ast.AsyncFunctionDef]] = field(default_factory=dict)
     children: list[Scope] = field(default_factory=list)
 
     @property
@@ -225,14 +223,15 @@ class NameResolver:
             cls = sub.__class__
             if cls not in binding_types or (cls is ast.Name and sub.ctx.__class__ is load):  # type: ignore[attr-defined]
                 continue
-            if isinstance(sub, SCOPE_TYPES):
-                if not isinstance(sub, ast.Lambda):
-                    scope.bound.add(sub.name)
-                    if isinstance(sub, ast.ClassDef):
-                        scope.classes[sub.name] = sub
-                    else:
-                        scope.functions[sub.name] = sub
-                    scope.untrusted.add(sub.name)
+            if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                scope.bound.add(sub.name)
+                if isinstance(sub, ast.ClassDef):
+                    scope.classes[sub.name] = sub
+                else:
+                    scope.functions[sub.name] = sub
+                scope.untrusted.add(sub.name)
+                nested.append(sub)
+            elif isinstance(sub, ast.Lambda):
                 nested.append(sub)
             elif isinstance(sub, ast.Import):
                 for alias in sub.names:
@@ -267,7 +266,7 @@ class NameResolver:
                     aliases.append((sub.id, assigned))
                 else:
                     scope.untrusted.add(sub.id)
-            elif isinstance(sub, ast.arg) or isinstance(sub, ast.ExceptHandler) and sub.name:
+            elif isinstance(sub, ast.arg) or (isinstance(sub, ast.ExceptHandler) and sub.name):
                 name = sub.arg if isinstance(sub, ast.arg) else sub.name
                 if name:
                     scope.bound.add(name)

@@ -88,7 +88,9 @@ def process_source(
     if text is None:
         assert problem is not None
         return (
-            FileOutcome(FileResult(display, (problem,), source=None), digest=digest, cacheable=True),
+            FileOutcome(
+                FileResult(display, (problem,), source=None), digest=digest, cacheable=True
+            ),
             None,
             None,
         )
@@ -224,9 +226,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def run(
-    jobs: Sequence[Job], options: RunOptions, cache_dir: Optional[Path]
-) -> list[FileOutcome]:
+def run(jobs: Sequence[Job], options: RunOptions, cache_dir: Optional[Path]) -> list[FileOutcome]:
     """Check every job, in order; cached results are reused where the file is unchanged."""
     use_cache = options.use_cache and not options.fixing and not options.build_fixes
     cache = Cache.load(cache_dir if use_cache else None)
@@ -254,7 +254,9 @@ def run(
         outcomes[index] = outcome
         job = jobs[index]
         if use_cache and outcome.cacheable and outcome.digest is not None:
-            cache.put(os.path.abspath(job.path), outcome.digest, fingerprint(job.settings), outcome.result)
+            cache.put(
+                os.path.abspath(job.path), outcome.digest, fingerprint(job.settings), outcome.result
+            )
     if use_cache:
         cache.save()
     return [o for o in outcomes if o is not None]

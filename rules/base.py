@@ -39,9 +39,11 @@ class CheckContext:
 
     def span(self, node: ast.AST, end_node: Optional[ast.AST] = None) -> tuple[Location, Location]:
         last = end_node or node
-        start = self.source.location_from_ast(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        start = self.source.location_from_ast(
+            getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
+        )
         end = self.source.location_from_ast(
-            last.end_lineno, last.end_col_offset  # type: ignore[attr-defined]
+            getattr(last, "end_lineno", None) or 1, getattr(last, "end_col_offset", None) or 0
         )
         return start, end
 

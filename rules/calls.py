@@ -5,16 +5,18 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import libcst as cst
-
-from parlint.fixes import FixContext
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.known import ARGS_POSITION, NON_CALLABLE_RESULTS, WorkerKind
 from parlint.model import ConcurrencyModel, Handoff, HandoffApi
 from parlint.names import body_nodes, parent
 from parlint.rules.base import CheckContext, Invalid, Rule
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from parlint.fixes import FixContext
 
 
 def _span(ctx: CheckContext, node: ast.AST) -> tuple[Location, Location]:
@@ -25,7 +27,9 @@ def _result_description(model: ConcurrencyModel, call: ast.Call) -> Optional[str
     """What calling `call` returns when that is surely not callable, else None (no guess)."""
     qual = model.resolve(call.func, call)
     if qual in NON_CALLABLE_RESULTS:
-        return "`None`" if qual in ("builtins.print", "time.sleep") else "a value that is not callable"
+        return (
+            "`None`" if qual in ("builtins.print", "time.sleep") else "a value that is not callable"
+        )
     function = model.function_named(call.func, call)
     if function is None:
         return None
@@ -198,7 +202,12 @@ with ThreadPoolExecutor() as executor:
             task = handoff.task
             if not isinstance(task, ast.Call):
                 continue
-            if handoff.api not in (HandoffApi.CONSTRUCTOR, HandoffApi.SUBMIT, HandoffApi.MAP, HandoffApi.POOL):
+            if handoff.api not in (
+                HandoffApi.CONSTRUCTOR,
+                HandoffApi.SUBMIT,
+                HandoffApi.MAP,
+                HandoffApi.POOL,
+            ):
                 continue
             result = _result_description(ctx.model, task)
             if result is None:
@@ -243,6 +252,8 @@ with ThreadPoolExecutor() as executor:
         return None
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        import libcst as cst
+
         plan = diagnostic.fix_data
         if not isinstance(plan, _TargetFix):
             return None
@@ -278,12 +289,16 @@ with ThreadPoolExecutor() as executor:
 
 
 def _equal() -> cst.AssignEqual:
+    import libcst as cst
+
     return cst.AssignEqual(
         whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
     )
 
 
 def _keyword_arg(name: str, value: cst.BaseExpression) -> cst.Arg:
+    import libcst as cst
+
     return cst.Arg(value, keyword=cst.Name(name), equal=_equal())
 
 
@@ -436,9 +451,7 @@ t.join()
                 consequence = "each character becomes a separate argument"
             else:
                 consequence = "unpacking it fails with `TypeError` when the task starts"
-            message = (
-                f"`args={shown}` is {what}, not a tuple: {consequence}; write `({text},)`"
-            )
+            message = f"`args={shown}` is {what}, not a tuple: {consequence}; write `({text},)`"
             plan = _ArgsFix(_span(ctx, value), parenthesized)
             yield self.report(ctx, value, message, fixable=True, fix_data=plan)
 
@@ -480,6 +493,8 @@ t.join()
         return None
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        import libcst as cst
+
         plan = diagnostic.fix_data
         if not isinstance(plan, _ArgsFix):
             return None
@@ -510,7 +525,9 @@ def _name_holds_scalar(ctx: CheckContext, name: ast.Name) -> Optional[str]:
     scope = ctx.model.names.enclosing_scope(name)
     kinds: set[str] = set()
     for node in body_nodes(scope.node):
-        if not (isinstance(node, ast.Name) and node.id == name.id and not isinstance(node.ctx, ast.Load)):
+        if not (
+            isinstance(node, ast.Name) and node.id == name.id and not isinstance(node.ctx, ast.Load)
+        ):
             continue
         owner = parent(node)
         if isinstance(owner, (ast.For, ast.comprehension)) and owner.target is node:
@@ -534,6 +551,10 @@ def _name_holds_scalar(ctx: CheckContext, name: ast.Name) -> Optional[str]:
                 kinds.add("a number")
                 continue
         return None
-    if len(kinds) == 1 and name.id not in scope.global_names and name.id not in scope.nonlocal_names:
+    if (
+        len(kinds) == 1
+        and name.id not in scope.global_names
+        and name.id not in scope.nonlocal_names
+    ):
         return next(iter(kinds))
     return None

@@ -1,20 +1,23 @@
-"""Thread lifecycle rules: PAR101 unjoined-thread, PAR104 run-instead-of-start, PAR105 serial-start-join."""
+"""Thread lifecycle rules: PAR101 unjoined-thread, PAR104 run-instead-of-start,
+PAR105 serial-start-join."""
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional
 
-import libcst as cst
-
-from parlint.fixes import FixContext
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.lifecycle import exits_if_joined_at
 from parlint.model import Event, Worker
 from parlint.names import all_identifiers, assigned_names, body_nodes, containing_block, fresh_name
 from parlint.rules.base import CheckContext, Invalid, Rule
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from parlint.fixes import FixContext
 
 
 def _first(events: list[Event]) -> Event:
@@ -23,76 +26,6 @@ def _first(events: list[Event]) -> Event:
 
 def _location(ctx: CheckContext, node: ast.AST) -> Location:
     return ctx.source.location_from_ast(node.lineno, node.col_offset)  # type: ignore[attr-defined]
-
-
-class _BlockInserter(cst.CSTTransformer):
-    """Inserts statements into the block that holds `anchor`: before it, after it, or at its end."""
-
-    def __init__(
-        self,
-        anchor: cst.CSTNode,
-        *,
-        before: tuple[cst.BaseStatement, ...] = (),
-        after: tuple[cst.BaseStatement, ...] = (),
-        at_end: tuple[cst.BaseStatement, ...] = (),
-        end_before_return: bool = False,
-        replace_with: Optional[cst.BaseStatement] = None,
-        drop: Optional[cst.CSTNode] = None,
-    ) -> None:
-        super().__init__()
-        self.anchor = anchor
-        self.before, self.after, self.at_end = before, after, at_end
-        self.end_before_return = end_before_return
-        self.replace_with = replace_with
-        self.drop = drop
-        self.done = False
-
-    def _rewrite(
-        self, original: Union[cst.IndentedBlock, cst.Module], updated_body: list[cst.CSTNode]
-    ) -> Optional[list[cst.CSTNode]]:
-        if not any(stmt is self.anchor for stmt in original.body):
-            return None
-        self.done = True
-        result: list[cst.CSTNode] = []
-        for old, new in zip(original.body, updated_body):
-            if old is self.drop:
-                continue
-            if old is self.anchor:
-                node = self.replace_with if self.replace_with is not None else new
-                if self.before:
-                    # Comments above the anchor stay above the whole group.
-                    leading = getattr(node, "leading_lines", ())
-                    first = self.before[0].with_changes(leading_lines=leading)
-                    result.extend([first, *self.before[1:]])
-                    node = node.with_changes(leading_lines=())
-                result.append(node)
-                result.extend(self.after)
-            else:
-                result.append(new)
-        if self.at_end:
-            last = result[-1] if result else None
-            returns = (
-                isinstance(last, cst.SimpleStatementLine)
-                and len(last.body) == 1
-                and isinstance(last.body[0], cst.Return)
-            )
-            index = len(result) - 1 if self.end_before_return and returns else len(result)
-            result[index:index] = list(self.at_end)
-        return result
-
-    def leave_IndentedBlock(
-        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
-    ) -> cst.IndentedBlock:
-        body = self._rewrite(original_node, list(updated_node.body))
-        return updated_node if body is None else updated_node.with_changes(body=body)
-
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        body = self._rewrite(original_node, list(updated_node.body))
-        return updated_node if body is None else updated_node.with_changes(body=body)
-
-
-def _statement(code: str) -> cst.BaseStatement:
-    return cst.parse_statement(code)
 
 
 @dataclass(frozen=True)
@@ -303,7 +236,8 @@ def main(skip):
                 lines = ", ".join(str(r.lineno) for r in returns)  # type: ignore[attr-defined]
                 message = (
                     f"{what} {verb} started but not joined before the `return` at line "
-                    f"{lines}; {'they keep' if worker.label_is_plural else 'it keeps'} running after {scope} returns"
+                    f"{lines}; {'they keep' if worker.label_is_plural else 'it keeps'} "
+                    f"running after {scope} returns"
                 )
             elif joins:
                 message = f"{what} {verb} started but not joined on every path out of {scope}"
@@ -354,14 +288,18 @@ def main(skip):
         return _JoinFix(_location(ctx, stmt), start.via_name)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        import libcst as cst
+
+        from parlint.cst_edits import BlockInserter, statement
+
         plan = diagnostic.fix_data
         if not isinstance(plan, _JoinFix):
             return None
         anchor = fctx.find(cst.SimpleStatementLine, plan.statement)
         if anchor is None:
             return None
-        inserter = _BlockInserter(
-            anchor, at_end=(_statement(f"{plan.name}.join()\n"),), end_before_return=True
+        inserter = BlockInserter(
+            anchor, at_end=(statement(f"{plan.name}.join()\n"),), end_before_return=True
         )
         new = fctx.module.visit(inserter)
         return new if inserter.done else None
@@ -475,6 +413,8 @@ if __name__ == "__main__":
                 yield self.report(ctx, call, message, fixable=fixable, fix_data=data)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        import libcst as cst
+
         end = diagnostic.fix_data
         if not isinstance(end, Location):
             return None
@@ -705,6 +645,10 @@ def main(threads):
         return _SerialFix(loop_location, join_location, start.via_name, list_name)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        import libcst as cst
+
+        from parlint.cst_edits import BlockInserter, statement
+
         plan = diagnostic.fix_data
         if not isinstance(plan, _SerialFix):
             return None
@@ -715,15 +659,21 @@ def main(threads):
         name = plan.name
         if plan.list_name is None:
             iterable = loop.iter
-            join_loop = _statement(f"for {name} in {fctx.module.code_for_node(iterable)}:\n    {name}.join()\n")
-            new_loop = loop.with_deep_changes(loop.body, body=[s for s in loop.body.body if s is not join])
+            join_loop = statement(
+                f"for {name} in {fctx.module.code_for_node(iterable)}:\n    {name}.join()\n"
+            )
+            new_loop = loop.with_deep_changes(
+                loop.body, body=[s for s in loop.body.body if s is not join]
+            )
             before: tuple[cst.BaseStatement, ...] = ()
         else:
-            join_loop = _statement(f"for {name} in {plan.list_name}:\n    {name}.join()\n")
-            append = join.with_changes(body=[cst.parse_statement(f"{plan.list_name}.append({name})\n").body[0]])  # type: ignore[attr-defined]
+            join_loop = statement(f"for {name} in {plan.list_name}:\n    {name}.join()\n")
+            appended = cst.parse_statement(f"{plan.list_name}.append({name})\n")
+            assert isinstance(appended, cst.SimpleStatementLine)
+            append = join.with_changes(body=appended.body)
             new_body = [append if s is join else s for s in loop.body.body]
             new_loop = loop.with_deep_changes(loop.body, body=new_body)
-            before = (_statement(f"{plan.list_name} = []\n"),)
-        inserter = _BlockInserter(loop, before=before, after=(join_loop,), replace_with=new_loop)
+            before = (statement(f"{plan.list_name} = []\n"),)
+        inserter = BlockInserter(loop, before=before, after=(join_loop,), replace_with=new_loop)
         new = fctx.module.visit(inserter)
         return new if inserter.done else None

@@ -41,10 +41,13 @@ def _id(path: Path) -> str:
 @pytest.mark.parametrize("path", FILES, ids=[_id(p) for p in FILES])
 def test_corpus_labels(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    found = Counter((d.location.row, d.code) for d in check_source(text, filename=str(path), fixes=False))
+    found = Counter(
+        (d.location.row, d.code) for d in check_source(text, filename=str(path), fixes=False)
+    )
     want = expected(text)
     assert found == want, (
-        f"unexpected: {sorted((found - want).elements())}; missing: {sorted((want - found).elements())}"
+        f"unexpected: {sorted((found - want).elements())}; "
+        f"missing: {sorted((want - found).elements())}"
     )
 
 

@@ -102,7 +102,9 @@ def test_fix_keeps_crlf_and_the_rest_of_the_file() -> None:
 def test_safe_only_without_unsafe_flag() -> None:
     assert fix_source(UNJOINED) == UNJOINED
     source = 'import threading\nt = threading.Thread(target=print, args=("x"))\n'
-    assert fix_source(source) == 'import threading\nt = threading.Thread(target=print, args=("x",))\n'
+    assert (
+        fix_source(source) == 'import threading\nt = threading.Thread(target=print, args=("x",))\n'
+    )
 
 
 def test_fixes_chain_until_clean_and_are_idempotent() -> None:

@@ -62,9 +62,7 @@ def _fix_diff(result: FileResult, d: Diagnostic) -> list[str]:
 
     source = SourceText(result.source)
     fixed = apply_edits(source, d.fix.edits)
-    diff = difflib.unified_diff(
-        result.source.splitlines(), fixed.splitlines(), lineterm="", n=1
-    )
+    diff = difflib.unified_diff(result.source.splitlines(), fixed.splitlines(), lineterm="", n=1)
     body = [line for line in diff if not line.startswith(("---", "+++"))]
     kind = d.fix.applicability.value
     return [f"  ℹ {kind.capitalize()} fix: {d.fix.message}", *("    " + line for line in body)]

@@ -30,6 +30,8 @@ def render(ordered: Ordered) -> str:
                     f"endColumn={d.end_location.column}",
                 ]
             )
-            message = f"{result.filename}:{d.location.row}:{d.location.column}: {d.code} {d.message}"
+            message = (
+                f"{result.filename}:{d.location.row}:{d.location.column}: {d.code} {d.message}"
+            )
             lines.append(f"::{_LEVEL[d.severity]} {props}::{_data(message)}\n")
     return "".join(lines)

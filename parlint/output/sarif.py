@@ -69,7 +69,11 @@ def render(ordered: Ordered) -> str:
             }
             if d.related:
                 item["relatedLocations"] = [
-                    {"id": i, "message": {"text": r.message}, **_location(uri, r.location, r.end_location)}
+                    {
+                        "id": i,
+                        "message": {"text": r.message},
+                        **_location(uri, r.location, r.end_location),
+                    }
                     for i, r in enumerate(d.related)
                 ]
             if d.fix is not None:

@@ -33,7 +33,8 @@ def summary(
     if fixable and not fix_mode:
         hint = f"[*] {fixable} fixable with the `--fix` option"
         if hidden:
-            hint += f" ({_plural(hidden, 'hidden fix')} can be enabled with the `--unsafe-fixes` option)"
+            hidden_fixes = _plural(hidden, "hidden fix")
+            hint += f" ({hidden_fixes} can be enabled with the `--unsafe-fixes` option)"
         lines.append(hint + ".")
     elif hidden:
         lines.append(

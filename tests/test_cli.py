@@ -1,0 +1,294 @@
+"""The `parlint` command as users run it: a real subprocess, real files, exit codes, output."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+UNJOINED = """import threading
+
+
+def main():
+    t = threading.Thread(target=print)
+    t.start()
+"""
+ARGS = 'import threading\n\nt = threading.Thread(target=print, args=("x"))\nt.start()\nt.join()\n'
+CLEAN = "import threading\n\nt = threading.Thread(target=print)\nt.start()\nt.join()\n"
+
+
+def parlint(
+    *args: str, cwd: Path, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = dict(os.environ, PARLINT_CACHE_DIR=str(cwd / ".cache-test"), **(env or {}))
+    completed = subprocess.run(
+        [sys.executable, "-m", "parlint", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        env=environment,
+        timeout=120,
+    )
+    return subprocess.CompletedProcess(
+        completed.args,
+        completed.returncode,
+        completed.stdout.decode("utf-8", "replace"),
+        completed.stderr.decode("utf-8", "replace"),
+    )
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "jobs.py").write_text(UNJOINED)
+    (tmp_path / "pkg" / "args.py").write_text(ARGS)
+    (tmp_path / "pkg" / "clean.py").write_text(CLEAN)
+    (tmp_path / "notes.txt").write_text("not python")
+    return tmp_path
+
+
+def test_check_reports_and_exits_1(project: Path) -> None:
+    result = parlint("check", "--output-format", "concise", cwd=project)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith('pkg/args.py:3:42: PAR502 [*] `args=("x")` is a string')
+    assert lines[1] == "pkg/jobs.py:6:5: PAR101 `t` is started but never joined in `main()`"
+    assert lines[2] == "Found 2 errors."
+    assert "1 fixable with the `--fix` option (1 hidden fix can be enabled" in lines[3]
+
+
+def test_no_subcommand_means_check_and_clean_exits_0(project: Path) -> None:
+    result = parlint("pkg/clean.py", cwd=project)
+    assert (result.returncode, result.stdout) == (0, "All checks passed!\n")
+
+
+def test_exit_zero_and_quiet(project: Path) -> None:
+    result = parlint("check", "--exit-zero", "--quiet", "--output-format", "concise", cwd=project)
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) == 2  # the diagnostics, no summary
+
+
+def test_missing_path_is_a_usage_error(project: Path) -> None:
+    result = parlint("check", "nope.py", cwd=project)
+    assert result.returncode == 2
+    assert "nope.py: no such file or directory" in result.stderr
+
+
+def test_unparseable_file_is_par000_and_the_run_goes_on(project: Path) -> None:
+    (project / "pkg" / "broken.py").write_text("import threading\ndef f(:\n    threading.Thread\n")
+    result = parlint("check", "--output-format", "concise", cwd=project)
+    assert result.returncode == 1
+    assert "pkg/broken.py:2:7: PAR000 Cannot parse:" in result.stdout
+    assert "pkg/jobs.py:6:5: PAR101" in result.stdout
+
+
+def test_fix_applies_safe_fixes_only_and_keeps_mode(project: Path) -> None:
+    target = project / "pkg" / "args.py"
+    target.chmod(0o750)
+    result = parlint("check", "--fix", "--output-format", "concise", cwd=project)
+    assert result.returncode == 1  # PAR101 remains: its fix is unsafe
+    assert target.read_text() == ARGS.replace('args=("x")', 'args=("x",)')
+    assert stat.S_IMODE(target.stat().st_mode) == 0o750
+    assert (project / "pkg" / "jobs.py").read_text() == UNJOINED
+    assert "Found 2 errors (1 fixed, 1 remaining)." in result.stdout
+    assert not list((project / "pkg").glob(".*.parlint"))  # no temp files left behind
+
+
+def test_unsafe_fixes_make_the_tree_clean_and_a_second_run_changes_nothing(project: Path) -> None:
+    first = parlint("check", "--fix", "--unsafe-fixes", "--show-fixes", cwd=project)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "Fixed 2 errors:" in first.stdout
+    assert "1 × PAR101 (unjoined-thread)" in first.stdout
+    assert (project / "pkg" / "jobs.py").read_text() == UNJOINED + "    t.join()\n"
+    snapshot = {p: p.read_bytes() for p in project.rglob("*.py")}
+    second = parlint("check", "--fix", "--unsafe-fixes", cwd=project)
+    assert second.returncode == 0
+    assert {p: p.read_bytes() for p in project.rglob("*.py")} == snapshot
+
+
+def test_fix_keeps_crlf_bom_and_latin1(tmp_path: Path) -> None:
+    crlf = tmp_path / "crlf.py"
+    crlf.write_bytes(b"\xef\xbb\xbf" + UNJOINED.replace("\n", "\r\n").encode())
+    latin = tmp_path / "latin.py"
+    latin.write_bytes(("# -*- coding: latin-1 -*-\n# caf\xe9\n" + UNJOINED).encode("latin-1"))
+    result = parlint("check", "--fix", "--unsafe-fixes", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        crlf.read_bytes()
+        == b"\xef\xbb\xbf" + (UNJOINED + "    t.join()\n").replace("\n", "\r\n").encode()
+    )
+    assert latin.read_bytes().decode("latin-1").endswith("t.start()\n    t.join()\n")
+    assert "caf\xe9".encode("latin-1") in latin.read_bytes()
+
+
+def test_diff_writes_nothing(project: Path) -> None:
+    result = parlint("check", "--diff", "--unsafe-fixes", cwd=project)
+    assert result.returncode == 1
+    assert "--- pkg/jobs.py\n+++ pkg/jobs.py\n" in result.stdout
+    assert "+    t.join()\n" in result.stdout
+    assert "Would fix 2 errors." in result.stderr
+    assert (project / "pkg" / "jobs.py").read_text() == UNJOINED
+
+
+def test_select_ignore_extend_select(project: Path) -> None:
+    only = parlint("check", "--select", "PAR5", "--output-format", "concise", "-q", cwd=project)
+    assert [line.split()[1] for line in only.stdout.splitlines()] == ["PAR502"]
+    ignored = parlint("check", "--ignore", "PAR101,PAR502", cwd=project)
+    assert ignored.returncode == 0
+    extended = parlint(
+        "check", "--select", "PAR5", "--extend-select", "PAR101", "-q",
+        "--output-format", "concise", cwd=project,
+    )  # fmt: skip
+    assert len(extended.stdout.splitlines()) == 2
+    bad = parlint("check", "--select", "XYZ1", cwd=project)
+    assert bad.returncode == 2 and "unknown rule selector 'XYZ1'" in bad.stderr
+
+
+def test_json_output_has_ruffs_shape_with_fixes(project: Path) -> None:
+    result = parlint("check", "--output-format", "json", "pkg/args.py", cwd=project)
+    (item,) = json.loads(result.stdout)
+    assert set(item) >= {
+        "code", "name", "message", "severity", "filename", "location", "end_location",
+        "fix", "noqa_row", "url",
+    }  # fmt: skip
+    assert item["code"] == "PAR502" and item["location"] == {"row": 3, "column": 42}
+    assert item["fix"]["applicability"] == "safe"
+    assert item["fix"]["edits"] == [
+        {
+            "content": ",",
+            "location": {"row": 3, "column": 45},
+            "end_location": {"row": 3, "column": 45},
+        }
+    ]
+
+
+def test_json_lines_github_and_sarif(project: Path) -> None:
+    lines = parlint("check", "--output-format", "json-lines", cwd=project).stdout.splitlines()
+    assert [json.loads(line)["code"] for line in lines] == ["PAR502", "PAR101"]
+    github = parlint("check", "--output-format", "github", cwd=project).stdout
+    assert github.splitlines()[1].startswith(
+        "::warning title=parlint (PAR101),file=pkg/jobs.py,line=6,col=5,endLine=6,endColumn=14::"
+    )
+    sarif = json.loads(parlint("check", "--output-format", "sarif", cwd=project).stdout)
+    assert sarif["version"] == "2.1.0"
+    run = sarif["runs"][0]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["PAR502", "PAR101"]
+    assert run["results"][1]["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
+
+
+def test_statistics(project: Path) -> None:
+    result = parlint("check", "--statistics", cwd=project)
+    assert result.stdout.splitlines() == [
+        "1\tPAR101\t[ ] unjoined-thread",
+        "1\tPAR502\t[*] args-not-tuple",
+    ]
+
+
+def test_stdin(project: Path) -> None:
+    result = parlint(
+        "check", "-", "--stdin-filename", "pkg/x.py", "--output-format", "concise",
+        cwd=project, stdin=UNJOINED.encode(),
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stdout.startswith("pkg/x.py:6:5: PAR101")
+    fixed = parlint("check", "-", "--fix", "--unsafe-fixes", cwd=project, stdin=UNJOINED.encode())
+    assert fixed.returncode == 0
+    assert fixed.stdout == UNJOINED + "    t.join()\n"
+
+
+def test_configuration_file_and_errors(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.parlint]\nignore = ["PAR101"]\n')
+    assert parlint("check", "-q", "--output-format", "concise", cwd=project).stdout.count("\n") == 1
+    (project / "pkg" / "parlint.toml").write_text('select = ["PAR101"]\n')
+    nested = parlint("check", "-q", "--output-format", "concise", cwd=project).stdout
+    assert [line.split()[1] for line in nested.splitlines()] == ["PAR101"]
+    (project / "pkg" / "parlint.toml").write_text('selct = ["PAR101"]\n')
+    bad = parlint("check", cwd=project)
+    assert bad.returncode == 2
+    assert "parlint.toml: unknown key 'selct'; allowed keys:" in bad.stderr
+    (project / "pkg" / "parlint.toml").write_text('target-version = "py27"\n')
+    bad = parlint("check", cwd=project)
+    assert "key 'target-version': expected one of py38" in bad.stderr and "'py27'" in bad.stderr
+
+
+def test_explicit_config_overrides_discovery(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.parlint]\nignore = ["PAR101"]\n')
+    (project / "strict.toml").write_text('select = ["PAR1"]\n')
+    result = parlint(
+        "check", "--config", "strict.toml", "-q", "--output-format", "concise", cwd=project
+    )
+    assert [line.split()[1] for line in result.stdout.splitlines()] == ["PAR101"]
+
+
+def test_exclude_gitignore_and_force_exclude(project: Path) -> None:
+    (project / "build").mkdir()
+    (project / "build" / "gen.py").write_text(UNJOINED)
+    (project / "vendored").mkdir()
+    (project / "vendored" / "lib.py").write_text(UNJOINED)
+    (project / ".gitignore").write_text("vendored/\n")
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    (project / "pyproject.toml").write_text('[tool.parlint]\nextend-exclude = ["build"]\n')
+    walked = parlint("check", "-q", "--output-format", "concise", cwd=project).stdout
+    assert "build/" not in walked and "vendored/" not in walked
+    explicit = parlint("check", "build/gen.py", "-q", cwd=project)
+    assert explicit.returncode == 1
+    forced = parlint("check", "build/gen.py", "--force-exclude", cwd=project)
+    assert forced.returncode == 0
+
+
+def test_per_file_ignores_and_noqa(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.parlint]\nper-file-ignores = { "pkg/jobs.py" = ["PAR101"] }\n'
+    )
+    result = parlint("check", "-q", "--output-format", "concise", cwd=project)
+    assert [line.split()[1] for line in result.stdout.splitlines()] == ["PAR502"]
+    (project / "pkg" / "args.py").write_text(ARGS.replace('("x"))', '("x"))  # noqa: PAR502'))
+    assert parlint("check", cwd=project).returncode == 0
+
+
+def test_cache_is_used_and_invalidated(project: Path) -> None:
+    first = parlint("check", "--output-format", "concise", cwd=project)
+    cache_files = list((project / ".cache-test").rglob("*.pickle"))
+    assert cache_files, "the first run writes the cache"
+    second = parlint("check", "--output-format", "concise", cwd=project)
+    assert second.stdout == first.stdout
+    (project / "pkg" / "jobs.py").write_text(CLEAN)
+    third = parlint("check", "--output-format", "concise", cwd=project)
+    assert "PAR101" not in third.stdout
+    uncached = parlint("check", "--no-cache", "--output-format", "concise", cwd=project)
+    assert uncached.stdout == third.stdout
+
+
+def test_parallel_jobs_match_serial(tmp_path: Path) -> None:
+    for index in range(24):
+        (tmp_path / f"m{index:02}.py").write_text(UNJOINED if index % 2 else ARGS)
+    serial = parlint(
+        "check", "--jobs", "1", "--no-cache", "--output-format", "concise", cwd=tmp_path
+    )
+    parallel = parlint(
+        "check", "--jobs", "2", "--no-cache", "--output-format", "concise", cwd=tmp_path
+    )
+    assert serial.stdout == parallel.stdout
+    assert serial.stdout.count("\n") == 26
+
+
+def test_rule_documentation(project: Path) -> None:
+    page = parlint("rule", "PAR101", cwd=project)
+    assert page.returncode == 0
+    assert page.stdout.startswith("# unjoined-thread (PAR101)")
+    assert "## Why is this bad?" in page.stdout and "## Fix safety" in page.stdout
+    everything = parlint("rule", "--all", cwd=project).stdout
+    for code in ("PAR000", "PAR101", "PAR104", "PAR105", "PAR501", "PAR502"):
+        assert f"({code})" in everything
+    unknown = parlint("rule", "PAR999", cwd=project)
+    assert unknown.returncode == 2 and "unknown rule" in unknown.stderr
+
+
+def test_version(project: Path) -> None:
+    result = parlint("--version", cwd=project)
+    assert result.returncode == 0 and result.stdout.startswith("parlint 0.")
