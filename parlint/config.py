@@ -75,13 +75,13 @@ class Settings:
     @cached_property
     def _per_file_specs(self) -> list[tuple[pathspec.PathSpec, tuple[str, ...]]]:
         return [
-            (pathspec.PathSpec.from_lines("gitwildmatch", [pattern]), selectors)
+            (pathspec.GitIgnoreSpec.from_lines([pattern]), selectors)
             for pattern, selectors in self.per_file_ignores
         ]
 
     @cached_property
     def _exclude_spec(self) -> pathspec.PathSpec:
-        return pathspec.PathSpec.from_lines("gitwildmatch", [*self.exclude, *self.extend_exclude])
+        return pathspec.GitIgnoreSpec.from_lines([*self.exclude, *self.extend_exclude])
 
     def is_excluded(self, path: Path) -> bool:
         """Whether `exclude`/`extend-exclude` match the path (relative to root) or its name."""

@@ -37,7 +37,9 @@ def _display(line: str) -> tuple[str, list[int]]:
 
 def _snippet(source: SourceText, d: Diagnostic) -> list[str]:
     first = max(1, d.location.row - CONTEXT)
-    last = min(source.line_count, d.end_location.row + CONTEXT)
+    # A final line ending does not start a line worth showing.
+    lines_shown = source.line_count - (1 if source.text.endswith(("\n", "\r")) else 0)
+    last = max(d.end_location.row, min(lines_shown, d.end_location.row + CONTEXT))
     gutter = len(str(last))
     lines = [f"{' ' * gutter} |"]
     for row in range(first, last + 1):
