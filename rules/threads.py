@@ -82,7 +82,8 @@ class UnjoinedThread(Rule):
     The fix inserts `name.join()` at the end of the block that started the worker (before a
     final `return`). It is unsafe: the scope now waits for the worker, which changes timing
     and can block forever if the worker never ends. It is offered only when that one join
-    covers every way out of the scope.
+    covers every way out of the scope, and never in an `async def`, where a blocking join
+    would stall the event loop (await `asyncio.to_thread(t.join)` there instead).
 
     ## Options
     None.
@@ -261,6 +262,9 @@ def main(skip):
             or start.loops
             or worker.loops
             or len(worker.starts) != 1
+            # A blocking join() inside a coroutine stalls the event loop (and deadlocks if
+            # the thread waits for the loop): there the fix is not a join.
+            or isinstance(worker.scope.node, ast.AsyncFunctionDef)
         ):
             return None
         stmt = start.statement

@@ -146,3 +146,38 @@ def test_a_crashing_rule_does_not_hide_the_others(monkeypatch: pytest.MonkeyPatc
     result = Linter().check(UNJOINED)
     assert [d.code for d in result.diagnostics] == ["PAR101"]
     assert result.errors and "PAR502" in result.errors[0] and "boom" in result.errors[0]
+
+
+def test_libcst_parses_only_files_with_fixable_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    import libcst
+
+    calls: list[int] = []
+    real = libcst.parse_module
+
+    def counting(source: str, *args: object, **kwargs: object) -> libcst.Module:
+        calls.append(len(source))
+        return real(source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(libcst, "parse_module", counting)
+    only_loop = """import threading
+
+def main():
+    for i in range(3):
+        t = threading.Thread(target=print)
+        t.start()
+    t.join()
+"""
+    (d,) = check_source(only_loop)  # PAR101 without a fix
+    assert not d.fixable and calls == []
+    check_source(UNJOINED, fixes=False)
+    assert calls == []
+    check_source(UNJOINED)
+    assert len(calls) == 1
+    # Only the function that holds the finding is parsed, not the whole file.
+    assert calls[0] < len(UNJOINED)
+
+
+def test_no_blocking_join_fix_inside_async_def() -> None:
+    source = UNJOINED.replace("def main", "async def main")
+    (d,) = check_source(source)
+    assert d.code == "PAR101" and not d.fixable and d.fix is None
