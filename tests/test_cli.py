@@ -292,3 +292,23 @@ def test_rule_documentation(project: Path) -> None:
 def test_version(project: Path) -> None:
     result = parlint("--version", cwd=project)
     assert result.returncode == 0 and result.stdout.startswith("parlint 0.")
+
+
+def test_bundled_examples_fix_cleanly_and_idempotently(tmp_path: Path) -> None:
+    import ast
+    import shutil
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    work = tmp_path / "examples"
+    shutil.copytree(examples, work)
+    before = parlint("check", "--no-cache", "--output-format", "json", ".", cwd=work)
+    fixable = {(d["filename"], d["code"]) for d in json.loads(before.stdout) if d["fix"]}
+    assert fixable, "the examples show fixable findings"
+    parlint("check", "--no-cache", "--fix", "--unsafe-fixes", ".", cwd=work)
+    for path in work.glob("*.py"):
+        ast.parse(path.read_text())
+    after = parlint("check", "--no-cache", "--output-format", "json", ".", cwd=work)
+    assert [d for d in json.loads(after.stdout) if d["fix"]] == []
+    snapshot = {p.name: p.read_text() for p in work.glob("*.py")}
+    parlint("check", "--no-cache", "--fix", "--unsafe-fixes", ".", cwd=work)
+    assert {p.name: p.read_text() for p in work.glob("*.py")} == snapshot
