@@ -19,7 +19,7 @@ from parlint.rules.registry import all_rules, rule_by_code
 from parlint.runner import Job, RunOptions, process_source, run
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
-SUBCOMMANDS = ("check", "rule")
+SUBCOMMANDS = ("check", "rule", "server")
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
 
 
@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--quiet", "-q", action="store_true", help="print diagnostics and nothing else"
     )
 
+    sub.add_parser("server", help="run the language server (LSP over stdio)")
+
     rule = sub.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("code", nargs="?", help="a rule code (PAR101) or name (unjoined-thread)")
     rule.add_argument("--all", action="store_true", help="print every rule's documentation")
@@ -132,6 +134,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args = build_parser().parse_args(args_list)
         if args.command == "rule":
             return _rule_command(args, sys.stdout)
+        if args.command == "server":
+            from parlint.server.app import start_server
+
+            return start_server()
         return _check_command(args, sys.stdout, sys.stderr)
     except UsageError as exc:
         print(f"parlint: error: {exc}", file=sys.stderr)

@@ -149,6 +149,13 @@ class Linter:
         fix = Fix(diagnostic.fix_applicability, diagnostic.fix_title or "", tuple(edits))
         return replace(diagnostic, fix=fix)
 
+    def build_fix(self, text: str, diagnostic: Diagnostic) -> tuple[Diagnostic, list[str]]:
+        """One diagnostic (found in `text`) with its fix built: what an editor asks for."""
+        errors: list[str] = []
+        return self.with_fix(
+            _Regions(SourceText(text)).context(diagnostic), diagnostic, errors
+        ), errors
+
     def fix(self, text: str, *, unsafe: bool = False) -> FixResult:
         """Apply fixes, re-check, repeat until nothing more applies (bounded)."""
         allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}

@@ -1,1 +1,1 @@
-"""parlint's language server (pygls 2); built in a later milestone."""
+"""parlint's language server (pygls 2): `parlint server` speaks LSP over stdio."""

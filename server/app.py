@@ -1,0 +1,539 @@
+"""The parlint language server (pygls 2): documents in, the core's diagnostics and fixes out.
+
+The server never analyses code itself. Linting runs in worker threads so that the protocol
+loop keeps answering; a result computed for an older version of a document is dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Optional
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from parlint import __version__
+from parlint.fixes import diff_edits
+from parlint.ftypes import Applicability, Diagnostic
+from parlint.rules.registry import rule_by_code
+from parlint.server.convert import Positions, to_lsp
+from parlint.server.documents import Analysis, analyse, noqa_code_at, noqa_edit, uri_to_path
+from parlint.server.settings import EditorSettings, SettingsStore
+from parlint.source import SourceText
+
+log = logging.getLogger("parlint.server")
+
+FIX_ALL_KIND = "source.fixAll.parlint"
+PARSE_ERROR = "PAR000"
+READY_TIMEOUT = 2.0
+CONFIG_GLOBS = ("**/pyproject.toml", "**/parlint.toml", "**/.parlint.toml")
+_SEVERITIES = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "information": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+
+
+class ParlintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "parlint",
+            __version__,
+            # Whole texts: parlint splits lines as LSP does; pygls's incremental sync splits
+            # on form feeds and other separators too, which would shift rows.
+            text_document_sync_kind=types.TextDocumentSyncKind.Full,
+        )
+        self.store = SettingsStore()
+        self.analyses: dict[str, Analysis] = {}
+        self.pending: dict[str, asyncio.Task[None]] = {}
+        self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="parlint-lint")
+        self.settings_epoch = 0
+        self._ready: Optional[asyncio.Event] = None
+
+    @property
+    def ready(self) -> asyncio.Event:
+        """Set once the editor's settings have arrived (after `initialized`)."""
+        if self._ready is None:
+            self._ready = asyncio.Event()
+        return self._ready
+
+    # -- client capabilities ----------------------------------------------------------------
+    @property
+    def pull_mode(self) -> bool:
+        caps = self.client_capabilities.text_document
+        return bool(caps and caps.diagnostic)
+
+    @property
+    def resolves_edits(self) -> bool:
+        caps = self.client_capabilities.text_document
+        action = caps.code_action if caps else None
+        support = action.resolve_support if action else None
+        return bool(support and "edit" in support.properties)
+
+    @property
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        # Logged, not shown: a pop-up per failed notification would drown the user.
+        log.error("parlint server error (%s): %s", getattr(source, "__name__", source), error)
+        self.log("error", f"parlint: internal error: {error}")
+
+    def log(self, level: str, message: str) -> None:
+        kind = {"error": types.MessageType.Error, "warning": types.MessageType.Warning}.get(
+            level, types.MessageType.Info
+        )
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    # -- analysis ---------------------------------------------------------------------------
+    def is_open(self, uri: str) -> bool:
+        return uri in self.workspace.text_documents
+
+    async def analysis(self, uri: str) -> Optional[Analysis]:
+        """The analysis of the document's current version (cached), or None when it is gone."""
+        if not self.ready.is_set():
+            # Linting with defaults before the editor's settings arrive would flash wrong
+            # squiggles; a client that never sends `initialized` still gets answers.
+            try:
+                await asyncio.wait_for(self.ready.wait(), timeout=READY_TIMEOUT)
+            except asyncio.TimeoutError:
+                self.ready.set()
+        for _ in range(5):
+            if not self.is_open(uri):
+                return None
+            document = self.workspace.get_text_document(uri)
+            version, text = document.version, document.source
+            cached = self.analyses.get(uri)
+            if cached is not None and cached.version == version and cached.text == text:
+                return cached
+            path = uri_to_path(uri)
+            settings = self.store.checker_settings(path)
+            loop = asyncio.get_running_loop()
+            diagnostics, errors = await loop.run_in_executor(
+                self.executor, analyse, text, path, settings
+            )
+            for message in errors:
+                self.log("error", message)
+            self._report_settings_errors()
+            if not self.is_open(uri):
+                return None
+            current = self.workspace.get_text_document(uri)
+            if current.version != version or current.source != text:
+                continue  # superseded while it ran: analyse the newer text instead
+            result = Analysis(version, text, settings, diagnostics)
+            self.analyses[uri] = result
+            return result
+        return None
+
+    def _report_settings_errors(self) -> None:
+        while self.store.errors:
+            self.log("warning", self.store.errors.pop(0))
+
+    def lsp_diagnostics(self, uri: str, analysis: Analysis) -> list[types.Diagnostic]:
+        path = uri_to_path(uri)
+        editor = self.store.editor_settings(path)
+        positions = Positions(analysis.source, self.encoding)
+        result = []
+        for index, d in enumerate(analysis.diagnostics):
+            if d.code == PARSE_ERROR:
+                # Mid-edit the text often does not parse; the editor's Python support already
+                # shows syntax errors. Publish nothing rather than stale or duplicate squiggles.
+                continue
+            data = {"index": index, "version": analysis.version, "fixable": d.fixable}
+            severity = _SEVERITIES.get(editor.severity.get(d.code, ""))
+            result.append(to_lsp(d, positions, uri, data, severity))
+        return result
+
+    async def publish(self, uri: str) -> None:
+        if self.pull_mode:
+            return
+        editor = self.store.editor_settings(uri_to_path(uri))
+        if not editor.enable:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
+            return
+        analysis = await self.analysis(uri)
+        if analysis is None:
+            return
+        current = self.workspace.get_text_document(uri)
+        if current.version != analysis.version:
+            return  # a newer version is on its way
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri, self.lsp_diagnostics(uri, analysis), version=analysis.version
+            )
+        )
+
+    def schedule(self, uri: str, delay_ms: int) -> None:
+        """Lint after `delay_ms` of quiet: each change restarts the clock (debounce)."""
+        previous = self.pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+
+        async def run() -> None:
+            try:
+                await asyncio.sleep(delay_ms / 1000)
+                await self.publish(uri)
+            except asyncio.CancelledError:
+                pass
+            except Exception as exc:
+                log.exception("linting %s failed", uri)
+                self.log("error", f"parlint: linting {uri} failed: {exc}")
+            finally:
+                if self.pending.get(uri) is task:
+                    del self.pending[uri]
+
+        task = asyncio.ensure_future(run())
+        self.pending[uri] = task
+
+    def relint_all(self) -> None:
+        self.settings_epoch += 1
+        self.analyses.clear()
+        if self.pull_mode:
+            caps = self.client_capabilities.workspace
+            if caps and caps.diagnostics and caps.diagnostics.refresh_support:
+                self.workspace_diagnostic_refresh(None)
+            return
+        for uri in list(self.workspace.text_documents):
+            self.schedule(uri, 0)
+
+    # -- settings ---------------------------------------------------------------------------
+    def apply_initialization_options(self, options: Any) -> None:
+        if not isinstance(options, dict):
+            return
+        problems: list[str] = []
+        global_raw = options.get("globalSettings", options if "settings" not in options else {})
+        self.store.global_settings = EditorSettings.from_client(global_raw, problems)
+        per_folder = options.get("settings")
+        if isinstance(per_folder, list):
+            for item in per_folder:
+                if isinstance(item, dict) and isinstance(item.get("workspace"), str):
+                    path = uri_to_path(item["workspace"])
+                    if path is not None:
+                        merged = {**(global_raw if isinstance(global_raw, dict) else {}), **item}
+                        self.store.folders[str(path)] = EditorSettings.from_client(merged, problems)
+        elif isinstance(per_folder, dict):
+            self.store.global_settings = EditorSettings.from_client(per_folder, problems)
+        self.store.errors.extend(problems)
+
+    async def pull_configuration(self) -> None:
+        caps = self.client_capabilities.workspace
+        if not (caps and caps.configuration):
+            return
+        folders = list(self.workspace.folders.values())
+        items = [types.ConfigurationItem(section="parlint")]
+        items += [types.ConfigurationItem(scope_uri=f.uri, section="parlint") for f in folders]
+        try:
+            answers = await self.workspace_configuration_async(types.ConfigurationParams(items))
+        except Exception as exc:
+            log.warning("workspace/configuration failed: %s", exc)
+            return
+        problems: list[str] = []
+        if answers:
+            if answers[0] is not None:
+                self.store.global_settings = EditorSettings.from_client(answers[0], problems)
+            for folder, answer in zip(folders, answers[1:]):
+                path = uri_to_path(folder.uri)
+                if path is not None and answer is not None:
+                    self.store.folders[str(path)] = EditorSettings.from_client(answer, problems)
+        self.store.errors.extend(problems)
+        self._report_settings_errors()
+
+    async def register_watchers(self) -> None:
+        caps = self.client_capabilities.workspace
+        watched = caps.did_change_watched_files if caps else None
+        if not (watched and watched.dynamic_registration):
+            return
+        options = types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in CONFIG_GLOBS]
+        )
+        registration = types.Registration(
+            id="parlint-config-watcher",
+            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=options,
+        )
+        try:
+            await self.client_register_capability_async(types.RegistrationParams([registration]))
+        except Exception as exc:
+            log.warning("could not register file watchers: %s", exc)
+
+    # -- code actions -----------------------------------------------------------------------
+    async def built_fix(self, uri: str, analysis: Analysis, index: int) -> Diagnostic:
+        if index not in analysis.fixes:
+            linter = analysis.linter(uri_to_path(uri))
+            loop = asyncio.get_running_loop()
+            built, errors = await loop.run_in_executor(
+                self.executor, linter.build_fix, analysis.text, analysis.diagnostics[index]
+            )
+            for message in errors:
+                self.log("error", message)
+            analysis.fixes[index] = built
+        return analysis.fixes[index]
+
+    def workspace_edit(
+        self, uri: str, version: Optional[int], edits: list[types.TextEdit]
+    ) -> types.WorkspaceEdit:
+        caps = self.client_capabilities.workspace
+        document_changes = bool(
+            caps and caps.workspace_edit and caps.workspace_edit.document_changes
+        )
+        if document_changes:
+            identifier = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
+            return types.WorkspaceEdit(
+                document_changes=[types.TextDocumentEdit(identifier, list(edits))]
+            )
+        return types.WorkspaceEdit(changes={uri: list(edits)})
+
+    async def fix_all_edit(self, uri: str, analysis: Analysis) -> types.WorkspaceEdit:
+        editor = self.store.editor_settings(uri_to_path(uri))
+        linter = analysis.linter(uri_to_path(uri))
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(
+            self.executor, lambda: linter.fix(analysis.text, unsafe=editor.unsafe_fixes)
+        )
+        positions = Positions(analysis.source, self.encoding)
+        edits = [positions.text_edit(e) for e in diff_edits(analysis.source, result.text)]
+        return self.workspace_edit(uri, analysis.version, edits)
+
+    def fix_title(self, d: Diagnostic) -> str:
+        unsafe = d.fix_applicability is Applicability.UNSAFE
+        return f"parlint ({d.code}): {d.fix_title}{' (unsafe)' if unsafe else ''}"
+
+
+def create_server() -> ParlintServer:
+    server = ParlintServer()
+    _register(server)
+    return server
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    return (a.start.line, a.start.character) <= (b.end.line, b.end.character) and (
+        b.start.line,
+        b.start.character,
+    ) <= (a.end.line, a.end.character)
+
+
+def _register(server: ParlintServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: ParlintServer, params: types.InitializeParams) -> None:
+        ls.apply_initialization_options(params.initialization_options)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: ParlintServer, params: types.InitializedParams) -> None:
+        try:
+            await ls.register_watchers()
+            await ls.pull_configuration()
+        finally:
+            ls.ready.set()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    async def did_open(ls: ParlintServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    async def did_change(ls: ParlintServer, params: types.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        editor = ls.store.editor_settings(uri_to_path(uri))
+        if editor.lint_on == "type":
+            ls.schedule(uri, editor.debounce_ms)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    async def did_save(ls: ParlintServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    async def did_close(ls: ParlintServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        pending = ls.pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        ls.analyses.pop(uri, None)
+        if not ls.pull_mode:
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(
+            identifier="parlint", inter_file_dependencies=False, workspace_diagnostics=True
+        ),
+    )
+    async def pull(
+        ls: ParlintServer, params: types.DocumentDiagnosticParams
+    ) -> types.DocumentDiagnosticReport:
+        uri = params.text_document.uri
+        editor = ls.store.editor_settings(uri_to_path(uri))
+        analysis = await ls.analysis(uri) if editor.enable else None
+        if analysis is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        result_id = f"{uri}@{analysis.version}@{ls.settings_epoch}"
+        if params.previous_result_id == result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        return types.RelatedFullDocumentDiagnosticReport(
+            items=ls.lsp_diagnostics(uri, analysis), result_id=result_id
+        )
+
+    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    async def workspace_pull(
+        ls: ParlintServer, params: types.WorkspaceDiagnosticParams
+    ) -> types.WorkspaceDiagnosticReport:
+        items: list[Any] = []
+        for uri in list(ls.workspace.text_documents):
+            analysis = await ls.analysis(uri)
+            if analysis is not None:
+                items.append(
+                    types.WorkspaceFullDocumentDiagnosticReport(
+                        uri=uri,
+                        version=analysis.version,
+                        items=ls.lsp_diagnostics(uri, analysis),
+                    )
+                )
+        return types.WorkspaceDiagnosticReport(items=items)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND],
+            resolve_provider=True,
+        ),
+    )
+    async def code_action(
+        ls: ParlintServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction]:
+        uri = params.text_document.uri
+        analysis = await ls.analysis(uri)
+        if analysis is None:
+            return []
+        only = params.context.only
+        wants_quickfix = only is None or any(
+            types.CodeActionKind.QuickFix.startswith(k) for k in only
+        )
+        wants_fix_all = only is None or any(FIX_ALL_KIND.startswith(k) for k in only)
+        lsp = ls.lsp_diagnostics(uri, analysis)
+        actions: list[types.CodeAction] = []
+        editor = ls.store.editor_settings(uri_to_path(uri))
+        if wants_quickfix:
+            for index, (d, item) in enumerate(zip(analysis.diagnostics, lsp)):
+                if not _overlaps(item.range, params.range):
+                    continue
+                if d.fixable:
+                    data = {"uri": uri, "version": analysis.version, "index": index}
+                    action = types.CodeAction(
+                        title=ls.fix_title(d),
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[item],
+                        is_preferred=d.fix_applicability is Applicability.SAFE,
+                        data=data,
+                    )
+                    if not ls.resolves_edits:
+                        built = await ls.built_fix(uri, analysis, index)
+                        if built.fix is None:
+                            continue
+                        positions = Positions(analysis.source, ls.encoding)
+                        edits = [positions.text_edit(e) for e in built.fix.edits]
+                        action.edit = ls.workspace_edit(uri, analysis.version, edits)
+                        action.data = None
+                    actions.append(action)
+                noqa = noqa_edit(analysis.source, d.noqa_row or d.location.row, d.code)
+                if noqa is not None:
+                    positions = Positions(analysis.source, ls.encoding)
+                    actions.append(
+                        types.CodeAction(
+                            title=f"parlint ({d.code}): Disable {d.code} for this line",
+                            kind=types.CodeActionKind.QuickFix,
+                            diagnostics=[item],
+                            edit=ls.workspace_edit(
+                                uri, analysis.version, [positions.text_edit(noqa)]
+                            ),
+                        )
+                    )
+        allowed = {Applicability.SAFE} | ({Applicability.UNSAFE} if editor.unsafe_fixes else set())
+        if wants_fix_all and any(d.fix_applicability in allowed for d in analysis.diagnostics):
+            action = types.CodeAction(
+                title="parlint: Fix all auto-fixable problems",
+                kind=FIX_ALL_KIND,
+                data={"uri": uri, "version": analysis.version, "fixAll": True},
+            )
+            if not ls.resolves_edits:
+                action.edit = await ls.fix_all_edit(uri, analysis)
+                action.data = None
+            actions.append(action)
+        return actions
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    async def resolve(ls: ParlintServer, action: types.CodeAction) -> types.CodeAction:
+        data = action.data if isinstance(action.data, dict) else {}
+        uri = data.get("uri")
+        if not isinstance(uri, str):
+            return action
+        analysis = await ls.analysis(uri)
+        if analysis is None or analysis.version != data.get("version"):
+            return action  # the document changed: the client asks again
+        if data.get("fixAll"):
+            action.edit = await ls.fix_all_edit(uri, analysis)
+            return action
+        index = data.get("index")
+        if not isinstance(index, int) or not 0 <= index < len(analysis.diagnostics):
+            return action
+        built = await ls.built_fix(uri, analysis, index)
+        if built.fix is not None:
+            positions = Positions(analysis.source, ls.encoding)
+            edits = [positions.text_edit(e) for e in built.fix.edits]
+            action.edit = ls.workspace_edit(uri, analysis.version, edits)
+        return action
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: ParlintServer, params: types.HoverParams) -> Optional[types.Hover]:
+        uri = params.text_document.uri
+        if not ls.is_open(uri):
+            return None
+        text = SourceText(ls.workspace.get_text_document(uri).source)
+        location = Positions(text, ls.encoding).location(params.position)
+        code = noqa_code_at(text.line(location.row), location.column - 1)
+        rule = rule_by_code(code) if code else None
+        if rule is None:
+            return None
+        contents = f"**{rule.name} ({rule.code})**\n\n{rule.docs()}"
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=contents)
+        )
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(
+        ls: ParlintServer, params: types.DidChangeConfigurationParams
+    ) -> None:
+        caps = ls.client_capabilities.workspace
+        if caps and caps.configuration:
+            await ls.pull_configuration()
+        elif isinstance(params.settings, dict):
+            problems: list[str] = []
+            ls.store.global_settings = EditorSettings.from_client(params.settings, problems)
+            ls.store.errors.extend(problems)
+        ls.store.invalidate()
+        ls.relint_all()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(
+        ls: ParlintServer, params: types.DidChangeWatchedFilesParams
+    ) -> None:
+        ls.store.invalidate()
+        ls.relint_all()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    async def folders_changed(
+        ls: ParlintServer, params: types.DidChangeWorkspaceFoldersParams
+    ) -> None:
+        for removed in params.event.removed:
+            path = uri_to_path(removed.uri)
+            if path is not None:
+                ls.store.folders.pop(str(path), None)
+        await ls.pull_configuration()
+        ls.relint_all()
+
+
+def start_server() -> int:
+    logging.basicConfig(level=logging.WARNING, format="parlint server: %(message)s")
+    server = create_server()
+    server.start_io()
+    return 0

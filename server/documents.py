@@ -1,0 +1,82 @@
+"""What the server knows about each open document: its text, settings and last analysis."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+from urllib.parse import unquote, urlparse
+
+from parlint.config import Settings
+from parlint.engine import Linter
+from parlint.ftypes import Diagnostic, Edit, Location
+from parlint.source import SourceText
+
+
+def uri_to_path(uri: str) -> Optional[Path]:
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    path = unquote(parsed.path)
+    if re.match(r"^/[A-Za-z]:", path):  # file:///C:/... on Windows
+        path = path[1:]
+    return Path(path)
+
+
+@dataclass
+class Analysis:
+    """The diagnostics of one version of one text, with the settings they were found with."""
+
+    version: Optional[int]
+    text: str
+    settings: Settings
+    diagnostics: list[Diagnostic]
+    # index of a diagnostic -> the same diagnostic with its fix built (or found unbuildable)
+    fixes: dict[int, Diagnostic] = field(default_factory=dict)
+
+    @property
+    def source(self) -> SourceText:
+        return SourceText(self.text)
+
+    def linter(self, path: Optional[Path]) -> Linter:
+        return Linter(self.settings, str(path) if path else None)
+
+
+def analyse(
+    text: str, path: Optional[Path], settings: Settings
+) -> tuple[list[Diagnostic], list[str]]:
+    """Runs in a worker thread: the core's check, nothing else."""
+    result = Linter(settings, str(path) if path else None).check(text)
+    return result.diagnostics, result.errors
+
+
+_NOQA_CODES = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)", re.I)
+_BARE_NOQA = re.compile(r"#\s*noqa(?![:\w])", re.I)
+_ANY_CODE = re.compile(r"[A-Z]+[0-9]+")
+
+
+def noqa_edit(text: SourceText, row: int, code: str) -> Optional[Edit]:
+    """The edit that adds `code` to the line's `# noqa: ...` comment, or adds one."""
+    line = text.line(row)
+    match = _NOQA_CODES.search(line)
+    if match:
+        codes = [c.upper() for c in _ANY_CODE.findall(match.group("codes"))]
+        if code in codes:
+            return None
+        after_codes = Location(row, match.end("codes") + 1)
+        return Edit(f", {code}", after_codes, after_codes)
+    if _BARE_NOQA.search(line):
+        return None  # already suppresses every code
+    line_end = Location(row, len(line) + 1)
+    return Edit(f"  # noqa: {code}", line_end, line_end)
+
+
+def noqa_code_at(line: str, column: int) -> Optional[str]:
+    """The rule code under 0-based code-point `column` in a `# noqa: ...` comment."""
+    for match in _NOQA_CODES.finditer(line):
+        start = match.start("codes")
+        for code in _ANY_CODE.finditer(match.group("codes")):
+            if start + code.start() <= column <= start + code.end():
+                return code.group(0).upper()
+    return None

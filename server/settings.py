@@ -1,0 +1,152 @@
+"""The editor's settings for parlint, and how they combine with `pyproject.toml`.
+
+`configurationPreference` works as in ruff's server: `editorFirst` (editor settings override
+the configuration file), `filesystemFirst` (a configuration file, when there is one, wins),
+`editorOnly` (configuration files are ignored).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from parlint.config import ConfigError, ConfigResolver, Overrides, Settings
+
+log = logging.getLogger("parlint.server")
+
+PREFERENCES = ("editorFirst", "filesystemFirst", "editorOnly")
+LINT_ON = ("type", "save")
+
+
+@dataclass(frozen=True)
+class EditorSettings:
+    enable: bool = True
+    select: Optional[tuple[str, ...]] = None
+    extend_select: Optional[tuple[str, ...]] = None
+    ignore: Optional[tuple[str, ...]] = None
+    unsafe_fixes: bool = False
+    lint_on: str = "type"
+    configuration_preference: str = "editorFirst"
+    debounce_ms: int = 300
+    # code -> "error" | "warning" | "information" | "hint"
+    severity: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_client(cls, raw: Any, problems: Optional[list[str]] = None) -> EditorSettings:
+        """Read the client's settings object (camelCase keys), keeping defaults for bad values."""
+        problems = problems if problems is not None else []
+        if not isinstance(raw, dict):
+            return cls()
+        if isinstance(raw.get("parlint"), dict):
+            raw = raw["parlint"]
+        values: dict[str, Any] = {}
+
+        def codes(key: str) -> Optional[tuple[str, ...]]:
+            value = raw.get(key)
+            if value is None:
+                return None
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                return tuple(value) if value else None
+            problems.append(f"setting parlint.{key} must be a list of rule codes")
+            return None
+
+        values["select"] = codes("select")
+        values["extend_select"] = codes("extendSelect")
+        values["ignore"] = codes("ignore")
+        for key, attr in (("enable", "enable"), ("unsafeFixes", "unsafe_fixes")):
+            if key in raw:
+                if isinstance(raw[key], bool):
+                    values[attr] = raw[key]
+                else:
+                    problems.append(f"setting parlint.{key} must be true or false")
+        if "lintOn" in raw:
+            if raw["lintOn"] in LINT_ON:
+                values["lint_on"] = raw["lintOn"]
+            else:
+                problems.append(f"setting parlint.lintOn must be one of {', '.join(LINT_ON)}")
+        if "configurationPreference" in raw:
+            if raw["configurationPreference"] in PREFERENCES:
+                values["configuration_preference"] = raw["configurationPreference"]
+            else:
+                allowed = ", ".join(PREFERENCES)
+                problems.append(f"setting parlint.configurationPreference must be one of {allowed}")
+        if "debounce" in raw:
+            debounce = raw["debounce"]
+            if isinstance(debounce, int) and not isinstance(debounce, bool) and 0 <= debounce:
+                values["debounce_ms"] = debounce
+            else:
+                problems.append("setting parlint.debounce must be a number of milliseconds")
+        if isinstance(raw.get("severity"), dict):
+            levels = {"error", "warning", "information", "hint"}
+            values["severity"] = {
+                str(k): str(v) for k, v in raw["severity"].items() if str(v) in levels
+            }
+        return cls(**{k: v for k, v in values.items() if v is not None})
+
+    @property
+    def overrides(self) -> Overrides:
+        return Overrides(select=self.select, extend_select=self.extend_select, ignore=self.ignore)
+
+
+class SettingsStore:
+    """Resolves the checker settings for a document: editor settings + configuration files."""
+
+    def __init__(self) -> None:
+        self.global_settings = EditorSettings()
+        # workspace folder path -> its editor settings
+        self.folders: dict[str, EditorSettings] = {}
+        self._resolvers: dict[tuple[str, str], ConfigResolver] = {}
+        self.errors: list[str] = []
+
+    def folder_of(self, path: Optional[Path]) -> Optional[str]:
+        if path is None:
+            return None
+        best: Optional[str] = None
+        for folder in self.folders:
+            if (path == Path(folder) or Path(folder) in path.parents) and (
+                best is None or len(folder) > len(best)
+            ):
+                best = folder
+        return best
+
+    def editor_settings(self, path: Optional[Path]) -> EditorSettings:
+        folder = self.folder_of(path)
+        return self.folders.get(folder, self.global_settings) if folder else self.global_settings
+
+    def invalidate(self) -> None:
+        """Configuration files changed: read them again."""
+        self._resolvers.clear()
+
+    def checker_settings(self, path: Optional[Path]) -> Settings:
+        editor = self.editor_settings(path)
+        folder = self.folder_of(path) or (str(path.parent) if path else str(Path.cwd()))
+        if editor.configuration_preference == "editorOnly":
+            return self._apply(editor.overrides, Settings(root=folder))
+        try:
+            resolver = self._resolver(folder, editor)
+            file_settings = resolver.settings_for(path) if path else resolver.default_settings
+        except ConfigError as exc:
+            message = f"{exc}; using the default settings"
+            if message not in self.errors:
+                self.errors.append(message)
+            return self._apply(editor.overrides, Settings(root=folder))
+        if editor.configuration_preference == "filesystemFirst" and file_settings.path:
+            return file_settings
+        return self._apply(editor.overrides, file_settings)
+
+    def _resolver(self, folder: str, editor: EditorSettings) -> ConfigResolver:
+        key = (folder, editor.configuration_preference)
+        if key not in self._resolvers:
+            self._resolvers[key] = ConfigResolver(Overrides(), cwd=Path(folder))
+        return self._resolvers[key]
+
+    def _apply(self, overrides: Overrides, settings: Settings) -> Settings:
+        try:
+            return overrides.apply(settings)
+        except ConfigError as exc:
+            message = f"editor settings: {exc}"
+            if message not in self.errors:
+                self.errors.append(message)
+            return settings

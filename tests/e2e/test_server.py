@@ -1,0 +1,417 @@
+"""The language server through a real client (pytest-lsp) over stdio: what editors receive."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsp_edits import apply, edits_of
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "parlint", "server"])
+
+UNJOINED = """import threading
+
+
+def main():
+    t = threading.Thread(target=print)
+    t.start()
+"""
+SERIAL = """import threading
+
+
+def main(urls):
+    for url in urls:
+        t = threading.Thread(target=print, args=(url,))
+        t.start()
+        t.join()
+"""
+ARGS = 'import threading\n\nt = threading.Thread(target=print, args=("x"))\nt.start()\nt.join()\n'
+
+
+REGISTRATIONS: dict[int, list[types.Registration]] = {}
+
+
+async def _start(client: LanguageClient, root: Path, spec: str, options: object = None) -> None:
+    registered: list[types.Registration] = REGISTRATIONS.setdefault(id(client), [])
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        registered.extend(params.registrations)
+
+    folder = types.WorkspaceFolder(uri=root.as_uri(), name="project")
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities(spec),
+            root_uri=root.as_uri(),
+            workspace_folders=[folder],
+            initialization_options=options,
+        )
+    )
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def vscode(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A client with VS Code's capabilities: push diagnostics, lazy edits, configuration."""
+    await _start(lsp_client, tmp_path, "visual-studio-code")
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def neovim(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Neovim 0.11's capabilities: pull diagnostics."""
+    await _start(lsp_client, tmp_path, "neovim@v0.11")
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def emacs(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Emacs 29's capabilities: no code action resolve (edits up front), UTF-32 positions."""
+    await _start(lsp_client, tmp_path, "emacs")
+    yield
+    await lsp_client.shutdown_session()
+
+
+def _open(client: LanguageClient, path: Path, text: str, version: int = 1) -> str:
+    path.write_text(text)
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", version, text))
+    )
+    return uri
+
+
+def _change(client: LanguageClient, uri: str, text: str, version: int) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            [types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+async def _diagnostics(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    while uri not in client.diagnostics:
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return list(client.diagnostics[uri])
+
+
+async def _until(client: LanguageClient, uri: str, predicate, timeout: float = 10.0):  # type: ignore[no-untyped-def]
+    async def loop() -> list[types.Diagnostic]:
+        while not (uri in client.diagnostics and predicate(list(client.diagnostics[uri]))):
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        return list(client.diagnostics[uri])
+
+    return await asyncio.wait_for(loop(), timeout)
+
+
+async def test_open_publishes_diagnostics_with_code_link_and_evidence(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    uri = _open(vscode, tmp_path / "serial.py", SERIAL)
+    (d,) = await _diagnostics(vscode, uri)
+    assert d.code == "PAR105" and d.source == "parlint"
+    assert d.severity == types.DiagnosticSeverity.Warning
+    assert d.range == types.Range(types.Position(6, 8), types.Position(6, 17))
+    assert d.code_description is not None and "PAR105" in d.code_description.href
+    assert d.related_information is not None
+    (related,) = d.related_information
+    assert related.location.uri == uri and related.location.range.start == types.Position(7, 8)
+    assert related.message == "waits for it here"
+    assert "run one at a time" in d.message
+
+
+async def test_changes_are_debounced_and_only_the_latest_version_is_published(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    uri = _open(vscode, tmp_path / "m.py", UNJOINED)
+    await _diagnostics(vscode, uri)
+    for version in range(2, 7):
+        _change(vscode, uri, UNJOINED + f"\nx = {version}\n", version)
+    _change(vscode, uri, UNJOINED + "    t.join()\n", 7)
+    diagnostics = await _until(vscode, uri, lambda ds: ds == [])
+    assert diagnostics == []
+    await asyncio.sleep(0.5)
+    assert not vscode.diagnostics[uri]  # nothing stale arrives later
+
+
+async def test_syntax_error_mid_edit_clears_and_the_server_stays_up(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    uri = _open(vscode, tmp_path / "m.py", UNJOINED)
+    assert await _diagnostics(vscode, uri)
+    _change(vscode, uri, UNJOINED + "    if (\n", 2)
+    assert await _until(vscode, uri, lambda ds: ds == []) == []
+    _change(vscode, uri, UNJOINED, 3)
+    fixed = await _until(vscode, uri, lambda ds: len(ds) == 1)
+    assert fixed[0].code == "PAR101"
+
+
+async def test_close_clears_diagnostics(vscode: LanguageClient, tmp_path: Path) -> None:
+    uri = _open(vscode, tmp_path / "m.py", UNJOINED)
+    assert await _diagnostics(vscode, uri)
+    vscode.text_document_did_close(
+        types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
+    )
+    assert await _until(vscode, uri, lambda ds: ds == []) == []
+
+
+async def test_quick_fix_is_resolved_lazily_and_applies(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    uri = _open(vscode, tmp_path / "serial.py", SERIAL)
+    (d,) = await _diagnostics(vscode, uri)
+    actions = await vscode.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), d.range, types.CodeActionContext([d])
+        )
+    )
+    assert actions is not None
+    titles = [a.title for a in actions if isinstance(a, types.CodeAction)]
+    assert titles == [
+        "parlint (PAR105): Start all in the loop, join them after it (unsafe)",
+        "parlint (PAR105): Disable PAR105 for this line",
+    ]
+    quick = actions[0]
+    assert isinstance(quick, types.CodeAction)
+    assert quick.kind == types.CodeActionKind.QuickFix and not quick.is_preferred
+    assert quick.edit is None  # built only when the user picks it
+    resolved = await vscode.code_action_resolve_async(quick)
+    fixed = apply(SERIAL, edits_of(resolved.edit, uri))
+    assert fixed == SERIAL.replace(
+        "    for url in urls:",
+        "    threads = []\n    for url in urls:",
+    ).replace(
+        "        t.join()\n", "        threads.append(t)\n    for t in threads:\n        t.join()\n"
+    )
+    noqa = actions[1]
+    assert isinstance(noqa, types.CodeAction)
+    with_noqa = apply(SERIAL, edits_of(noqa.edit, uri))
+    assert "        t.start()  # noqa: PAR105\n" in with_noqa
+
+
+async def test_fix_all_applies_safe_fixes_for_code_actions_on_save(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    uri = _open(vscode, tmp_path / "args.py", ARGS + UNJOINED.replace("import threading\n", ""))
+    await _diagnostics(vscode, uri)
+    actions = await vscode.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri),
+            types.Range(types.Position(0, 0), types.Position(0, 0)),
+            types.CodeActionContext([], only=["source.fixAll.parlint"]),
+        )
+    )
+    assert actions is not None and len(actions) == 1
+    (action,) = actions
+    assert isinstance(action, types.CodeAction)
+    assert action.kind == "source.fixAll.parlint"
+    assert action.title == "parlint: Fix all auto-fixable problems"
+    resolved = await vscode.code_action_resolve_async(action)
+    text = (tmp_path / "args.py").read_text()
+    fixed = apply(text, edits_of(resolved.edit, uri))
+    assert 'args=("x",)' in fixed and "t.join()\n" not in fixed.split("def main")[1]
+
+
+async def test_hover_on_noqa_code_shows_the_rule_documentation(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    text = UNJOINED.replace("t.start()", "t.start()  # noqa: PAR104, PAR101")
+    uri = _open(vscode, tmp_path / "m.py", text)
+    column = text.splitlines()[5].index("PAR101") + 2
+    hover = await vscode.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(5, column))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.value.startswith("**unjoined-thread (PAR101)**")
+    assert "## Why is this bad?" in hover.contents.value
+    nothing = await vscode.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(4, 6))
+    )
+    assert nothing is None
+
+
+async def test_settings_change_takes_effect_without_restart(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    uri = _open(vscode, tmp_path / "m.py", UNJOINED + ARGS.replace("import threading\n", ""))
+    first = await _diagnostics(vscode, uri)
+    assert sorted(d.code for d in first) == ["PAR101", "PAR502"]
+    vscode.set_configuration({"ignore": ["PAR101"]}, section="parlint")
+    vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    changed = await _until(vscode, uri, lambda ds: [d.code for d in ds] == ["PAR502"])
+    assert [d.code for d in changed] == ["PAR502"]
+
+
+async def test_pyproject_change_is_picked_up_through_watched_files(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    uri = _open(vscode, tmp_path / "m.py", UNJOINED)
+    assert await _diagnostics(vscode, uri)
+    for _ in range(100):
+        if REGISTRATIONS[id(vscode)]:
+            break
+        await asyncio.sleep(0.05)
+    (watcher,) = REGISTRATIONS[id(vscode)]
+    assert watcher.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    globs = [w["globPattern"] for w in watcher.register_options["watchers"]]  # type: ignore[index]
+    assert "**/pyproject.toml" in globs
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.parlint]\nignore = ["PAR101"]\n')
+    vscode.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent(config.as_uri(), types.FileChangeType.Created)]
+        )
+    )
+    assert await _until(vscode, uri, lambda ds: ds == []) == []
+
+
+async def test_pull_diagnostics_and_unchanged_reports(
+    neovim: LanguageClient, tmp_path: Path
+) -> None:
+    uri = _open(neovim, tmp_path / "m.py", UNJOINED)
+    report = await neovim.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri))
+    )
+    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+    assert [d.code for d in report.items] == ["PAR101"]
+    again = await neovim.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(
+            types.TextDocumentIdentifier(uri), previous_result_id=report.result_id
+        )
+    )
+    assert isinstance(again, types.RelatedUnchangedDocumentDiagnosticReport)
+    _change(neovim, uri, UNJOINED + "    t.join()\n", 2)
+    after = await neovim.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(
+            types.TextDocumentIdentifier(uri), previous_result_id=report.result_id
+        )
+    )
+    assert isinstance(after, types.RelatedFullDocumentDiagnosticReport) and not after.items
+    assert uri not in neovim.diagnostics  # pull clients get no pushed duplicates
+    workspace = await neovim.workspace_diagnostic_async(
+        types.WorkspaceDiagnosticParams(previous_result_ids=[])
+    )
+    assert [item.uri for item in workspace.items] == [uri]
+
+
+async def test_eager_edits_and_utf32_positions_for_clients_without_resolve(
+    emacs: LanguageClient, tmp_path: Path
+) -> None:
+    text = ARGS.replace('("x")', '("h😀llo")')
+    uri = _open(emacs, tmp_path / "m.py", text)
+    (d,) = await _diagnostics(emacs, uri)
+    line = text.splitlines()[2]
+    assert d.range.start.character == line.index('("h') + 1  # code points, as negotiated
+    actions = await emacs.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), d.range, types.CodeActionContext([d])
+        )
+    )
+    assert actions is not None
+    quick = actions[0]
+    assert isinstance(quick, types.CodeAction) and quick.is_preferred
+    assert apply(text, edits_of(quick.edit, uri), "utf-32") == text.replace(
+        '("h😀llo")', '("h😀llo",)'
+    )
+
+
+async def test_utf16_positions_and_crlf(vscode: LanguageClient, tmp_path: Path) -> None:
+    text = ('import threading\n\nt = threading.Thread(target=print, args=("😀"))\n'
+            "t.start()\nt.join()\n").replace("\n", "\r\n")  # fmt: skip
+    path = tmp_path / "m.py"
+    path.write_bytes(text.encode())
+    uri = path.as_uri()
+    vscode.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text))
+    )
+    (d,) = await _diagnostics(vscode, uri)
+    assert d.range.end.character - d.range.start.character == 4  # "😀" is two UTF-16 units
+    actions = await vscode.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), d.range, types.CodeActionContext([d])
+        )
+    )
+    assert actions is not None
+    resolved = await vscode.code_action_resolve_async(actions[0])  # type: ignore[arg-type]
+    assert apply(text, edits_of(resolved.edit, uri)) == text.replace('("😀")', '("😀",)')
+
+
+async def test_cancelled_request_leaves_the_server_answering(
+    neovim: LanguageClient, tmp_path: Path
+) -> None:
+    big = UNJOINED + "".join(f"\ndef f{i}(x):\n    return x + {i}\n" for i in range(3000))
+    uri = _open(neovim, tmp_path / "big.py", big)
+    params = types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri))
+    future = neovim.protocol.send_request(types.TEXT_DOCUMENT_DIAGNOSTIC, params, msg_id="slow")
+    neovim.cancel_request(types.CancelParams(id="slow"))
+    with pytest.raises(Exception, match="cancel"):
+        await asyncio.wait_for(asyncio.wrap_future(future), 30)
+    report = await neovim.text_document_diagnostic_async(params)
+    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+    assert [d.code for d in report.items] == ["PAR101"]
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def configured(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Settings passed as initialization options, as the VS Code extension passes them."""
+    options = {
+        "globalSettings": {"select": ["PAR5"], "lintOn": "save"},
+        "settings": [{"workspace": tmp_path.as_uri(), "unsafeFixes": True}],
+    }
+    await _start(lsp_client, tmp_path, "visual-studio-code", options)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_initialization_options_and_lint_on_save(
+    configured: LanguageClient, tmp_path: Path
+) -> None:
+    text = UNJOINED + ARGS.replace("import threading\n", "")
+    uri = _open(configured, tmp_path / "m.py", text)
+    first = await _diagnostics(configured, uri)
+    assert [d.code for d in first] == ["PAR502"]  # select = PAR5 from the options
+    _change(configured, uri, text.replace('("x")', '("x",)'), 2)
+    await asyncio.sleep(0.8)  # lintOn = save: typing does not re-lint
+    assert [d.code for d in configured.diagnostics[uri]] == ["PAR502"]
+    configured.text_document_did_save(
+        types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri))
+    )
+    assert await _until(configured, uri, lambda ds: not ds) == []
+
+
+CRASHING = ClientServerConfig(
+    server_command=[
+        sys.executable,
+        "-c",
+        "import parlint.rules.calls as calls\n"
+        "def boom(self, ctx):\n    raise RuntimeError('rule exploded')\n"
+        "calls.ArgsNotTuple.check = boom\n"
+        "from parlint.cli import main\n"
+        "raise SystemExit(main(['server']))\n",
+    ]
+)
+
+
+@pytest_lsp.fixture(config=CRASHING)
+async def crashing(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no-untyped-def]
+    await _start(lsp_client, tmp_path, "visual-studio-code")
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_crashing_rule_is_logged_and_the_others_still_publish(
+    crashing: LanguageClient, tmp_path: Path
+) -> None:
+    uri = _open(crashing, tmp_path / "m.py", UNJOINED + ARGS.replace("import threading\n", ""))
+    diagnostics = await _diagnostics(crashing, uri)
+    assert [d.code for d in diagnostics] == ["PAR101"]
+    errors = [m.message for m in crashing.log_messages if m.type == types.MessageType.Error]
+    assert any("PAR502" in m and "rule exploded" in m for m in errors)
