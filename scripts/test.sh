@@ -11,6 +11,18 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
+# The real-editor test drives headless Neovim (Debian's package; installed once, then kept).
+if ! command -v nvim >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "== installing neovim (apt)"
+        apt-get update -qq >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends neovim >/dev/null
+    else
+        echo "scripts/test.sh: the Neovim end-to-end test needs nvim: apt-get install neovim" >&2
+        exit 1
+    fi
+fi
+
 echo "== ruff"
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
