@@ -16,10 +16,19 @@ from pygls.lsp.server import LanguageServer
 
 from parlint import __version__
 from parlint.fixes import diff_edits
-from parlint.ftypes import Applicability, Diagnostic
+from parlint.ftypes import Applicability, Diagnostic, Edit
 from parlint.rules.registry import rule_by_code
 from parlint.server.convert import Positions, to_lsp
-from parlint.server.documents import Analysis, analyse, noqa_code_at, noqa_edit, uri_to_path
+from parlint.server.documents import (
+    Analysis,
+    View,
+    analyse,
+    noqa_code_at,
+    noqa_edit,
+    uri_to_path,
+    view_of,
+)
+from parlint.server.notebooks import NotebookText, code_cells, combine
 from parlint.server.settings import EditorSettings, SettingsStore
 from parlint.source import SourceText
 
@@ -45,6 +54,14 @@ class ParlintServer(LanguageServer):
             # Whole texts: parlint splits lines as LSP does; pygls's incremental sync splits
             # on form feeds and other separators too, which would shift rows.
             text_document_sync_kind=types.TextDocumentSyncKind.Full,
+            notebook_document_sync=types.NotebookDocumentSyncOptions(
+                notebook_selector=[
+                    types.NotebookDocumentFilterWithCells(
+                        notebook="*", cells=[types.NotebookCellLanguage(language="python")]
+                    )
+                ],
+                save=True,
+            ),
         )
         self.store = SettingsStore()
         self.analyses: dict[str, Analysis] = {}
@@ -92,6 +109,29 @@ class ParlintServer(LanguageServer):
     def is_open(self, uri: str) -> bool:
         return uri in self.workspace.text_documents
 
+    def notebook_of(self, uri: str) -> Optional[types.NotebookDocument]:
+        return self.workspace.get_notebook_document(
+            cell_uri=uri
+        ) or self.workspace.get_notebook_document(notebook_uri=uri)
+
+    def snapshot(
+        self, uri: str
+    ) -> Optional[tuple[str, Optional[int], str, Optional[NotebookText]]]:
+        """(key, version, text, notebook view) of what `uri` belongs to, or None if closed."""
+        notebook = self.notebook_of(uri)
+        if notebook is not None:
+            cells = [
+                (cell, self.workspace.get_text_document(cell).source)
+                for cell in code_cells(notebook)
+                if self.is_open(cell)
+            ]
+            view = combine(cells)
+            return notebook.uri, notebook.version, view.text, view
+        if not self.is_open(uri):
+            return None
+        document = self.workspace.get_text_document(uri)
+        return uri, document.version, document.source, None
+
     async def analysis(self, uri: str) -> Optional[Analysis]:
         """The analysis of the document's current version (cached), or None when it is gone."""
         if not self.ready.is_set():
@@ -102,14 +142,14 @@ class ParlintServer(LanguageServer):
             except asyncio.TimeoutError:
                 self.ready.set()
         for _ in range(5):
-            if not self.is_open(uri):
+            snapshot = self.snapshot(uri)
+            if snapshot is None:
                 return None
-            document = self.workspace.get_text_document(uri)
-            version, text = document.version, document.source
-            cached = self.analyses.get(uri)
+            key, version, text, notebook = snapshot
+            cached = self.analyses.get(key)
             if cached is not None and cached.version == version and cached.text == text:
                 return cached
-            path = uri_to_path(uri)
+            path = uri_to_path(key)
             settings = self.store.checker_settings(path)
             loop = asyncio.get_running_loop()
             diagnostics, errors = await loop.run_in_executor(
@@ -118,26 +158,35 @@ class ParlintServer(LanguageServer):
             for message in errors:
                 self.log("error", message)
             self._report_settings_errors()
-            if not self.is_open(uri):
+            current = self.snapshot(uri)
+            if current is None:
                 return None
-            current = self.workspace.get_text_document(uri)
-            if current.version != version or current.source != text:
+            if current[1] != version or current[2] != text:
                 continue  # superseded while it ran: analyse the newer text instead
-            result = Analysis(version, text, settings, diagnostics)
-            self.analyses[uri] = result
+            result = Analysis(key, version, text, path, settings, diagnostics, notebook)
+            self.analyses[key] = result
             return result
         return None
+
+    def view(self, uri: str, analysis: Analysis) -> View:
+        found = view_of(uri, analysis)
+        return found if found is not None else View(uri, analysis.source, [])
+
+    def document_uris(self, analysis: Analysis) -> list[str]:
+        if analysis.notebook is None:
+            return [analysis.key]
+        return [cell.uri for cell in analysis.notebook.cells]
 
     def _report_settings_errors(self) -> None:
         while self.store.errors:
             self.log("warning", self.store.errors.pop(0))
 
     def lsp_diagnostics(self, uri: str, analysis: Analysis) -> list[types.Diagnostic]:
-        path = uri_to_path(uri)
-        editor = self.store.editor_settings(path)
-        positions = Positions(analysis.source, self.encoding)
+        editor = self.store.editor_settings(analysis.path)
+        view = self.view(uri, analysis)
+        positions = Positions(view.text, self.encoding)
         result = []
-        for index, d in enumerate(analysis.diagnostics):
+        for index, d in view.items:
             if d.code == PARSE_ERROR:
                 # Mid-edit the text often does not parse; the editor's Python support already
                 # shows syntax errors. Publish nothing rather than stale or duplicate squiggles.
@@ -151,20 +200,21 @@ class ParlintServer(LanguageServer):
         if self.pull_mode:
             return
         editor = self.store.editor_settings(uri_to_path(uri))
-        if not editor.enable:
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
-            return
-        analysis = await self.analysis(uri)
+        analysis = await self.analysis(uri) if editor.enable else None
         if analysis is None:
+            if not editor.enable:
+                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
             return
-        current = self.workspace.get_text_document(uri)
-        if current.version != analysis.version:
+        snapshot = self.snapshot(uri)
+        if snapshot is None or snapshot[1] != analysis.version:
             return  # a newer version is on its way
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(
-                uri, self.lsp_diagnostics(uri, analysis), version=analysis.version
+        for document in self.document_uris(analysis):
+            version = analysis.version if analysis.notebook is None else None
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(
+                    document, self.lsp_diagnostics(document, analysis), version=version
+                )
             )
-        )
 
     def schedule(self, uri: str, delay_ms: int) -> None:
         """Lint after `delay_ms` of quiet: each change restarts the clock (debounce)."""
@@ -196,8 +246,12 @@ class ParlintServer(LanguageServer):
             if caps and caps.diagnostics and caps.diagnostics.refresh_support:
                 self.workspace_diagnostic_refresh(None)
             return
+        keys: dict[str, None] = {}
         for uri in list(self.workspace.text_documents):
-            self.schedule(uri, 0)
+            notebook = self.notebook_of(uri)
+            keys[notebook.uri if notebook else uri] = None
+        for key in keys:
+            self.schedule(key, 0)
 
     # -- settings ---------------------------------------------------------------------------
     def apply_initialization_options(self, options: Any) -> None:
@@ -260,42 +314,61 @@ class ParlintServer(LanguageServer):
             log.warning("could not register file watchers: %s", exc)
 
     # -- code actions -----------------------------------------------------------------------
-    async def built_fix(self, uri: str, analysis: Analysis, index: int) -> Diagnostic:
+    async def built_fix(self, analysis: Analysis, index: int) -> Diagnostic:
         if index not in analysis.fixes:
-            linter = analysis.linter(uri_to_path(uri))
             loop = asyncio.get_running_loop()
             built, errors = await loop.run_in_executor(
-                self.executor, linter.build_fix, analysis.text, analysis.diagnostics[index]
+                self.executor, analysis.linter.build_fix, analysis.text, analysis.diagnostics[index]
             )
             for message in errors:
                 self.log("error", message)
             analysis.fixes[index] = built
         return analysis.fixes[index]
 
-    def workspace_edit(
-        self, uri: str, version: Optional[int], edits: list[types.TextEdit]
-    ) -> types.WorkspaceEdit:
+    def workspace_edit(self, per_document: dict[str, list[Edit]]) -> types.WorkspaceEdit:
+        """Edits in parlint's positions, per document URI, as the client wants them."""
         caps = self.client_capabilities.workspace
         document_changes = bool(
             caps and caps.workspace_edit and caps.workspace_edit.document_changes
         )
+        changes: dict[str, list[types.TextEdit]] = {}
+        versions: dict[str, Optional[int]] = {}
+        for uri, edits in per_document.items():
+            document = self.workspace.get_text_document(uri)
+            positions = Positions(SourceText(document.source), self.encoding)
+            changes[uri] = [positions.text_edit(e) for e in edits]
+            versions[uri] = document.version
         if document_changes:
-            identifier = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
             return types.WorkspaceEdit(
-                document_changes=[types.TextDocumentEdit(identifier, list(edits))]
+                document_changes=[
+                    types.TextDocumentEdit(
+                        types.OptionalVersionedTextDocumentIdentifier(
+                            uri=uri, version=versions[uri]
+                        ),
+                        list(edits),
+                    )
+                    for uri, edits in changes.items()
+                ]
             )
-        return types.WorkspaceEdit(changes={uri: list(edits)})
+        return types.WorkspaceEdit(changes=changes)
 
-    async def fix_all_edit(self, uri: str, analysis: Analysis) -> types.WorkspaceEdit:
-        editor = self.store.editor_settings(uri_to_path(uri))
-        linter = analysis.linter(uri_to_path(uri))
+    def analysis_edit(
+        self, analysis: Analysis, edits: tuple[Edit, ...] | list[Edit]
+    ) -> Optional[types.WorkspaceEdit]:
+        """Edits of the analysed text, mapped to the documents (cells) they belong to."""
+        if analysis.notebook is None:
+            return self.workspace_edit({analysis.key: list(edits)})
+        per_cell = analysis.notebook.edits_for(edits)
+        return self.workspace_edit(per_cell) if per_cell is not None else None
+
+    async def fix_all_edit(self, analysis: Analysis) -> Optional[types.WorkspaceEdit]:
+        editor = self.store.editor_settings(analysis.path)
+        linter = analysis.linter
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(
             self.executor, lambda: linter.fix(analysis.text, unsafe=editor.unsafe_fixes)
         )
-        positions = Positions(analysis.source, self.encoding)
-        edits = [positions.text_edit(e) for e in diff_edits(analysis.source, result.text)]
-        return self.workspace_edit(uri, analysis.version, edits)
+        return self.analysis_edit(analysis, list(diff_edits(analysis.source, result.text)))
 
     def fix_title(self, d: Diagnostic) -> str:
         unsafe = d.fix_applicability is Applicability.UNSAFE
@@ -352,6 +425,40 @@ def _register(server: ParlintServer) -> None:
         ls.analyses.pop(uri, None)
         if not ls.pull_mode:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+    async def notebook_open(ls: ParlintServer, params: types.DidOpenNotebookDocumentParams) -> None:
+        ls.schedule(params.notebook_document.uri, 0)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    async def notebook_change(
+        ls: ParlintServer, params: types.DidChangeNotebookDocumentParams
+    ) -> None:
+        uri = params.notebook_document.uri
+        editor = ls.store.editor_settings(uri_to_path(uri))
+        structure = params.change.cells.structure if params.change.cells else None
+        for closed in (structure.did_close or []) if structure else []:
+            if not ls.pull_mode:
+                ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(closed.uri, []))
+        if editor.lint_on == "type":
+            ls.schedule(uri, editor.debounce_ms)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
+    async def notebook_save(ls: ParlintServer, params: types.DidSaveNotebookDocumentParams) -> None:
+        ls.schedule(params.notebook_document.uri, 0)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    async def notebook_close(
+        ls: ParlintServer, params: types.DidCloseNotebookDocumentParams
+    ) -> None:
+        uri = params.notebook_document.uri
+        pending = ls.pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        ls.analyses.pop(uri, None)
+        if not ls.pull_mode:
+            for cell in params.cell_text_documents:
+                ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(cell.uri, []))
 
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
@@ -410,55 +517,53 @@ def _register(server: ParlintServer) -> None:
             types.CodeActionKind.QuickFix.startswith(k) for k in only
         )
         wants_fix_all = only is None or any(FIX_ALL_KIND.startswith(k) for k in only)
-        lsp = ls.lsp_diagnostics(uri, analysis)
+        view = ls.view(uri, analysis)
+        lsp = {item.data["index"]: item for item in ls.lsp_diagnostics(uri, analysis)}  # type: ignore[index]
         actions: list[types.CodeAction] = []
-        editor = ls.store.editor_settings(uri_to_path(uri))
+        editor = ls.store.editor_settings(analysis.path)
         if wants_quickfix:
-            for index, (d, item) in enumerate(zip(analysis.diagnostics, lsp)):
-                if not _overlaps(item.range, params.range):
+            for index, d in view.items:
+                item = lsp.get(index)
+                if item is None or not _overlaps(item.range, params.range):
                     continue
                 if d.fixable:
-                    data = {"uri": uri, "version": analysis.version, "index": index}
                     action = types.CodeAction(
                         title=ls.fix_title(d),
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[item],
                         is_preferred=d.fix_applicability is Applicability.SAFE,
-                        data=data,
+                        data={"uri": uri, "version": analysis.version, "index": index},
                     )
                     if not ls.resolves_edits:
-                        built = await ls.built_fix(uri, analysis, index)
-                        if built.fix is None:
+                        built = await ls.built_fix(analysis, index)
+                        edit = ls.analysis_edit(analysis, built.fix.edits) if built.fix else None
+                        if edit is None:
                             continue
-                        positions = Positions(analysis.source, ls.encoding)
-                        edits = [positions.text_edit(e) for e in built.fix.edits]
-                        action.edit = ls.workspace_edit(uri, analysis.version, edits)
+                        action.edit = edit
                         action.data = None
                     actions.append(action)
-                noqa = noqa_edit(analysis.source, d.noqa_row or d.location.row, d.code)
+                noqa = noqa_edit(view.text, d.noqa_row or d.location.row, d.code)
                 if noqa is not None:
-                    positions = Positions(analysis.source, ls.encoding)
                     actions.append(
                         types.CodeAction(
                             title=f"parlint ({d.code}): Disable {d.code} for this line",
                             kind=types.CodeActionKind.QuickFix,
                             diagnostics=[item],
-                            edit=ls.workspace_edit(
-                                uri, analysis.version, [positions.text_edit(noqa)]
-                            ),
+                            edit=ls.workspace_edit({uri: [noqa]}),
                         )
                     )
         allowed = {Applicability.SAFE} | ({Applicability.UNSAFE} if editor.unsafe_fixes else set())
-        if wants_fix_all and any(d.fix_applicability in allowed for d in analysis.diagnostics):
+        if wants_fix_all and any(d.fix_applicability in allowed for _, d in view.items):
             action = types.CodeAction(
                 title="parlint: Fix all auto-fixable problems",
                 kind=FIX_ALL_KIND,
                 data={"uri": uri, "version": analysis.version, "fixAll": True},
             )
             if not ls.resolves_edits:
-                action.edit = await ls.fix_all_edit(uri, analysis)
+                action.edit = await ls.fix_all_edit(analysis)
                 action.data = None
-            actions.append(action)
+            if action.edit is not None or action.data is not None:
+                actions.append(action)
         return actions
 
     @server.feature(types.CODE_ACTION_RESOLVE)
@@ -471,16 +576,14 @@ def _register(server: ParlintServer) -> None:
         if analysis is None or analysis.version != data.get("version"):
             return action  # the document changed: the client asks again
         if data.get("fixAll"):
-            action.edit = await ls.fix_all_edit(uri, analysis)
+            action.edit = await ls.fix_all_edit(analysis)
             return action
         index = data.get("index")
         if not isinstance(index, int) or not 0 <= index < len(analysis.diagnostics):
             return action
-        built = await ls.built_fix(uri, analysis, index)
+        built = await ls.built_fix(analysis, index)
         if built.fix is not None:
-            positions = Positions(analysis.source, ls.encoding)
-            edits = [positions.text_edit(e) for e in built.fix.edits]
-            action.edit = ls.workspace_edit(uri, analysis.version, edits)
+            action.edit = ls.analysis_edit(analysis, built.fix.edits)
         return action
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)

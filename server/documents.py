@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlparse
 from parlint.config import Settings
 from parlint.engine import Linter
 from parlint.ftypes import Diagnostic, Edit, Location
+from parlint.server.notebooks import NotebookText
 from parlint.source import SourceText
 
 
@@ -26,12 +27,18 @@ def uri_to_path(uri: str) -> Optional[Path]:
 
 @dataclass
 class Analysis:
-    """The diagnostics of one version of one text, with the settings they were found with."""
+    """The diagnostics of one version of one text, with the settings they were found with.
 
+    For a notebook the text is its code cells as one module (`notebook` maps rows back).
+    """
+
+    key: str  # the document's URI, or the notebook's
     version: Optional[int]
     text: str
+    path: Optional[Path]
     settings: Settings
     diagnostics: list[Diagnostic]
+    notebook: Optional[NotebookText] = None
     # index of a diagnostic -> the same diagnostic with its fix built (or found unbuildable)
     fixes: dict[int, Diagnostic] = field(default_factory=dict)
 
@@ -39,8 +46,30 @@ class Analysis:
     def source(self) -> SourceText:
         return SourceText(self.text)
 
-    def linter(self, path: Optional[Path]) -> Linter:
-        return Linter(self.settings, str(path) if path else None)
+    @property
+    def linter(self) -> Linter:
+        return Linter(self.settings, str(self.path) if self.path else None)
+
+
+@dataclass(frozen=True)
+class View:
+    """One document as the client sees it (a file, or a notebook cell) within an analysis."""
+
+    uri: str
+    text: SourceText
+    # (index in the analysis, the diagnostic in this document's rows)
+    items: list[tuple[int, Diagnostic]]
+
+
+def view_of(uri: str, analysis: Analysis) -> Optional[View]:
+    if analysis.notebook is None:
+        return View(uri, analysis.source, list(enumerate(analysis.diagnostics)))
+    cell = analysis.notebook.cell(uri)
+    if cell is None:
+        return None
+    return View(
+        uri, SourceText(cell.text), analysis.notebook.diagnostics_for(cell, analysis.diagnostics)
+    )
 
 
 def analyse(

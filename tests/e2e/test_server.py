@@ -415,3 +415,75 @@ async def test_a_crashing_rule_is_logged_and_the_others_still_publish(
     assert [d.code for d in diagnostics] == ["PAR101"]
     errors = [m.message for m in crashing.log_messages if m.type == types.MessageType.Error]
     assert any("PAR502" in m and "rule exploded" in m for m in errors)
+
+
+def _cell(uri: str, text: str, version: int = 1) -> types.TextDocumentItem:
+    return types.TextDocumentItem(uri=uri, language_id="python", version=version, text=text)
+
+
+async def test_notebook_cells_are_linted_as_one_module(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    notebook_uri = (tmp_path / "jobs.ipynb").as_uri()
+    cells = {
+        "c1": "import threading\n",
+        "c2": "def main():\n    t = threading.Thread(target=print)\n    t.start()",
+        "c3": "%time main()\nmain()\n",
+    }
+    uris = {name: f"vscode-notebook-cell:{tmp_path}/jobs.ipynb#{name}" for name in cells}
+    vscode.notebook_document_did_open(
+        types.DidOpenNotebookDocumentParams(
+            notebook_document=types.NotebookDocument(
+                uri=notebook_uri,
+                notebook_type="jupyter-notebook",
+                version=1,
+                cells=[
+                    types.NotebookCell(kind=types.NotebookCellKind.Code, document=uris[name])
+                    for name in cells
+                ]
+                + [types.NotebookCell(kind=types.NotebookCellKind.Markup, document="md")],
+            ),
+            cell_text_documents=[_cell(uris[name], text) for name, text in cells.items()],
+        )
+    )
+    (d,) = await _diagnostics(vscode, uris["c2"])
+    assert d.code == "PAR101"
+    assert d.range == types.Range(types.Position(2, 4), types.Position(2, 13))  # the cell's rows
+    assert not vscode.diagnostics.get(uris["c1"]) and not vscode.diagnostics.get(uris["c3"])
+    actions = await vscode.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uris["c2"]), d.range, types.CodeActionContext([d])
+        )
+    )
+    assert actions is not None
+    resolved = await vscode.code_action_resolve_async(actions[0])  # type: ignore[arg-type]
+    edits = edits_of(resolved.edit, uris["c2"])
+    assert apply(cells["c2"], edits) == cells["c2"] + "\n    t.join()"
+    # A change in a cell re-lints the notebook.
+    fixed = cells["c2"] + "\n    t.join()\n"
+    vscode.notebook_document_did_change(
+        types.DidChangeNotebookDocumentParams(
+            notebook_document=types.VersionedNotebookDocumentIdentifier(
+                version=2, uri=notebook_uri
+            ),
+            change=types.NotebookDocumentChangeEvent(
+                cells=types.NotebookDocumentCellChanges(
+                    text_content=[
+                        types.NotebookDocumentCellContentChanges(
+                            document=types.VersionedTextDocumentIdentifier(
+                                uri=uris["c2"], version=2
+                            ),
+                            changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
+                        )
+                    ]
+                )
+            ),
+        )
+    )
+    assert await _until(vscode, uris["c2"], lambda ds: not ds) == []
+    vscode.notebook_document_did_close(
+        types.DidCloseNotebookDocumentParams(
+            notebook_document=types.NotebookDocumentIdentifier(uri=notebook_uri),
+            cell_text_documents=[types.TextDocumentIdentifier(uris[name]) for name in cells],
+        )
+    )
