@@ -487,3 +487,45 @@ async def test_notebook_cells_are_linted_as_one_module(
             cell_text_documents=[types.TextDocumentIdentifier(uris[name]) for name in cells],
         )
     )
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def two_roots(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A multi-root workspace: each folder has its own pyproject.toml."""
+    for name, ignore in (("app", "PAR502"), ("lib", "PAR101")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pyproject.toml").write_text(f'[tool.parlint]\nignore = ["{ignore}"]\n')
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        return None
+
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            workspace_folders=[
+                types.WorkspaceFolder(uri=(tmp_path / n).as_uri(), name=n) for n in ("app", "lib")
+            ],
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_multi_root_folders_use_their_own_configuration(
+    two_roots: LanguageClient, tmp_path: Path
+) -> None:
+    text = UNJOINED + ARGS.replace("import threading\n", "")
+    app = _open(two_roots, tmp_path / "app" / "m.py", text)
+    lib = _open(two_roots, tmp_path / "lib" / "m.py", text)
+    assert [d.code for d in await _until(two_roots, app, bool)] == ["PAR101"]
+    assert [d.code for d in await _until(two_roots, lib, bool)] == ["PAR502"]
+
+
+async def test_shutdown_and_exit_end_the_server_with_status_0(tmp_path: Path) -> None:
+    client = LanguageClient()
+    await client.start_io(sys.executable, "-m", "parlint", "server")
+    await _start(client, tmp_path, "neovim")
+    await client.shutdown_session()
+    assert client._server is not None and client._server.returncode == 0
+    await client.stop()
