@@ -30,3 +30,13 @@ echo "== mypy"
 "$VENV/bin/mypy"
 echo "== pytest"
 "$VENV/bin/pytest" "$@"
+
+echo "== VS Code extension (npm ci, eslint, tsc, unit tests, .vsix)"
+(
+    cd vscode-extension
+    npm ci --no-audit --no-fund --loglevel=error
+    npm run --silent lint
+    npm run --silent typecheck
+    npm test --silent
+    npm run --silent package
+)

@@ -1,0 +1,74 @@
+// Reading and resolving parlint's settings per workspace folder (pure, unit-tested).
+
+export interface ParlintSettings {
+  /** The folder these settings belong to (a URI), or "" for the global settings. */
+  workspace: string;
+  enable: boolean;
+  path: string;
+  interpreter: string[];
+  args: string[];
+  lintOn: "type" | "save";
+  select: string[];
+  ignore: string[];
+  unsafeFixes: boolean;
+}
+
+/** The subset of `WorkspaceConfiguration` this module needs, so tests can fake it. */
+export interface ConfigReader {
+  get<T>(key: string): T | undefined;
+}
+
+export interface FolderVariables {
+  workspaceFolder: string;
+  userHome: string;
+  env: Record<string, string | undefined>;
+}
+
+/** `${workspaceFolder}`, `${userHome}`, `${env:NAME}` and a leading `~`. */
+export function resolveVariables(value: string, vars: FolderVariables): string {
+  let result = value.replace(/\$\{workspaceFolder\}/g, vars.workspaceFolder);
+  result = result.replace(/\$\{userHome\}/g, vars.userHome);
+  result = result.replace(/\$\{env:([^}]+)\}/g, (_match, name: string) => vars.env[name] ?? "");
+  if (result === "~" || result.startsWith("~/")) {
+    result = vars.userHome + result.slice(1);
+  }
+  return result;
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+export function readSettings(config: ConfigReader, workspace: string, vars: FolderVariables): ParlintSettings {
+  const lintOn = config.get<string>("lintOn");
+  return {
+    workspace,
+    enable: config.get<boolean>("enable") ?? true,
+    path: resolveVariables(config.get<string>("path") ?? "", vars),
+    interpreter: stringList(config.get("interpreter")).map((part) => resolveVariables(part, vars)),
+    args: stringList(config.get("args")),
+    lintOn: lintOn === "save" ? "save" : "type",
+    select: stringList(config.get("select")),
+    ignore: stringList(config.get("ignore")),
+    unsafeFixes: config.get<boolean>("unsafeFixes") ?? false,
+  };
+}
+
+/** What the server receives for a folder: the keys it reads (`select` empty = no override). */
+export function serverSettings(settings: ParlintSettings): Record<string, unknown> {
+  return {
+    workspace: settings.workspace,
+    enable: settings.enable,
+    lintOn: settings.lintOn,
+    select: settings.select.length > 0 ? settings.select : null,
+    ignore: settings.ignore,
+    unsafeFixes: settings.unsafeFixes,
+  };
+}
+
+/** Settings whose change needs a new server process (the others are sent to the running one). */
+export const RESTART_KEYS = ["parlint.path", "parlint.interpreter", "parlint.args"];
+
+export function needsRestart(affects: (key: string) => boolean): boolean {
+  return RESTART_KEYS.some((key) => affects(key));
+}
