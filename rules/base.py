@@ -6,6 +6,7 @@ import ast
 import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Optional
 
 from parlint.ftypes import Applicability, Diagnostic, Location, Related, Severity
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from parlint.config import Settings
+    from parlint.effects import EffectAnalysis
     from parlint.fixes import FixContext
     from parlint.model import ConcurrencyModel
     from parlint.source import SourceText
@@ -36,6 +38,13 @@ class CheckContext:
     tree: ast.Module
     model: ConcurrencyModel
     settings: Settings
+
+    @cached_property
+    def effects(self) -> EffectAnalysis:
+        """The effect analysis of this file's tasks, shared by the rules that need it."""
+        from parlint.effects import EffectAnalysis
+
+        return EffectAnalysis(self.model, self.settings)
 
     def span(self, node: ast.AST, end_node: Optional[ast.AST] = None) -> tuple[Location, Location]:
         last = end_node or node

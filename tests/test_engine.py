@@ -181,3 +181,30 @@ def test_no_blocking_join_fix_inside_async_def() -> None:
     source = UNJOINED.replace("def main", "async def main")
     (d,) = check_source(source)
     assert d.code == "PAR101" and not d.fixable and d.fix is None
+
+
+CPU_ON_THREADS = """from concurrent.futures import ThreadPoolExecutor
+
+def squares(n):
+    return [i * i for i in range(n)]
+
+def main(sizes):
+    with ThreadPoolExecutor() as executor:
+        return list(executor.map(squares, sizes))
+"""
+
+
+def test_free_threaded_silences_cpu_bound_threads() -> None:
+    assert codes(CPU_ON_THREADS) == [(8, "PAR201")]
+    assert codes(CPU_ON_THREADS, config=Settings(free_threaded=True)) == []
+
+
+def test_effect_catalogues_extend_from_configuration() -> None:
+    source = CPU_ON_THREADS.replace(
+        "[i * i for i in range(n)]", "[mylib.tick(i) for i in range(n)]"
+    )
+    source = "import mylib\n" + source
+    assert codes(source) == []  # mylib.tick is unknown: no guess
+    assert codes(source, config=Settings(cpu_calls=("mylib.tick",))) == [(9, "PAR201")]
+    assert codes(source, config=Settings(io_calls=("mylib.tick",))) == []
+    assert codes(source, config=Settings(gil_releasing_modules=("mylib",))) == []

@@ -1,0 +1,287 @@
+"""Effect rules: PAR201 cpu-bound-thread, PAR202 io-bound-process."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import Optional
+
+from parlint.effects import EffectKind, runs_concurrently
+from parlint.ftypes import Diagnostic, Severity
+from parlint.model import Handoff
+from parlint.rules.base import CheckContext, Invalid, Rule
+
+
+def _task_name(handoff: Handoff, function: Optional[ast.AST]) -> str:
+    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return f"`{function.name}()`"
+    return "the task"
+
+
+class CpuBoundThread(Rule):
+    """
+    ## What it does
+    Flags CPU-bound work handed to several threads at once: a task whose loop or
+    comprehension does pure-Python work, with nothing in it (or in the functions of this
+    module it calls) that blocks on I/O or releases the GIL, run by a thread per item, by a
+    thread pool's `map`/`submit` in a loop, by `asyncio.to_thread` or `run_in_executor(None)`.
+
+    ## Why is this bad?
+    CPython's global interpreter lock (GIL) lets one thread run Python bytecode at a time.
+    Threads running pure-Python loops take turns on one core: the program is no faster than a
+    plain loop, and often slower. Processes each have their own interpreter and GIL, so
+    `ProcessPoolExecutor` (or `multiprocessing.Pool`) runs such work on every core. On a
+    free-threaded CPython (PEP 703, `python3.13t` and later) threads do run in parallel: set
+    `free-threaded = true` and this rule is silent. Python 3.14's
+    `InterpreterPoolExecutor` (PEP 734) runs each task in its own subinterpreter with its own
+    GIL, in one process.
+
+    A task parlint cannot see into (a call to another module, an unknown method) is never
+    reported, nor one that calls numpy, hashlib, zlib and other libraries that release the
+    GIL: threads are fine for those.
+
+    ## Example
+    ```python
+    from concurrent.futures import ThreadPoolExecutor
+
+    def count_primes(limit):
+        found = 0
+        for n in range(2, limit):
+            if all(n % d for d in range(2, int(n ** 0.5) + 1)):
+                found += 1
+        return found
+
+    def main():
+        with ThreadPoolExecutor() as executor:
+            print(list(executor.map(count_primes, [50_000] * 4)))
+    ```
+
+    Use instead:
+    ```python
+    from concurrent.futures import ProcessPoolExecutor
+
+    def count_primes(limit):
+        found = 0
+        for n in range(2, limit):
+            if all(n % d for d in range(2, int(n ** 0.5) + 1)):
+                found += 1
+        return found
+
+    def main():
+        with ProcessPoolExecutor() as executor:
+            print(list(executor.map(count_primes, [50_000] * 4)))
+    ```
+
+    ## Fix safety
+    There is no automatic fix in this version. Moving work into processes changes what the
+    task may touch: its arguments and results are pickled, module-level state is not shared,
+    and the module needs an `if __name__ == "__main__":` guard.
+
+    ## Options
+    - `free-threaded` (or `--free-threaded`): the code runs on a free-threaded CPython.
+    - `cpu-calls`, `io-calls`, `gil-releasing-modules`: teach the analysis your libraries.
+
+    ## References
+    - [PEP 703: Making the Global Interpreter Lock Optional](https://peps.python.org/pep-0703/)
+    - [PEP 734: Multiple Interpreters in the Stdlib](https://peps.python.org/pep-0734/)
+    - [concurrent.futures.ProcessPoolExecutor](https://docs.python.org/3/library/concurrent.futures.html#processpoolexecutor)
+    """
+
+    code = "PAR201"
+    name = "cpu-bound-thread"
+    family = "effects"
+    severity = Severity.WARNING
+    message = "CPU-bound work on threads: they share one GIL"
+
+    valid = (
+        """
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+
+def digest(blob):
+    return hashlib.sha256(blob).hexdigest()
+
+def main(blobs):
+    with ThreadPoolExecutor() as executor:
+        return list(executor.map(digest, blobs))
+""",
+        """
+import threading
+import time
+
+def poll(n):
+    for i in range(n):
+        time.sleep(0.1)
+        print(i * i)
+
+def main():
+    threads = [threading.Thread(target=poll, args=(3,)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+""",
+        """
+import threading
+from helpers import crunch
+
+def main():
+    threads = [threading.Thread(target=crunch) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+""",
+    )
+    invalid = (
+        Invalid(
+            """
+import threading
+
+def square_sum(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+def main():
+    threads = [threading.Thread(target=square_sum, args=(10**6,)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+"""
+        ),
+    )
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        if self.settings.free_threaded:
+            return
+        effects = ctx.effects
+        for handoff in ctx.model.handoffs:
+            if handoff.on_threads is not True:
+                continue
+            effect = effects.classify(handoff)
+            if effect.kind is not EffectKind.CPU or not runs_concurrently(handoff, ctx.model):
+                continue
+            name = _task_name(handoff, effects.task_function(handoff))
+            message = (
+                f"{name} runs on several threads, but its {effect.detail} does pure-Python "
+                "work: threads share one GIL and take turns; use processes "
+                "(ProcessPoolExecutor) or a free-threaded Python"
+            )
+            related = (
+                (self.related(ctx, effect.evidence, "the pure-Python work"),)
+                if effect.evidence
+                else ()
+            )
+            yield self.report(ctx, handoff.call, message, related=related)
+
+
+class IoBoundProcess(Rule):
+    """
+    ## What it does
+    Flags I/O-bound work run in a process or a process pool: a task whose work is dominated
+    by blocking calls (`time.sleep`, files, sockets, HTTP clients, subprocesses, queues,
+    database drivers) and that has no loop of pure-Python work.
+
+    ## Why is this bad?
+    A process costs a new interpreter, its memory and its start-up time, and its arguments
+    and results are pickled on the way. A task that mostly waits gains nothing from its own
+    core: blocking calls release the GIL, so threads overlap the waiting just as well, far
+    more cheaply.
+
+    ## Example
+    ```python
+    import time
+    from multiprocessing import Pool
+
+    def fetch(url):
+        time.sleep(0.5)
+        return url
+
+    def main(urls):
+        with Pool(8) as pool:
+            return pool.map(fetch, urls)
+    ```
+
+    Use instead:
+    ```python
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch(url):
+        time.sleep(0.5)
+        return url
+
+    def main(urls):
+        with ThreadPoolExecutor(8) as executor:
+            return list(executor.map(fetch, urls))
+    ```
+
+    ## Fix safety
+    There is no automatic fix in this version: threads share memory, so a task that relied
+    on running in its own process (global state, signal handlers, `os.chdir`) behaves
+    differently on a thread.
+
+    ## Options
+    - `io-calls`: more qualified names to treat as blocking I/O.
+
+    ## References
+    - [multiprocessing: Programming guidelines](https://docs.python.org/3/library/multiprocessing.html#programming-guidelines)
+    - [concurrent.futures.ThreadPoolExecutor](https://docs.python.org/3/library/concurrent.futures.html#threadpoolexecutor)
+    """
+
+    code = "PAR202"
+    name = "io-bound-process"
+    family = "effects"
+    severity = Severity.INFO
+    message = "I/O-bound work in a process: threads would do, more cheaply"
+
+    valid = (
+        """
+from multiprocessing import Pool
+
+def crunch(n):
+    return sum(i * i for i in range(n))
+
+def main():
+    with Pool() as pool:
+        return pool.map(crunch, [10**6] * 4)
+""",
+    )
+    invalid = (
+        Invalid(
+            """
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+def wait_for(seconds):
+    time.sleep(seconds)
+    return seconds
+
+def main():
+    with ProcessPoolExecutor() as executor:
+        return list(executor.map(wait_for, [1, 2, 3]))
+"""
+        ),
+    )
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        effects = ctx.effects
+        for handoff in ctx.model.handoffs:
+            if handoff.on_threads is not False:
+                continue
+            effect = effects.classify(handoff)
+            if effect.kind is not EffectKind.IO:
+                continue
+            function = effects.task_function(handoff)
+            name = _task_name(handoff, function)
+            message = (
+                f"{name} mostly waits on I/O ({effect.detail}): a process per task costs an "
+                "interpreter, memory and pickling; threads overlap the waiting as well"
+            )
+            related = (
+                (self.related(ctx, effect.evidence, "blocks here"),) if effect.evidence else ()
+            )
+            yield self.report(ctx, handoff.call, message, related=related)
