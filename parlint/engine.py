@@ -86,7 +86,7 @@ class Linter:
         diagnostics = self._check_source(source, errors)
         if with_fixes and any(d.fixable for d in diagnostics):
             regions = _Regions(source)
-            diagnostics = [self.with_fix(regions.context(d), d, errors) for d in diagnostics]
+            diagnostics = [self.with_fix(regions, d, errors) for d in diagnostics]
         return CheckResult(diagnostics, errors)
 
     def _check_source(self, source: SourceText, errors: list[str]) -> list[Diagnostic]:
@@ -132,11 +132,12 @@ class Linter:
         return [parse_error_diagnostic(source, message, row, offset)]
 
     # -- fixing ---------------------------------------------------------------------------
-    def with_fix(self, fctx: FixContext, diagnostic: Diagnostic, errors: list[str]) -> Diagnostic:
+    def with_fix(self, regions: _Regions, diagnostic: Diagnostic, errors: list[str]) -> Diagnostic:
         rule = next((r for r in self.rules if r.code == diagnostic.code), None)
         if rule is None or not diagnostic.fixable:
             return diagnostic
         try:
+            fctx = regions.context(diagnostic, whole=rule.fix_needs_module)
             new_module = rule.fix(fctx, diagnostic)
             edits = fctx.edits(new_module) if new_module is not None else ()
         except Exception as exc:
@@ -152,9 +153,7 @@ class Linter:
     def build_fix(self, text: str, diagnostic: Diagnostic) -> tuple[Diagnostic, list[str]]:
         """One diagnostic (found in `text`) with its fix built: what an editor asks for."""
         errors: list[str] = []
-        return self.with_fix(
-            _Regions(SourceText(text)).context(diagnostic), diagnostic, errors
-        ), errors
+        return self.with_fix(_Regions(SourceText(text)), diagnostic, errors), errors
 
     def fix(self, text: str, *, unsafe: bool = False) -> FixResult:
         """Apply fixes, re-check, repeat until nothing more applies (bounded)."""
@@ -172,7 +171,7 @@ class Linter:
             edits: list[Edit] = []
             applied: list[Diagnostic] = []
             for diagnostic in candidates:
-                built = self.with_fix(regions.context(diagnostic), diagnostic, errors)
+                built = self.with_fix(regions, diagnostic, errors)
                 if built.fix is None:
                     continue
                 spans = [edit_offsets(source, e) for e in built.fix.edits]
@@ -220,10 +219,10 @@ class _Regions:
             self._spans = spans
         return self._spans
 
-    def context(self, diagnostic: Diagnostic) -> FixContext:
+    def context(self, diagnostic: Diagnostic, whole: bool = False) -> FixContext:
         row = diagnostic.location.row
         region = (1, self.source.line_count)
-        for first, last in self._top_level_spans():
+        for first, last in [] if whole else self._top_level_spans():
             if first <= row <= last and diagnostic.end_location.row <= last:
                 region = (first, last)
                 break

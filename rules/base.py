@@ -67,6 +67,8 @@ class Rule:
     message: ClassVar[str]  # a short statement of the problem; `check` adds the evidence
     fix_title: ClassVar[Optional[str]] = None
     fix_applicability: ClassVar[Optional[Applicability]] = None
+    # Fixes that add or remove imports need the whole module, not just the statement.
+    fix_needs_module: ClassVar[bool] = False
     valid: ClassVar[tuple[str, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
 

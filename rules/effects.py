@@ -4,12 +4,38 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from parlint.effects import EffectKind, runs_concurrently
-from parlint.ftypes import Diagnostic, Severity
+from parlint.ftypes import Applicability, Diagnostic, Severity
 from parlint.model import Handoff
 from parlint.rules.base import CheckContext, Invalid, Rule
+from parlint.swap import SwapFix, apply_swap, plan_swap
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from parlint.fixes import FixContext
+
+
+class _SwapRule(Rule):
+    """Rules whose fix moves a task between threads and processes."""
+
+    fix_applicability = Applicability.UNSAFE
+    fix_needs_module = True
+
+    def swap(self, ctx: CheckContext, handoff: Handoff, to_processes: bool) -> Optional[SwapFix]:
+        from parlint.swap import _constructor
+
+        constructor = _constructor(handoff)
+        if constructor is None:
+            return None
+        span = ctx.span(constructor.func)
+        return plan_swap(ctx.model, ctx.effects, handoff, to_processes, span)
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        plan = diagnostic.fix_data
+        return apply_swap(fctx, plan) if isinstance(plan, SwapFix) else None
 
 
 def _task_name(handoff: Handoff, function: Optional[ast.AST]) -> str:
@@ -18,7 +44,7 @@ def _task_name(handoff: Handoff, function: Optional[ast.AST]) -> str:
     return "the task"
 
 
-class CpuBoundThread(Rule):
+class CpuBoundThread(_SwapRule):
     """
     ## What it does
     Flags CPU-bound work handed to several threads at once: a task whose loop or
@@ -73,9 +99,15 @@ class CpuBoundThread(Rule):
     ```
 
     ## Fix safety
-    There is no automatic fix in this version. Moving work into processes changes what the
-    task may touch: its arguments and results are pickled, module-level state is not shared,
-    and the module needs an `if __name__ == "__main__":` guard.
+    The fix swaps the constructor: `ThreadPoolExecutor` -> `ProcessPoolExecutor`,
+    `threading.Thread` -> `multiprocessing.Process`, `ThreadPool` / `multiprocessing.dummy.Pool`
+    -> `multiprocessing.Pool`, adding the import it needs and removing the one left unused.
+    It is unsafe: arguments and results are now pickled, and each task runs in a separate
+    interpreter. It is offered only when parlint can see that the task is a module-level
+    function, writes no state its caller could see (globals, closures, its arguments), that
+    no thread-only attribute (`ident`, `native_id`, ...) of the object is used, and that
+    importing the module starts no work. Not offered for `asyncio.to_thread` and
+    `run_in_executor`.
 
     ## Options
     - `free-threaded` (or `--free-threaded`): the code runs on a free-threaded CPython.
@@ -92,6 +124,7 @@ class CpuBoundThread(Rule):
     family = "effects"
     severity = Severity.WARNING
     message = "CPU-bound work on threads: they share one GIL"
+    fix_title = "Run it in processes"
 
     valid = (
         """
@@ -150,7 +183,23 @@ def main():
         t.start()
     for t in threads:
         t.join()
-"""
+""",
+            fixed="""
+import multiprocessing
+
+def square_sum(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+def main():
+    threads = [multiprocessing.Process(target=square_sum, args=(10**6,)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+""",
         ),
     )
 
@@ -175,10 +224,19 @@ def main():
                 if effect.evidence
                 else ()
             )
-            yield self.report(ctx, handoff.call, message, related=related)
+            plan = self.swap(ctx, handoff, to_processes=True)
+            yield self.report(
+                ctx,
+                handoff.call,
+                message,
+                related=related,
+                fixable=plan is not None,
+                fix_data=plan,
+                fix_title=plan.title if plan else None,
+            )
 
 
-class IoBoundProcess(Rule):
+class IoBoundProcess(_SwapRule):
     """
     ## What it does
     Flags I/O-bound work run in a process or a process pool: a task whose work is dominated
@@ -220,9 +278,12 @@ class IoBoundProcess(Rule):
     ```
 
     ## Fix safety
-    There is no automatic fix in this version: threads share memory, so a task that relied
-    on running in its own process (global state, signal handlers, `os.chdir`) behaves
-    differently on a thread.
+    The fix swaps the constructor: `ProcessPoolExecutor` -> `ThreadPoolExecutor`,
+    `multiprocessing.Process` -> `threading.Thread`, `multiprocessing.Pool` ->
+    `multiprocessing.pool.ThreadPool`, with the imports it needs. It is unsafe: threads share
+    memory, so a task that relied on running in its own process (global state, signal
+    handlers, `os.chdir`) behaves differently on a thread. Not offered when a process-only
+    attribute (`pid`, `exitcode`, `terminate()`, ...) of the object is used.
 
     ## Options
     - `io-calls`: more qualified names to treat as blocking I/O.
@@ -237,6 +298,7 @@ class IoBoundProcess(Rule):
     family = "effects"
     severity = Severity.INFO
     message = "I/O-bound work in a process: threads would do, more cheaply"
+    fix_title = "Run it on threads"
 
     valid = (
         """
@@ -263,7 +325,19 @@ def wait_for(seconds):
 def main():
     with ProcessPoolExecutor() as executor:
         return list(executor.map(wait_for, [1, 2, 3]))
-"""
+""",
+            fixed="""
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+def wait_for(seconds):
+    time.sleep(seconds)
+    return seconds
+
+def main():
+    with ThreadPoolExecutor() as executor:
+        return list(executor.map(wait_for, [1, 2, 3]))
+""",
         ),
     )
 
@@ -284,4 +358,13 @@ def main():
             related = (
                 (self.related(ctx, effect.evidence, "blocks here"),) if effect.evidence else ()
             )
-            yield self.report(ctx, handoff.call, message, related=related)
+            plan = self.swap(ctx, handoff, to_processes=False)
+            yield self.report(
+                ctx,
+                handoff.call,
+                message,
+                related=related,
+                fixable=plan is not None,
+                fix_data=plan,
+                fix_title=plan.title if plan else None,
+            )

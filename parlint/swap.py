@@ -1,0 +1,284 @@
+"""Moving a task between threads and processes: when it is safe to offer, and the rewrite.
+
+The rewrite replaces the constructor (`ThreadPoolExecutor` -> `ProcessPoolExecutor`,
+`threading.Thread` -> `multiprocessing.Process`, `ThreadPool` -> `multiprocessing.Pool`, and
+back), adds the import it needs in the file's style and removes the one it leaves unused
+(libcst's codemod import visitors). It is offered only when parlint can see that the task is
+a module-level function (picklable), that it shares no state with its caller (writes to
+globals, closures or its arguments would be lost in another process), that nothing uses
+thread-only or process-only attributes of the object, and that importing the module starts
+no work (child processes import it again under spawn).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
+
+from parlint.ftypes import Location
+from parlint.known import PoolKind, WorkerKind
+from parlint.model import ConcurrencyModel, Handoff, HandoffApi
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from parlint.effects import EffectAnalysis
+    from parlint.fixes import FixContext
+
+# (qualified name of the new constructor, module to import from, name)
+TO_PROCESSES = {
+    "concurrent.futures.ThreadPoolExecutor": ("concurrent.futures", "ProcessPoolExecutor"),
+    "concurrent.futures.thread.ThreadPoolExecutor": ("concurrent.futures", "ProcessPoolExecutor"),
+    "threading.Thread": ("multiprocessing", "Process"),
+    "multiprocessing.pool.ThreadPool": ("multiprocessing", "Pool"),
+    "multiprocessing.dummy.Pool": ("multiprocessing", "Pool"),
+}
+TO_THREADS = {
+    "concurrent.futures.ProcessPoolExecutor": ("concurrent.futures", "ThreadPoolExecutor"),
+    "concurrent.futures.process.ProcessPoolExecutor": ("concurrent.futures", "ThreadPoolExecutor"),
+    "multiprocessing.Process": ("threading", "Thread"),
+    "multiprocessing.Pool": ("multiprocessing.pool", "ThreadPool"),
+    "multiprocessing.pool.Pool": ("multiprocessing.pool", "ThreadPool"),
+}
+THREAD_ONLY = frozenset({"ident", "native_id", "getName", "setName", "isDaemon", "setDaemon"})
+PROCESS_ONLY = frozenset({"pid", "exitcode", "terminate", "kill", "close", "authkey", "sentinel"})
+MUTATING_METHODS = frozenset(
+    {"append", "extend", "insert", "update", "setdefault", "add", "pop", "remove", "clear",
+     "discard", "put", "put_nowait", "appendleft", "popleft", "sort", "reverse"}
+)  # fmt: skip
+# Module-level calls that start no work (child processes import the module again).
+IMPORT_SAFE_CALLS = (
+    "logging.getLogger", "re.compile", "threading.Lock", "threading.RLock", "threading.Event",
+    "collections.", "typing.", "dataclasses.field", "builtins.dict", "builtins.list",
+    "builtins.set", "builtins.frozenset", "builtins.tuple", "builtins.object", "os.getenv",
+    "os.environ.get", "enum.", "functools.partial",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SwapFix:
+    constructor: tuple[Location, Location]  # the constructor's callee expression
+    module: str  # where the new constructor comes from
+    name: str  # its name there
+    as_attribute: bool  # `module.Name(...)` rather than `Name(...)` with a from-import
+    base: Optional[str]  # for attribute style: the expression text of the module
+    old_import: Optional[tuple[str, str, Optional[str]]]  # from-import to drop if unused
+
+    @property
+    def title(self) -> str:
+        return f"Use `{self.name}`"
+
+
+def plan_swap(
+    model: ConcurrencyModel,
+    effects: EffectAnalysis,
+    handoff: Handoff,
+    to_processes: bool,
+    location: tuple[Location, Location],
+) -> Optional[SwapFix]:
+    """The rewrite of this hand-off's constructor, or None where it is not proven safe."""
+    constructor = _constructor(handoff)
+    if constructor is None:
+        return None
+    qual = model.resolve(constructor.func, constructor)
+    table = TO_PROCESSES if to_processes else TO_THREADS
+    if qual not in table:
+        return None
+    if handoff.worker is not None:
+        forbidden = THREAD_ONLY if to_processes else PROCESS_ONLY
+        if handoff.worker.escaped or _uses_attributes(model, handoff, forbidden):
+            return None
+    if to_processes:
+        function = effects.task_function(handoff)
+        if not isinstance(function, ast.FunctionDef) or not _module_level(model, function):
+            return None
+        if _touches_shared_state(model, function, set()) or not _import_safe(model):
+            return None
+        if handoff.task is not None and not _picklable_reference(model, handoff.task):
+            return None
+    module, name = table[qual]
+    func = constructor.func
+    old_import: Optional[tuple[str, str, Optional[str]]] = None
+    if isinstance(func, ast.Name):
+        source = model.names.module_scope.qualified.get(func.id)
+        if source is None or "." not in source:
+            return None
+        old_module, old_name = source.rsplit(".", 1)
+        old_import = (old_module, old_name, func.id if func.id != old_name else None)
+        taken = {n for n in model.names.module_scope.bound if n != func.id}
+        if name in taken and model.names.module_scope.qualified.get(name) != f"{module}.{name}":
+            return _attribute_swap(model, location, module, name, old_import)
+        return SwapFix(location, module, name, False, None, old_import)
+    if isinstance(func, ast.Attribute):
+        base_qual = model.resolve(func.value, func)
+        base_text = ast.unparse(func.value)
+        if base_qual == module:
+            return SwapFix(location, module, name, True, base_text, None)
+        # `threading.Thread` -> `multiprocessing.Process`: `import threading` may go unused.
+        unused = (base_qual, "", None) if base_qual and base_text == base_qual else None
+        return _attribute_swap(model, location, module, name, unused)
+    return None
+
+
+def _attribute_swap(
+    model: ConcurrencyModel,
+    location: tuple[Location, Location],
+    module: str,
+    name: str,
+    old_import: Optional[tuple[str, str, Optional[str]]],
+) -> Optional[SwapFix]:
+    top = module.split(".")[0]
+    bound = model.names.module_scope.qualified.get(top)
+    if top in model.names.module_scope.bound and bound != top:
+        return None  # the module's name means something else here
+    return SwapFix(location, module, name, True, module, old_import)
+
+
+def _constructor(handoff: Handoff) -> Optional[ast.Call]:
+    if handoff.api is HandoffApi.CONSTRUCTOR and handoff.worker is not None:
+        worker = handoff.worker
+        if worker.subclass is not None or worker.kind is WorkerKind.TIMER:
+            return None
+        return worker.call
+    if handoff.pool is not None and handoff.api in (
+        HandoffApi.SUBMIT,
+        HandoffApi.MAP,
+        HandoffApi.POOL,
+    ):
+        if handoff.pool.kind is PoolKind.INTERPRETER_EXECUTOR:
+            return None
+        return handoff.pool.call
+    return None
+
+
+def _uses_attributes(model: ConcurrencyModel, handoff: Handoff, forbidden: frozenset[str]) -> bool:
+    worker = handoff.worker
+    assert worker is not None
+    names = worker.names | worker.containers
+    for node in worker.scope.nodes:
+        if isinstance(node, ast.Attribute) and node.attr in forbidden:
+            root = node.value
+            while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+                root = root.value if not isinstance(root, ast.Call) else root.func
+            if isinstance(root, ast.Name) and root.id in names:
+                return True
+            if node.value is worker.call:
+                return True
+    return False
+
+
+def _module_level(model: ConcurrencyModel, function: ast.FunctionDef) -> bool:
+    return function in model.tree.body
+
+
+def _picklable_reference(model: ConcurrencyModel, task: ast.expr) -> bool:
+    if isinstance(task, ast.Name):
+        return True
+    if isinstance(task, ast.Call) and task.args:
+        # functools.partial(f, constants...)
+        return isinstance(task.args[0], ast.Name) and all(
+            isinstance(a, ast.Constant) for a in [*task.args[1:], *(k.value for k in task.keywords)]
+        )
+    return False
+
+
+def _touches_shared_state(
+    model: ConcurrencyModel, function: ast.FunctionDef, seen: set[int]
+) -> bool:
+    """Whether the task writes anything its caller could see (lost in another process)."""
+    if id(function) in seen:
+        return False
+    seen.add(id(function))
+    scope = model.names.scope_of_node(function)
+    local = scope.bound - scope.global_names - scope.nonlocal_names
+    params = {
+        a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]
+    }
+    for node in scope.nodes:
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            return True
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(
+            node.ctx, (ast.Store, ast.Del)
+        ):
+            root = node.value
+            while isinstance(root, (ast.Attribute, ast.Subscript)):
+                root = root.value
+            if not (isinstance(root, ast.Name) and root.id in local and root.id not in params):
+                return True
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in MUTATING_METHODS:
+                root = func.value
+                while isinstance(root, (ast.Attribute, ast.Subscript)):
+                    root = root.value
+                if not (isinstance(root, ast.Name) and root.id in local and root.id not in params):
+                    return True
+            callee = model.function_named(func, node)
+            if isinstance(callee, ast.FunctionDef) and _touches_shared_state(model, callee, seen):
+                return True
+    return False
+
+
+def _import_safe(model: ConcurrencyModel) -> bool:
+    """Importing the module runs no work: child processes may import it again."""
+    from parlint.catalog import matches
+
+    for stmt in model.tree.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
+                             ast.ClassDef, ast.Pass)):  # fmt: skip
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue
+        if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
+            continue
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            calls = [n for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+            if all(matches(model.resolve(c.func, c) or "?", IMPORT_SAFE_CALLS) for c in calls):
+                continue
+        if isinstance(stmt, ast.Try) and all(
+            isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass, ast.Assign))
+            for s in [*stmt.body, *(x for h in stmt.handlers for x in h.body)]
+        ):
+            continue
+        return False
+    return True
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.comparators) == 1
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )
+
+
+def apply_swap(fctx: FixContext, plan: SwapFix) -> Optional[cst.Module]:
+    import libcst as cst
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+    target = fctx.find(cst.BaseExpression, *plan.constructor)  # type: ignore[type-abstract]
+    if target is None:
+        return None
+    if plan.as_attribute:
+        assert plan.base is not None
+        replacement: cst.BaseExpression = cst.parse_expression(f"{plan.base}.{plan.name}")
+    else:
+        replacement = cst.Name(plan.name)
+    module = fctx.module.deep_replace(target, replacement)
+    assert isinstance(module, cst.Module)
+    context = CodemodContext()
+    if plan.as_attribute:
+        if plan.base == plan.module:
+            AddImportsVisitor.add_needed_import(context, plan.module)
+    else:
+        AddImportsVisitor.add_needed_import(context, plan.module, plan.name)
+    if plan.old_import is not None:
+        old_module, old_name, asname = plan.old_import
+        RemoveImportsVisitor.remove_unused_import(context, old_module, old_name or None, asname)
+    module = AddImportsVisitor(context).transform_module(module)
+    return RemoveImportsVisitor(context).transform_module(module)
