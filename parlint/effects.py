@@ -62,7 +62,7 @@ class Effect:
 class _Facts:
     """What one function does, with the functions of this module it calls folded in."""
 
-    io: list[tuple[ast.Call, str]] = field(default_factory=list)  # (call, description)
+    io: list[tuple[ast.expr, str]] = field(default_factory=list)  # (call, description)
     io_in_loops: bool = False
     gil: list[tuple[ast.Call, str]] = field(default_factory=list)
     unknown: list[ast.Call] = field(default_factory=list)
@@ -119,8 +119,8 @@ class EffectAnalysis:
         if facts.unknown:
             return Effect(EffectKind.UNKNOWN)
         if facts.gil:
-            call, name = facts.gil[0]
-            return Effect(EffectKind.GIL, call, f"`{name}()` releases the GIL")
+            gil_call, gil_name = facts.gil[0]
+            return Effect(EffectKind.GIL, gil_call, f"`{gil_name}()` releases the GIL")
         io_only_prints = all(name == "print" for _, name in facts.io)
         if facts.work_loops and (not facts.io or (io_only_prints and not facts.io_in_loops)):
             loop = facts.work_loops[0]
@@ -150,6 +150,14 @@ class EffectAnalysis:
             if isinstance(node, _WORK):
                 for loop in loops_around(node, function):
                     loop_work[id(loop)] = True
+            if isinstance(node, ast.withitem) and isinstance(node.context_expr, ast.Name):
+                # `with lock:` waits for the lock like `lock.acquire()` does.
+                held = node.context_expr
+                if held.id in io_objects or self._bound_to(held, held) == "io":
+                    facts.io.append((held, f"{held.id}.acquire"))
+                    for loop in loops_around(node, function):
+                        loop_io[id(loop)] = True
+                continue
             if not isinstance(node, ast.Call):
                 continue
             verdict = self._call(node, io_objects, depth, seen)
