@@ -293,13 +293,23 @@ def runs_concurrently(handoff: Handoff, model: ConcurrencyModel) -> bool:
     if handoff.worker is not None and handoff.worker.loops:
         return True
     # Several hand-offs of the same task in one scope.
-    same = [
-        h
-        for h in model.handoffs
-        if h is not handoff
-        and h.task is not None
-        and handoff.task is not None
-        and ast.dump(h.task) == ast.dump(handoff.task)
-        and model.names.enclosing_scope(h.call) is model.names.enclosing_scope(handoff.call)
-    ]
-    return bool(same)
+    return _same_task_counts(model).get(_task_key(handoff, model), 0) > 1
+
+
+def _task_key(handoff: Handoff, model: ConcurrencyModel) -> Optional[tuple[int, str]]:
+    if handoff.task is None:
+        return None
+    return id(model.names.enclosing_scope(handoff.call)), ast.dump(handoff.task)
+
+
+def _same_task_counts(model: ConcurrencyModel) -> dict[Optional[tuple[int, str]], int]:
+    """How many hand-offs each (scope, task) has: computed once per model."""
+    cached = model.__dict__.get("_parlint_task_counts")
+    if cached is None:
+        cached = {}
+        for other in model.handoffs:
+            key = _task_key(other, model)
+            if key is not None:
+                cached[key] = cached.get(key, 0) + 1
+        model.__dict__["_parlint_task_counts"] = cached
+    return cached

@@ -292,14 +292,7 @@ class ConcurrencyModel:
         if isinstance(expr, ast.Name):
             owner = self.names.lookup_scope(expr.id, scope)
             if owner is not None and expr.id in owner.functions:
-                binds = [
-                    n
-                    for n in owner.nodes
-                    if isinstance(n, ast.Name)
-                    and n.id == expr.id
-                    and not isinstance(n.ctx, ast.Load)
-                ]
-                return None if binds else owner.functions[expr.id]
+                return None if expr.id in owner.stores else owner.functions[expr.id]
             return None
         if (
             isinstance(expr, ast.Attribute)

@@ -121,6 +121,9 @@ class Scope:
     bound: set[str] = field(default_factory=set)
     # names bound here by something other than an import or an alias we understood
     untrusted: set[str] = field(default_factory=set)
+    # names assigned to (`x = ...`, `for x in`, ...) in this scope: a def of the same name
+    # may have been replaced
+    stores: set[str] = field(default_factory=set)
     global_names: set[str] = field(default_factory=set)
     nonlocal_names: set[str] = field(default_factory=set)
     # name -> ClassDef defined in this scope
@@ -261,6 +264,7 @@ class NameResolver:
                 scope.nonlocal_names.update(sub.names)
             elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
                 scope.bound.add(sub.id)
+                scope.stores.add(sub.id)
                 assigned = _simple_assignment_value(sub)
                 if assigned is not None:
                     aliases.append((sub.id, assigned))
