@@ -238,6 +238,16 @@ class ParlintServer(LanguageServer):
         task = asyncio.ensure_future(run())
         self.pending[uri] = task
 
+    def forget(self, key: str, documents: list[str]) -> None:
+        """A document (or notebook) closed: drop its work and clear its diagnostics."""
+        pending = self.pending.pop(key, None)
+        if pending is not None:
+            pending.cancel()
+        self.analyses.pop(key, None)
+        if not self.pull_mode:
+            for uri in documents:
+                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
+
     def relint_all(self) -> None:
         self.settings_epoch += 1
         self.analyses.clear()
@@ -418,13 +428,7 @@ def _register(server: ParlintServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls: ParlintServer, params: types.DidCloseTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        pending = ls.pending.pop(uri, None)
-        if pending is not None:
-            pending.cancel()
-        ls.analyses.pop(uri, None)
-        if not ls.pull_mode:
-            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
+        ls.forget(params.text_document.uri, [params.text_document.uri])
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
     async def notebook_open(ls: ParlintServer, params: types.DidOpenNotebookDocumentParams) -> None:
@@ -451,14 +455,8 @@ def _register(server: ParlintServer) -> None:
     async def notebook_close(
         ls: ParlintServer, params: types.DidCloseNotebookDocumentParams
     ) -> None:
-        uri = params.notebook_document.uri
-        pending = ls.pending.pop(uri, None)
-        if pending is not None:
-            pending.cancel()
-        ls.analyses.pop(uri, None)
-        if not ls.pull_mode:
-            for cell in params.cell_text_documents:
-                ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(cell.uri, []))
+        cells = [cell.uri for cell in params.cell_text_documents]
+        ls.forget(params.notebook_document.uri, cells)
 
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
