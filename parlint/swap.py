@@ -7,13 +7,14 @@ back), adds the import it needs in the file's style and removes the one it leave
 a module-level function (picklable), that it shares no state with its caller (writes to
 globals, closures or its arguments would be lost in another process), that nothing uses
 thread-only or process-only attributes of the object, and that importing the module starts
-no work (child processes import it again under spawn).
+no work (child processes import it again under spawn) or that the work is the module's tail,
+which then moves under `if __name__ == "__main__":`.
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Optional
 
 from parlint.ftypes import Location
@@ -64,6 +65,9 @@ class SwapFix:
     as_attribute: bool  # `module.Name(...)` rather than `Name(...)` with a from-import
     base: Optional[str]  # for attribute style: the expression text of the module
     old_import: Optional[tuple[str, str, Optional[str]]]  # from-import to drop if unused
+    # The row of the first module-level statement to move under `if __name__ == "__main__":`
+    # (child processes import the module again; its work must not run there).
+    guard_from: Optional[int] = None
 
     @property
     def title(self) -> str:
@@ -93,11 +97,27 @@ def plan_swap(
         function = effects.task_function(handoff)
         if not isinstance(function, ast.FunctionDef) or not _module_level(model, function):
             return None
-        if _touches_shared_state(model, function, set()) or not _import_safe(model):
+        if _touches_shared_state(model, function, set()):
+            return None
+        guard = _guard_plan(model)
+        if guard is False:
             return None
         if handoff.task is not None and not _picklable_reference(model, handoff.task):
             return None
     module, name = table[qual]
+    plan = _plan_names(model, constructor, module, name, location)
+    if plan is not None and to_processes and isinstance(guard, int):
+        return replace(plan, guard_from=guard)
+    return plan
+
+
+def _plan_names(
+    model: ConcurrencyModel,
+    constructor: ast.Call,
+    module: str,
+    name: str,
+    location: tuple[Location, Location],
+) -> Optional[SwapFix]:
     func = constructor.func
     old_import: Optional[tuple[str, str, Optional[str]]] = None
     if isinstance(func, ast.Name):
@@ -220,29 +240,54 @@ def _touches_shared_state(
     return False
 
 
-def _import_safe(model: ConcurrencyModel) -> bool:
-    """Importing the module runs no work: child processes may import it again."""
+def _import_work(model: ConcurrencyModel, stmt: ast.stmt) -> bool:
+    """Whether a module-level statement does work when the module is imported."""
     from parlint.catalog import matches
 
-    for stmt in model.tree.body:
-        if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
-                             ast.ClassDef, ast.Pass)):  # fmt: skip
-            continue
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
-            continue
-        if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
-            continue
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-            calls = [n for n in ast.walk(stmt) if isinstance(n, ast.Call)]
-            if all(matches(model.resolve(c.func, c) or "?", IMPORT_SAFE_CALLS) for c in calls):
-                continue
-        if isinstance(stmt, ast.Try) and all(
+    if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
+                         ast.ClassDef, ast.Pass)):  # fmt: skip
+        return False
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+        return False
+    if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
+        return False
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        calls = [n for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+        return not all(matches(model.resolve(c.func, c) or "?", IMPORT_SAFE_CALLS) for c in calls)
+    if isinstance(stmt, ast.Try):
+        return not all(
             isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass, ast.Assign))
             for s in [*stmt.body, *(x for h in stmt.handlers for x in h.body)]
-        ):
-            continue
-        return False
+        )
     return True
+
+
+def _guard_plan(model: ConcurrencyModel) -> Optional[int] | bool:
+    """None: importing the module starts no work. A row: the work is the module's tail and
+    can move under a `__main__` guard from there. False: it cannot be moved safely."""
+    body = model.tree.body
+    work = [i for i, stmt in enumerate(body) if _import_work(model, stmt)]
+    if not work:
+        return None
+    first = work[0]
+    if work != list(range(first, len(body))):
+        return False  # work between definitions: moving it would reorder the module
+    tail = body[first:]
+    # Names the moved statements bind must not be read by functions (they would be missing
+    # in a child process that imports the module).
+    moved: set[str] = set()
+    for stmt in tail:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                moved.add(node.id)
+    for scope in model.names.module_scope.children:
+        stack = [scope]
+        while stack:
+            current = stack.pop()
+            stack.extend(current.children)
+            if any(isinstance(n, ast.Name) and n.id in moved for n in current.nodes):
+                return False
+    return tail[0].lineno
 
 
 def _is_main_guard(test: ast.expr) -> bool:
@@ -280,5 +325,32 @@ def apply_swap(fctx: FixContext, plan: SwapFix) -> Optional[cst.Module]:
     if plan.old_import is not None:
         old_module, old_name, asname = plan.old_import
         RemoveImportsVisitor.remove_unused_import(context, old_module, old_name or None, asname)
+    if plan.guard_from is not None:
+        module = _guard_tail(fctx, module, plan.guard_from)
     module = AddImportsVisitor(context).transform_module(module)
     return RemoveImportsVisitor(context).transform_module(module)
+
+
+def _guard_tail(fctx: FixContext, module: cst.Module, first_row: int) -> cst.Module:
+    """Move the module's statements from `first_row` on under `if __name__ == "__main__":`."""
+    import libcst as cst
+
+    index = next(
+        (
+            i
+            for i, stmt in enumerate(fctx.module.body)
+            if fctx.positions[stmt].start.line >= first_row - fctx.first_row + 1
+        ),
+        None,
+    )
+    if index is None:
+        return module
+    tail = list(module.body[index:])
+    leading = tail[0].leading_lines
+    tail[0] = tail[0].with_changes(leading_lines=())
+    guard = cst.If(
+        test=cst.parse_expression('__name__ == "__main__"'),
+        body=cst.IndentedBlock(body=tail),
+        leading_lines=leading,
+    )
+    return module.with_changes(body=[*module.body[:index], guard])

@@ -104,9 +104,12 @@ class CpuBoundThread(_SwapRule):
     -> `multiprocessing.Pool`, adding the import it needs and removing the one left unused.
     It is unsafe: arguments and results are now pickled, and each task runs in a separate
     interpreter. It is offered only when parlint can see that the task is a module-level
-    function, writes no state its caller could see (globals, closures, its arguments), that
-    no thread-only attribute (`ident`, `native_id`, ...) of the object is used, and that
-    importing the module starts no work. Not offered for `asyncio.to_thread` and
+    function, writes no state its caller could see (globals, closures, its arguments), and
+    that no thread-only attribute (`ident`, `native_id`, ...) of the object is used. Child
+    processes import the module again, so when the module starts work at import time (a
+    `main()` call at the end), the fix moves those trailing statements under
+    `if __name__ == "__main__":`; it is not offered when that work sits between definitions
+    or binds names that functions read. Not offered for `asyncio.to_thread` and
     `run_in_executor`.
 
     ## Options
