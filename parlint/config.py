@@ -6,15 +6,15 @@ Discovery walks up from each linted file: in one directory `.parlint.toml` beats
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import pathspec
 
@@ -33,7 +33,10 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
 CONFIG_NAMES = (".parlint.toml", "parlint.toml", "pyproject.toml")
-_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+StrPath = Union[str, "os.PathLike[str]"]
+# (extend-select, ignore) given on top of a file's own selection, by the command line or an editor.
+RuleLayer = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 class ConfigError(Exception):
@@ -54,6 +57,10 @@ class Settings:
     io_calls: tuple[str, ...] = ()
     cpu_calls: tuple[str, ...] = ()
     gil_releasing_modules: tuple[str, ...] = ()
+    # ruff layers command-line selections over the file's: `--ignore PAR1` must drop PAR101
+    # even when the file selects PAR101 explicitly, which one flat select/ignore pair cannot
+    # express. Each layer is applied in order after the file's own selection.
+    rule_layers: tuple[RuleLayer, ...] = ()
     # The directory patterns are relative to, and the file the settings came from.
     root: Optional[str] = None
     path: Optional[str] = None
@@ -61,45 +68,91 @@ class Settings:
     def enabled_codes(
         self, filename: Optional[str] = None, codes: Optional[Iterable[str]] = None
     ) -> frozenset[str]:
-        """The rules that run on `filename`: selection, then per-file ignores."""
+        """The rules that run on `filename`: selection, command-line layers, per-file ignores.
+
+        `codes` is the universe of rule codes; by default every registered rule.
+        """
         universe = tuple(codes) if codes is not None else _rule_codes()
-        enabled = {
-            c for c in universe if _selected(c, (*self.select, *self.extend_select), self.ignore)
-        }
+        selectors = (*self.select, *self.extend_select)
+        enabled = {code for code in universe if _selected(code, selectors, self.ignore)}
+        for extend, ignore in self.rule_layers:
+            for code in universe:
+                on, off = _specificity(code, extend), _specificity(code, ignore)
+                if on > off:
+                    enabled.add(code)
+                elif off:
+                    enabled.discard(code)
         if filename and self.per_file_ignores:
-            for spec, selectors in self._per_file_specs:
-                if _matches(spec, filename, self.root):
-                    enabled = {c for c in enabled if not _best(c, selectors)}
+            target = self._pattern_target(filename, is_dir=False)
+            for spec, negated, ignored in self._per_file_specs:
+                if target is not None and spec.match_file(target) != negated:
+                    enabled = {code for code in enabled if not _specificity(code, ignored)}
         return frozenset(enabled)
 
+    def is_excluded(self, path: StrPath, *, is_dir: bool = False) -> bool:
+        """Whether `exclude`/`extend-exclude` match the path.
+
+        Patterns are gitignore-style and see the path relative to `root`, so `build` matches
+        `root/build/x.py` and `/build` only the top-level one. A path outside `root` is judged
+        by its name alone: a pattern never matches the directories above the project (a
+        project inside `~/.pyenv` is not excluded by `.pyenv`). `is_dir` lets patterns
+        ending in `/` match the directory itself, so a walk can skip it without descending.
+        """
+        target = self._pattern_target(path, is_dir=is_dir)
+        return target is not None and self._exclude_spec.match_file(target)
+
+    def fingerprint(self) -> str:
+        """A stable digest of everything that can change what a file's check reports."""
+        data = repr([(f.name, getattr(self, f.name)) for f in fields(self)])
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
     @cached_property
-    def _per_file_specs(self) -> list[tuple[pathspec.PathSpec, tuple[str, ...]]]:
-        return [
-            (pathspec.GitIgnoreSpec.from_lines([pattern]), selectors)
+    def _per_file_specs(self) -> tuple[tuple[pathspec.PathSpec, bool, tuple[str, ...]], ...]:
+        # A leading `!` means "every file not matching", as in ruff's per-file-ignores.
+        return tuple(
+            (
+                pathspec.GitIgnoreSpec.from_lines([pattern.lstrip("!")]),
+                pattern.startswith("!"),
+                selectors,
+            )
             for pattern, selectors in self.per_file_ignores
-        ]
+        )
 
     @cached_property
     def _exclude_spec(self) -> pathspec.PathSpec:
         return pathspec.GitIgnoreSpec.from_lines([*self.exclude, *self.extend_exclude])
 
-    def is_excluded(self, path: Path) -> bool:
-        """Whether `exclude`/`extend-exclude` match the path (relative to root) or its name."""
-        return _matches(self._exclude_spec, str(path), self.root)
+    @cached_property
+    def _root_prefix(self) -> Optional[str]:
+        return None if self.root is None else os.path.join(os.path.abspath(self.root), "")
 
-    def fingerprint(self) -> str:
-        data = repr([(f.name, getattr(self, f.name)) for f in fields(self)])
-        return hashlib.sha256(data.encode()).hexdigest()[:32]
+    def _pattern_target(self, path: StrPath, *, is_dir: bool) -> Optional[str]:
+        """What gitignore patterns are matched against: the path below root, else its name.
+
+        None for the root itself, which no pattern should exclude.
+        """
+        absolute = os.path.abspath(path)
+        prefix = self._root_prefix
+        if prefix is not None and absolute.startswith(prefix):
+            target = absolute[len(prefix) :]
+            if os.sep != "/":
+                target = target.replace(os.sep, "/")
+        elif prefix is not None and absolute == prefix[:-1]:
+            return None
+        else:
+            target = os.path.basename(absolute)
+        return target + "/" if is_dir else target
 
 
 def _rule_codes() -> tuple[str, ...]:
+    # Imported late: the rules import this module, and their set is only known once loaded.
     from parlint.rules.registry import rule_codes
 
     return rule_codes()
 
 
-def _best(code: str, selectors: Iterable[str]) -> int:
-    """The length of the most specific selector matching `code` (0: none; ALL counts as 1)."""
+def _specificity(code: str, selectors: Iterable[str]) -> int:
+    """How specific the best selector matching `code` is: 0 none, 1 ALL, else prefix length+1."""
     best = 0
     for selector in selectors:
         if selector == "ALL":
@@ -110,24 +163,21 @@ def _best(code: str, selectors: Iterable[str]) -> int:
 
 
 def _selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
-    """ruff's rule: the more specific of a matching select and a matching ignore wins."""
-    chosen = _best(code, select)
-    return chosen > 0 and chosen > _best(code, ignore)
+    """ruff's rule: the more specific of a matching select and a matching ignore wins; on a
+    tie, ignore does."""
+    chosen = _specificity(code, select)
+    return chosen > _specificity(code, ignore)
 
 
-def _matches(spec: pathspec.PathSpec, path: str, root: Optional[str]) -> bool:
-    """Match the name, and the path below `root` when the file is there (as ruff does: a
-    pattern never matches the directories above the project)."""
-    candidate = Path(os.path.abspath(path))
-    if spec.match_file(candidate.name):
-        return True
-    if root is None:
-        return False
-    try:
-        relative = candidate.relative_to(root)
-    except ValueError:
-        return False
-    return spec.match_file(relative.as_posix())
+def _selector_problem(selector: str, codes: tuple[str, ...]) -> Optional[str]:
+    """Why `selector` selects nothing, or None when it is valid."""
+    if selector == "ALL" or (selector and any(code.startswith(selector) for code in codes)):
+        return None
+    known = ", ".join(codes) if codes else "none are registered"
+    return (
+        f"unknown rule selector {selector!r}; expected ALL or a rule code or a prefix of one, "
+        f"like PAR, PAR1 or PAR101 (rule codes: {known})"
+    )
 
 
 # -- reading files ----------------------------------------------------------------------------
@@ -136,26 +186,36 @@ def _matches(spec: pathspec.PathSpec, path: str, root: Optional[str]) -> bool:
 def _read_table(path: Path) -> Optional[dict[str, Any]]:
     """The parlint table of a config file, or None for a pyproject.toml without one."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
+        # The decoder's message ends with "(at line L, column C)".
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from exc
-    if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("parlint")
-        if table is not None and not isinstance(table, dict):
-            raise ConfigError(f"{path}: [tool.parlint] must be a table")
-        return table
-    return data
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 ({exc})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if path.name != "pyproject.toml":
+        return data
+    tool = data.get("tool")
+    # Another tool's malformed `tool` entry is not ours to reject; it just has no parlint table.
+    table = tool.get("parlint") if isinstance(tool, dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.parlint] must be a table, got {table!r}")
+    return table
 
 
 def _where(path: Path) -> str:
-    return f"{path}: [tool.parlint]" if path.name == "pyproject.toml" else str(path) + ":"
+    return f"{path}: [tool.parlint]" if path.name == "pyproject.toml" else f"{path}:"
+
+
+def _fail(path: Path, key: str, problem: str) -> ConfigError:
+    return ConfigError(f"{_where(path)} key '{key}': {problem}")
 
 
 def _string_list(path: Path, key: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{_where(path)} key '{key}': expected a list of strings, got {value!r}")
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _fail(path, key, f"expected a list of strings, got {value!r}")
     return tuple(value)
 
 
@@ -163,68 +223,86 @@ def _selector_list(path: Path, key: str, value: Any) -> tuple[str, ...]:
     selectors = _string_list(path, key, value)
     codes = _rule_codes()
     for selector in selectors:
-        if selector != "ALL" and not any(code.startswith(selector) for code in codes):
-            raise ConfigError(
-                f"{_where(path)} key '{key}': unknown rule selector {selector!r}; expected ALL or "
-                f"a code or prefix of one of {', '.join(codes)}"
-            )
+        problem = _selector_problem(selector, codes)
+        if problem is not None:
+            raise _fail(path, key, problem)
     return selectors
+
+
+def _pattern_problem(pattern: str) -> Optional[str]:
+    """Why `pattern` is not a usable gitignore-style pattern, or None when it is."""
+    try:
+        compiled = pathspec.GitIgnoreSpec.from_lines([pattern])
+    except ValueError as exc:  # pathspec's pattern errors are ValueErrors in every version
+        return f"{pattern!r} is not a valid gitignore-style pattern ({exc})"
+    if not any(p.include is not None for p in compiled.patterns):
+        # Blank lines, comments and the like compile to nothing and would silently do nothing.
+        return f"{pattern!r} matches nothing"
+    return None
+
+
+_PATTERN_HELP = "expected gitignore-style patterns like 'build', 'tests/data/' or 'gen/*.py'"
+
+
+def _pattern_list(path: Path, key: str, value: Any) -> tuple[str, ...]:
+    patterns = _string_list(path, key, value)
+    for pattern in patterns:
+        problem = _pattern_problem(pattern)
+        if problem is not None:
+            raise _fail(path, key, f"{problem}; {_PATTERN_HELP}")
+    return patterns
+
+
+def _is_dotted_name(name: str) -> bool:
+    return bool(name) and all(part.isidentifier() for part in name.split("."))
 
 
 def _dotted_list(path: Path, key: str, value: Any) -> tuple[str, ...]:
     names = _string_list(path, key, value)
     for name in names:
-        if not _DOTTED.fullmatch(name):
-            raise ConfigError(
-                f"{_where(path)} key '{key}': {name!r} is not a dotted name like "
-                "'package.module.function'"
+        if not _is_dotted_name(name):
+            raise _fail(
+                path,
+                key,
+                f"{name!r} is not a dotted name; expected qualified names like "
+                "'package.module.function'",
             )
     return names
 
 
-def _validate(path: Path, table: dict[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for key, value in table.items():
-        if key in ("select", "ignore", "extend-select"):
-            values[key.replace("-", "_")] = _selector_list(path, key, value)
-        elif key in ("exclude", "extend-exclude"):
-            values[key.replace("-", "_")] = _string_list(path, key, value)
-        elif key in ("io-calls", "cpu-calls", "gil-releasing-modules"):
-            values[key.replace("-", "_")] = _dotted_list(path, key, value)
-        elif key == "per-file-ignores":
-            if not isinstance(value, dict):
-                raise ConfigError(
-                    f"{_where(path)} key 'per-file-ignores': expected a table of glob pattern = "
-                    f"[rule selectors], got {value!r}"
-                )
-            values["per_file_ignores"] = tuple(
-                (pattern, _selector_list(path, f"per-file-ignores.{pattern}", selectors))
-                for pattern, selectors in value.items()
-            )
-        elif key == "target-version":
-            if value not in TARGET_VERSIONS:
-                raise ConfigError(
-                    f"{_where(path)} key 'target-version': expected one of "
-                    f"{', '.join(TARGET_VERSIONS)}, got {value!r}"
-                )
-            values["target_version"] = value
-        elif key == "free-threaded":
-            if not isinstance(value, bool):
-                raise ConfigError(
-                    f"{_where(path)} key 'free-threaded': expected true or false, got {value!r}"
-                )
-            values["free_threaded"] = value
-        elif key == "max-manual-threads":
-            if not isinstance(value, int) or isinstance(value, bool) or value < 2:
-                raise ConfigError(
-                    f"{_where(path)} key 'max-manual-threads': expected a whole number of at "
-                    f"least 2, got {value!r}"
-                )
-            values["max_manual_threads"] = value
-        else:
-            allowed = ", ".join(sorted(KEYS))
-            raise ConfigError(f"{_where(path)} unknown key '{key}'; allowed keys: {allowed}")
-    return values
+def _per_file_ignores(path: Path, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    key = "per-file-ignores"
+    if not isinstance(value, dict):
+        raise _fail(path, key, f"expected a table of glob pattern = [rule selectors], got {value!r}")
+    entries = []
+    for pattern, selectors in value.items():
+        problem = _pattern_problem(pattern.lstrip("!"))
+        if problem is not None:
+            raise _fail(path, key, f"{problem}; {_PATTERN_HELP}")
+        entries.append((pattern, _selector_list(path, f"{key}.{pattern}", selectors)))
+    return tuple(entries)
+
+
+def _target_version(path: Path, value: Any) -> str:
+    if not isinstance(value, str) or value not in TARGET_VERSIONS:
+        raise _fail(
+            path, "target-version", f"expected one of {', '.join(TARGET_VERSIONS)}, got {value!r}"
+        )
+    return value
+
+
+def _free_threaded(path: Path, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(path, "free-threaded", f"expected true or false, got {value!r}")
+    return value
+
+
+def _max_manual_threads(path: Path, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 2:
+        raise _fail(
+            path, "max-manual-threads", f"expected a whole number of at least 2, got {value!r}"
+        )
+    return value
 
 
 KEYS = frozenset(
@@ -234,16 +312,69 @@ KEYS = frozenset(
 )  # fmt: skip
 
 
+def _unknown_key(path: Path, key: str) -> ConfigError:
+    message = f"{_where(path)} unknown key '{key}'; allowed keys: {', '.join(sorted(KEYS))}"
+    close = difflib.get_close_matches(key.replace("_", "-"), sorted(KEYS), n=1)
+    if close:
+        message += f"; did you mean '{close[0]}'?"
+    return ConfigError(message)
+
+
+def _validate(path: Path, table: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        field = key.replace("-", "_")
+        if key in ("select", "ignore", "extend-select"):
+            values[field] = _selector_list(path, key, value)
+        elif key in ("exclude", "extend-exclude"):
+            values[field] = _pattern_list(path, key, value)
+        elif key in ("io-calls", "cpu-calls", "gil-releasing-modules"):
+            values[field] = _dotted_list(path, key, value)
+        elif key == "per-file-ignores":
+            values[field] = _per_file_ignores(path, value)
+        elif key == "target-version":
+            values[field] = _target_version(path, value)
+        elif key == "free-threaded":
+            values[field] = _free_threaded(path, value)
+        elif key == "max-manual-threads":
+            values[field] = _max_manual_threads(path, value)
+        else:
+            raise _unknown_key(path, key)
+    return values
+
+
 def load_settings(path: Path) -> Settings:
-    """Read and validate one configuration file."""
+    """Read and validate one configuration file; its patterns are relative to its directory."""
     table = _read_table(path)
     values = _validate(path, table or {})
-    return Settings(**values, root=str(path.parent.resolve()), path=str(path))
+    return Settings(**values, root=os.path.dirname(os.path.abspath(path)), path=str(path))
+
+
+def _config_in(folder: str) -> Optional[Path]:
+    """The configuration file of one directory, by precedence."""
+    for name in CONFIG_NAMES:
+        candidate = Path(folder, name)
+        if candidate.is_file():
+            if name == "pyproject.toml" and _read_table(candidate) is None:
+                continue
+            return candidate
+    return None
+
+
+def _folders_upwards(directory: StrPath) -> Iterable[str]:
+    # Lexical, not resolved: roots must stay comparable with the paths the user gave.
+    current = os.path.abspath(directory)
+    while True:
+        yield current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return
+        current = parent
 
 
 def find_config_file(directory: Path) -> Optional[Path]:
     """The nearest configuration file at or above `directory`."""
-    for folder in (directory, *directory.parents):
+    for folder in _folders_upwards(directory):
         found = _config_in(folder)
         if found is not None:
             return found
@@ -260,23 +391,40 @@ class Overrides:
     target_version: Optional[str] = None
     free_threaded: Optional[bool] = None
 
-    def apply(self, settings: Settings) -> Settings:
+    def validate(self) -> None:
+        """Raise ConfigError naming the option for an unknown selector or version."""
+        codes = _rule_codes()
         for option, selectors in (
             ("--select", self.select),
             ("--extend-select", self.extend_select),
             ("--ignore", self.ignore),
         ):
-            codes = _rule_codes()
             for selector in selectors or ():
-                if selector != "ALL" and not any(c.startswith(selector) for c in codes):
-                    raise ConfigError(f"{option}: unknown rule selector {selector!r}")
+                problem = _selector_problem(selector, codes)
+                if problem is not None:
+                    raise ConfigError(f"{option}: {problem}")
+        if self.target_version is not None and self.target_version not in TARGET_VERSIONS:
+            raise ConfigError(
+                f"--target-version: expected one of {', '.join(TARGET_VERSIONS)}, "
+                f"got {self.target_version!r}"
+            )
+
+    def apply(self, settings: Settings) -> Settings:
+        """`settings` with these options on top, combined the way ruff combines them."""
+        self.validate()
         changes: dict[str, Any] = {}
         if self.select is not None:
-            changes["select"] = self.select
-        if self.extend_select:
-            changes["extend_select"] = (*settings.extend_select, *self.extend_select)
-        if self.ignore:
-            changes["ignore"] = (*settings.ignore, *self.ignore)
+            # ruff: the highest-priority `select` starts the selection afresh, so the file's
+            # extend-select and ignore no longer apply (`--select X` runs X even if ignored).
+            changes.update(
+                select=self.select,
+                extend_select=self.extend_select or (),
+                ignore=self.ignore or (),
+                rule_layers=(),
+            )
+        elif self.extend_select or self.ignore:
+            layer = (self.extend_select or (), self.ignore or ())
+            changes["rule_layers"] = (*settings.rule_layers, layer)
         if self.target_version is not None:
             changes["target_version"] = self.target_version
         if self.free_threaded is not None:
@@ -294,34 +442,42 @@ class ConfigResolver:
         cwd: Optional[Path] = None,
     ) -> None:
         self.overrides = overrides or Overrides()
-        self.cwd = (cwd or Path.cwd()).resolve()
+        self.cwd = Path(os.path.abspath(cwd if cwd is not None else os.getcwd()))
         self._fixed: Optional[Settings] = None
         if config_file is not None:
             self._fixed = self.overrides.apply(load_settings(config_file))
-        self._by_directory: dict[Path, Settings] = {}
-        self._by_file: dict[Path, Settings] = {}
+        else:
+            self.overrides.validate()  # fail early even if no file is ever resolved
+        self._by_directory: dict[str, Settings] = {}
+        self._by_file: dict[str, Settings] = {}
 
-    @cached_property
+    @property
     def default_settings(self) -> Settings:
-        if self._fixed is not None:
-            return self._fixed
-        found = find_config_file(self.cwd)
-        base = load_settings(found) if found else Settings(root=str(self.cwd))
-        return self.overrides.apply(base)
+        """For input without a file name (stdin): as if the file were in the working directory."""
+        return self.settings_for_directory(self.cwd)
 
     def settings_for(self, path: Path) -> Settings:
+        """The settings of the file (or directory) `path`."""
+        absolute = os.path.abspath(path)
+        return self.settings_for_directory(
+            absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        )
+
+    def settings_for_directory(self, directory: StrPath) -> Settings:
+        """The settings of the files directly inside `directory` (cached per directory)."""
         if self._fixed is not None:
             return self._fixed
-        directory = path.parent.resolve() if not path.is_dir() else path.resolve()
-        cached = self._by_directory.get(directory)
+        key = os.path.abspath(directory)
+        cached = self._by_directory.get(key)
         if cached is not None:
             return cached
-        # Walk up, remembering each directory visited, until a known answer or a config file.
-        visited = []
+        # Walk up until a directory with a known answer or a config file, then remember the
+        # answer for every directory on the way: one lookup per directory per run.
+        visited: list[str] = []
         settings: Optional[Settings] = None
-        for folder in (directory, *directory.parents):
-            if folder in self._by_directory:
-                settings = self._by_directory[folder]
+        for folder in _folders_upwards(key):
+            settings = self._by_directory.get(folder)
+            if settings is not None:
                 break
             visited.append(folder)
             found = _config_in(folder)
@@ -329,23 +485,18 @@ class ConfigResolver:
                 settings = self._load(found)
                 break
         if settings is None:
-            settings = self.overrides.apply(Settings(root=str(self.cwd)))
+            settings = self._defaults
         for folder in visited:
             self._by_directory[folder] = settings
         return settings
 
+    @cached_property
+    def _defaults(self) -> Settings:
+        return self.overrides.apply(Settings(root=str(self.cwd)))
+
     def _load(self, path: Path) -> Settings:
-        cached = self._by_file.get(path)
+        key = str(path)
+        cached = self._by_file.get(key)
         if cached is None:
-            cached = self._by_file[path] = self.overrides.apply(load_settings(path))
+            cached = self._by_file[key] = self.overrides.apply(load_settings(path))
         return cached
-
-
-def _config_in(folder: Path) -> Optional[Path]:
-    for name in CONFIG_NAMES:
-        candidate = folder / name
-        if candidate.is_file():
-            if name == "pyproject.toml" and _read_table(candidate) is None:
-                continue
-            return candidate
-    return None

@@ -150,6 +150,14 @@ class Linter:
         fix = Fix(diagnostic.fix_applicability, diagnostic.fix_title or "", tuple(edits))
         return replace(diagnostic, fix=fix)
 
+    def build_alternative(
+        self, text: str, diagnostic: Diagnostic, index: int
+    ) -> tuple[Diagnostic, list[str]]:
+        """One of a diagnostic's alternative fixes, built like its main fix."""
+        title, data = diagnostic.alternatives[index]
+        variant = replace(diagnostic, fix_data=data, fix_title=title, fix=None)
+        return self.build_fix(text, variant)
+
     def build_fix(self, text: str, diagnostic: Diagnostic) -> tuple[Diagnostic, list[str]]:
         """One diagnostic (found in `text`) with its fix built: what an editor asks for."""
         errors: list[str] = []

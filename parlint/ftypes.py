@@ -73,6 +73,8 @@ class Diagnostic:
     fix_data: Any = field(default=None, compare=False, repr=False)
     noqa_row: Optional[int] = None
     url: Optional[str] = None
+    # Other fixes offered in the editor (never applied by --fix): (title, fix data).
+    alternatives: tuple[tuple[str, Any], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def fixable(self) -> bool:

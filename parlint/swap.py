@@ -42,6 +42,14 @@ TO_THREADS = {
     "multiprocessing.Pool": ("multiprocessing.pool", "ThreadPool"),
     "multiprocessing.pool.Pool": ("multiprocessing.pool", "ThreadPool"),
 }
+# Python 3.14 (PEP 734): each task in its own subinterpreter, with its own GIL.
+TO_INTERPRETERS = {
+    "concurrent.futures.ThreadPoolExecutor": ("concurrent.futures", "InterpreterPoolExecutor"),
+    "concurrent.futures.thread.ThreadPoolExecutor": (
+        "concurrent.futures",
+        "InterpreterPoolExecutor",
+    ),
+}
 THREAD_ONLY = frozenset({"ident", "native_id", "getName", "setName", "isDaemon", "setDaemon"})
 PROCESS_ONLY = frozenset({"pid", "exitcode", "terminate", "kill", "close", "authkey", "sentinel"})
 MUTATING_METHODS = frozenset(
@@ -80,13 +88,14 @@ def plan_swap(
     handoff: Handoff,
     to_processes: bool,
     location: tuple[Location, Location],
+    interpreters: bool = False,
 ) -> Optional[SwapFix]:
     """The rewrite of this hand-off's constructor, or None where it is not proven safe."""
     constructor = _constructor(handoff)
     if constructor is None:
         return None
     qual = model.resolve(constructor.func, constructor)
-    table = TO_PROCESSES if to_processes else TO_THREADS
+    table = TO_INTERPRETERS if interpreters else TO_PROCESSES if to_processes else TO_THREADS
     if qual not in table:
         return None
     if handoff.worker is not None:

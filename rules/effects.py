@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Optional
 
 from parlint.effects import EffectKind, runs_concurrently
@@ -24,14 +25,16 @@ class _SwapRule(Rule):
     fix_applicability = Applicability.UNSAFE
     fix_needs_module = True
 
-    def swap(self, ctx: CheckContext, handoff: Handoff, to_processes: bool) -> Optional[SwapFix]:
+    def swap(
+        self, ctx: CheckContext, handoff: Handoff, to_processes: bool, interpreters: bool = False
+    ) -> Optional[SwapFix]:
         from parlint.swap import _constructor
 
         constructor = _constructor(handoff)
         if constructor is None:
             return None
         span = ctx.span(constructor.func)
-        return plan_swap(ctx.model, ctx.effects, handoff, to_processes, span)
+        return plan_swap(ctx.model, ctx.effects, handoff, to_processes, span, interpreters)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         plan = diagnostic.fix_data
@@ -60,7 +63,8 @@ class CpuBoundThread(_SwapRule):
     free-threaded CPython (PEP 703, `python3.13t` and later) threads do run in parallel: set
     `free-threaded = true` and this rule is silent. Python 3.14's
     `InterpreterPoolExecutor` (PEP 734) runs each task in its own subinterpreter with its own
-    GIL, in one process.
+    GIL, in one process: with `target-version = "py314"` the editor offers it as a second
+    quick-fix.
 
     A task parlint cannot see into (a call to another module, an unknown method) is never
     reported, nor one that calls numpy, hashlib, zlib and other libraries that release the
@@ -228,7 +232,7 @@ def main():
                 else ()
             )
             plan = self.swap(ctx, handoff, to_processes=True)
-            yield self.report(
+            diagnostic = self.report(
                 ctx,
                 handoff.call,
                 message,
@@ -237,6 +241,13 @@ def main():
                 fix_data=plan,
                 fix_title=plan.title if plan else None,
             )
+            if plan is not None and int(self.settings.target_version[3:]) >= 14:
+                alternative = self.swap(ctx, handoff, to_processes=True, interpreters=True)
+                if alternative is not None:
+                    diagnostic = replace(
+                        diagnostic, alternatives=((alternative.title, alternative),)
+                    )
+            yield diagnostic
 
 
 class IoBoundProcess(_SwapRule):

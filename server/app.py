@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from functools import partial
 from typing import Any, Optional
 
 from lsprotocol import types
@@ -324,16 +326,24 @@ class ParlintServer(LanguageServer):
             log.warning("could not register file watchers: %s", exc)
 
     # -- code actions -----------------------------------------------------------------------
-    async def built_fix(self, analysis: Analysis, index: int) -> Diagnostic:
-        if index not in analysis.fixes:
+    async def built_fix(
+        self, analysis: Analysis, index: int, alternative: Optional[int] = None
+    ) -> Diagnostic:
+        key = (index, alternative)
+        if key not in analysis.fixes:
             loop = asyncio.get_running_loop()
-            built, errors = await loop.run_in_executor(
-                self.executor, analysis.linter.build_fix, analysis.text, analysis.diagnostics[index]
+            diagnostic = analysis.diagnostics[index]
+            linter = analysis.linter
+            job = (
+                partial(linter.build_fix, analysis.text, diagnostic)
+                if alternative is None
+                else partial(linter.build_alternative, analysis.text, diagnostic, alternative)
             )
+            built, errors = await loop.run_in_executor(self.executor, job)
             for message in errors:
                 self.log("error", message)
-            analysis.fixes[index] = built
-        return analysis.fixes[index]
+            analysis.fixes[key] = built
+        return analysis.fixes[key]
 
     def workspace_edit(self, per_document: dict[str, list[Edit]]) -> types.WorkspaceEdit:
         """Edits in parlint's positions, per document URI, as the client wants them."""
@@ -524,16 +534,29 @@ def _register(server: ParlintServer) -> None:
                 item = lsp.get(index)
                 if item is None or not _overlaps(item.range, params.range):
                     continue
+                choices: list[tuple[Optional[int], str]] = []
                 if d.fixable:
+                    choices.append((None, ls.fix_title(d)))
+                    choices += [
+                        (k, ls.fix_title(replace(d, fix_title=title)))
+                        for k, (title, _) in enumerate(d.alternatives)
+                    ]
+                for alternative, title in choices:
                     action = types.CodeAction(
-                        title=ls.fix_title(d),
+                        title=title,
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[item],
-                        is_preferred=d.fix_applicability is Applicability.SAFE,
-                        data={"uri": uri, "version": analysis.version, "index": index},
+                        is_preferred=alternative is None
+                        and d.fix_applicability is Applicability.SAFE,
+                        data={
+                            "uri": uri,
+                            "version": analysis.version,
+                            "index": index,
+                            "alternative": alternative,
+                        },
                     )
                     if not ls.resolves_edits:
-                        built = await ls.built_fix(analysis, index)
+                        built = await ls.built_fix(analysis, index, alternative)
                         edit = ls.analysis_edit(analysis, built.fix.edits) if built.fix else None
                         if edit is None:
                             continue
@@ -579,7 +602,13 @@ def _register(server: ParlintServer) -> None:
         index = data.get("index")
         if not isinstance(index, int) or not 0 <= index < len(analysis.diagnostics):
             return action
-        built = await ls.built_fix(analysis, index)
+        alternative = data.get("alternative")
+        if alternative is not None and not (
+            isinstance(alternative, int)
+            and 0 <= alternative < len(analysis.diagnostics[index].alternatives)
+        ):
+            return action
+        built = await ls.built_fix(analysis, index, alternative)
         if built.fix is not None:
             action.edit = ls.analysis_edit(analysis, built.fix.edits)
         return action

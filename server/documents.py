@@ -39,8 +39,8 @@ class Analysis:
     settings: Settings
     diagnostics: list[Diagnostic]
     notebook: Optional[NotebookText] = None
-    # index of a diagnostic -> the same diagnostic with its fix built (or found unbuildable)
-    fixes: dict[int, Diagnostic] = field(default_factory=dict)
+    # (index of a diagnostic, alternative or None) -> the diagnostic with that fix built
+    fixes: dict[tuple[int, Optional[int]], Diagnostic] = field(default_factory=dict)
 
     @property
     def source(self) -> SourceText:

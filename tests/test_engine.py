@@ -208,3 +208,23 @@ def test_effect_catalogues_extend_from_configuration() -> None:
     assert codes(source, config=Settings(cpu_calls=("mylib.tick",))) == [(9, "PAR201")]
     assert codes(source, config=Settings(io_calls=("mylib.tick",))) == []
     assert codes(source, config=Settings(gil_releasing_modules=("mylib",))) == []
+
+
+def test_py314_offers_interpreter_pool_executor_as_an_alternative() -> None:
+    from parlint.engine import Linter
+
+    (plain,) = check_source(CPU_ON_THREADS, fixes=False)
+    assert plain.fix_title == "Use `ProcessPoolExecutor`" and plain.alternatives == ()
+    settings = Settings(target_version="py314")
+    (d,) = check_source(CPU_ON_THREADS, config=settings, fixes=False)
+    assert [title for title, _ in d.alternatives] == ["Use `InterpreterPoolExecutor`"]
+    built, errors = Linter(settings).build_alternative(CPU_ON_THREADS, d, 0)
+    assert not errors and built.fix is not None
+    from parlint.fixes import apply_edits
+
+    fixed = apply_edits(SourceText(CPU_ON_THREADS), built.fix.edits)
+    assert "from concurrent.futures import InterpreterPoolExecutor" in fixed
+    assert "with InterpreterPoolExecutor() as executor:" in fixed
+    assert "ThreadPoolExecutor" not in fixed
+    # --fix applies the main fix only.
+    assert "ProcessPoolExecutor()" in fix_source(CPU_ON_THREADS, config=settings, unsafe=True)

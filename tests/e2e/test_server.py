@@ -529,3 +529,40 @@ async def test_shutdown_and_exit_end_the_server_with_status_0(tmp_path: Path) ->
     await client.shutdown_session()
     assert client._server is not None and client._server.returncode == 0
     await client.stop()
+
+
+CPU_POOL = """from concurrent.futures import ThreadPoolExecutor
+
+
+def squares(n):
+    return [i * i for i in range(n)]
+
+
+def main(sizes):
+    with ThreadPoolExecutor() as executor:
+        return list(executor.map(squares, sizes))
+"""
+
+
+async def test_py314_offers_the_interpreter_pool_as_a_second_quick_fix(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.parlint]\ntarget-version = "py314"\n')
+    uri = _open(vscode, tmp_path / "pool.py", CPU_POOL)
+    (d,) = await _diagnostics(vscode, uri)
+    assert d.code == "PAR201"
+    actions = await vscode.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), d.range, types.CodeActionContext([d])
+        )
+    )
+    assert actions is not None
+    titles = [a.title for a in actions if isinstance(a, types.CodeAction)]
+    assert titles[:2] == [
+        "parlint (PAR201): Use `ProcessPoolExecutor` (unsafe)",
+        "parlint (PAR201): Use `InterpreterPoolExecutor` (unsafe)",
+    ]
+    resolved = await vscode.code_action_resolve_async(actions[1])  # type: ignore[arg-type]
+    fixed = apply(CPU_POOL, edits_of(resolved.edit, uri))
+    assert fixed.startswith("from concurrent.futures import InterpreterPoolExecutor\n")
+    assert "with InterpreterPoolExecutor() as executor:" in fixed
