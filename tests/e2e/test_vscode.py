@@ -4,6 +4,7 @@ built by scripts/test.sh before pytest runs. Screenshots land in test-artifacts/
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,17 +56,16 @@ def _vsix() -> Path:
     return vsix
 
 
-def test_vscode_shows_diagnostics_and_applies_fixes(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def code_server(tmp_path: Path, settings: dict[str, object]) -> Iterator[tuple[str, Path]]:
+    """A code-server with the built .vsix and `settings`, on a workspace of three files."""
     vsix = _vsix()
     install = subprocess.run(
         ["bash", str(ROOT / "scripts" / "install-code-server.sh")],
         capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert install.returncode == 0, install.stderr[-3000:]
-    code_server = (
-        Path(install.stdout.strip().splitlines()[-1]) / "node_modules" / ".bin" / "code-server"
-    )
-
+    binary = Path(install.stdout.strip().splitlines()[-1]) / "node_modules" / ".bin" / "code-server"
     workspace = tmp_path / "workspace"
     workspace.mkdir()
     (workspace / "serial.py").write_text(SERIAL)
@@ -72,64 +73,79 @@ def test_vscode_shows_diagnostics_and_applies_fixes(tmp_path: Path) -> None:
     (workspace / "on_save.py").write_text(ON_SAVE)
     extensions, user_data = tmp_path / "extensions", tmp_path / "user-data"
     (user_data / "User").mkdir(parents=True)
-    (user_data / "User" / "settings.json").write_text(
-        json.dumps(
-            {
-                "security.workspace.trust.enabled": False,
-                "workbench.startupEditor": "none",
-                "workbench.tips.enabled": False,
-                "extensions.ignoreRecommendations": True,
-                "update.mode": "none",
-                "telemetry.telemetryLevel": "off",
-                "git.enabled": False,
-                "files.autoSave": "off",
-                "parlint.interpreter": [sys.executable],
-                "[python]": {"editor.codeActionsOnSave": {"source.fixAll.parlint": "explicit"}},
-            }
-        )
-    )
+    quiet = {
+        "security.workspace.trust.enabled": False,
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": False,
+        "extensions.ignoreRecommendations": True,
+        "update.mode": "none",
+        "telemetry.telemetryLevel": "off",
+        "git.enabled": False,
+        "files.autoSave": "off",
+    }
+    (user_data / "User" / "settings.json").write_text(json.dumps({**quiet, **settings}))
     common = ["--extensions-dir", str(extensions), "--user-data-dir", str(user_data)]
     installed = subprocess.run(
-        [str(code_server), *common, "--install-extension", str(vsix)],
+        [str(binary), *common, "--install-extension", str(vsix)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert installed.returncode == 0, installed.stdout + installed.stderr
-
     port = _free_port()
-    log = (tmp_path / "code-server.log").open("w")
-    server = subprocess.Popen(
-        [str(code_server), "--auth", "none", "--bind-addr", f"127.0.0.1:{port}",
-         "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",
-         *common, str(workspace)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "code-server did not start"
-                time.sleep(0.5)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        driven = subprocess.run(
-            ["node", "e2e/drive.mjs", f"http://127.0.0.1:{port}/?folder={workspace}",
-             str(workspace), str(ARTIFACTS)],
-            cwd=EXTENSION, capture_output=True, text=True, timeout=600,
-            env=dict(os.environ),
+    log_path = tmp_path / "code-server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [str(binary), "--auth", "none", "--bind-addr", f"127.0.0.1:{port}",
+             "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",
+             *common, str(workspace)],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-        assert driven.returncode == 0, (
-            driven.stdout + driven.stderr + (tmp_path / "code-server.log").read_text()[-3000:]
-        )
-        assert "E2E OK" in driven.stdout
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
         try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-        log.close()
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "code-server did not start"
+                    time.sleep(0.5)
+            yield f"http://127.0.0.1:{port}/?folder={workspace}", workspace
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+
+
+def _node(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["node", *args], cwd=EXTENSION, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_vscode_shows_diagnostics_and_applies_fixes(tmp_path: Path) -> None:
+    settings = {
+        "parlint.interpreter": [sys.executable],
+        "[python]": {"editor.codeActionsOnSave": {"source.fixAll.parlint": "explicit"}},
+    }
+    with code_server(tmp_path, settings) as (url, workspace):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        driven = _node("e2e/drive.mjs", url, str(workspace), str(ARTIFACTS))
+        assert driven.returncode == 0, driven.stdout + driven.stderr
+        assert "E2E OK" in driven.stdout
     assert "threads.append(t)" in (workspace / "serial.py").read_text()
     assert 'args=("a",)' in (workspace / "args.py").read_text()
     assert 'args=("saved",)' in (workspace / "on_save.py").read_text()
+
+
+def test_vscode_explains_how_to_install_parlint_once(tmp_path: Path) -> None:
+    # Debian's own Python has no parlint (and no way to import this checkout).
+    python = "/usr/bin/python3"
+    assert Path(python).exists(), "the test needs a Python without parlint at /usr/bin/python3"
+    with code_server(tmp_path, {"parlint.interpreter": [python]}) as (url, _workspace):
+        driven = _node("e2e/missing.mjs", url, str(ARTIFACTS))
+    assert driven.returncode == 0, driven.stdout + driven.stderr
+    outcome = json.loads(driven.stdout.strip().splitlines()[-1])
+    assert outcome["count"] == 1, "one notification, no restart loop"
+    assert f"{python} -m pip install parlint" in outcome["text"]
+    assert outcome["hasButton"]
