@@ -1,15 +1,13 @@
-"""`path:row:col: CODE [*] message`, one line per diagnostic."""
+"""`path:row:col: CODE [*] message`, one line per diagnostic, as ruff's concise output."""
 
 from __future__ import annotations
 
-from parlint.output.common import Ordered, marker
+from parlint.output.common import Ordered, header
 
 
 def render(ordered: Ordered, *, unsafe_fixes: bool) -> str:
-    lines = [
-        f"{result.filename}:{d.location.row}:{d.location.column}: {d.code} "
-        f"{marker(d, unsafe_fixes)}{d.message}"
+    return "".join(
+        header(result.filename, d, unsafe_fixes) + "\n"
         for result, diagnostics in ordered
         for d in diagnostics
-    ]
-    return "".join(line + "\n" for line in lines)
+    )

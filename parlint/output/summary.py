@@ -1,4 +1,4 @@
-"""The closing lines of a run: counts, fixable hints, statistics, applied fixes."""
+"""The text around the diagnostics in ruff's words: counts, fix hints, statistics, fixes."""
 
 from __future__ import annotations
 
@@ -6,76 +6,86 @@ from collections import Counter
 from collections.abc import Sequence
 
 from parlint.ftypes import Applicability, Diagnostic, FileResult
-from parlint.output.common import applicable
+from parlint.output.common import applicable, plural
 
 
-def _plural(count: int, word: str) -> str:
-    if count == 1:
-        return f"{count} {word}"
-    return f"{count} {word}{'es' if word.endswith(('x', 's')) else 's'}"
+def _errors(count: int) -> str:
+    return plural(count, "error", "errors")
+
+
+def _hidden(count: int) -> str:
+    fixes = plural(count, "hidden fix", "hidden fixes")
+    return f"{fixes} can be enabled with the `--unsafe-fixes` option"
 
 
 def summary(
     remaining: Sequence[Diagnostic], *, fixed: int, unsafe_fixes: bool, fix_mode: bool
 ) -> str:
-    """ruff's wording: `Found 3 errors.`, fixable hints, or `All checks passed!`."""
+    """The closing lines of full and concise output.
+
+    `Found 3 errors.` or, once fixes were applied, `Found 3 errors (2 fixed, 1 remaining).`;
+    then how many `--fix` would apply and how many more `--unsafe-fixes` would allow.
+    """
     if not remaining and not fixed:
         return "All checks passed!\n"
-    total = len(remaining) + fixed
-    if fix_mode and fixed:
-        lines = [f"Found {_plural(total, 'error')} ({fixed} fixed, {len(remaining)} remaining)."]
+    if fixed:
+        total = len(remaining) + fixed
+        lines = [f"Found {_errors(total)} ({fixed} fixed, {len(remaining)} remaining)."]
     else:
-        lines = [f"Found {_plural(total, 'error')}."]
-    fixable = sum(1 for d in remaining if applicable(d, unsafe_fixes))
-    hidden = sum(
-        1 for d in remaining if d.fix_applicability is Applicability.UNSAFE and not unsafe_fixes
-    )
-    if fixable and not fix_mode:
-        hint = f"[*] {fixable} fixable with the `--fix` option"
-        if hidden:
-            hidden_fixes = _plural(hidden, "hidden fix")
-            hint += f" ({hidden_fixes} can be enabled with the `--unsafe-fixes` option)"
-        lines.append(hint + ".")
+        lines = [f"Found {_errors(len(remaining))}."]
+    # After --fix, what is still fixable could not be applied: offering --fix again would
+    # promise a change that will not happen.
+    fixable = 0 if fix_mode else sum(1 for d in remaining if applicable(d, unsafe_fixes))
+    hidden = 0
+    if not unsafe_fixes:
+        hidden = sum(1 for d in remaining if d.fix_applicability is Applicability.UNSAFE)
+    if fixable and hidden:
+        lines.append(f"[*] {fixable} fixable with the `--fix` option ({_hidden(hidden)}).")
+    elif fixable:
+        lines.append(f"[*] {fixable} fixable with the `--fix` option.")
     elif hidden:
-        lines.append(
-            f"No fixes available ({_plural(hidden, 'hidden fix')} can be enabled with the "
-            "`--unsafe-fixes` option)."
-        )
+        lines.append(f"No fixes available ({_hidden(hidden)}).")
     return "\n".join(lines) + "\n"
 
 
 def statistics(results: Sequence[FileResult], *, unsafe_fixes: bool = False) -> str:
-    """One line per code, most frequent first: `count  CODE  [*] name`."""
+    """`ruff --statistics`: a line per code, most frequent first: `count\\tCODE\\t[*] name`.
+
+    As ruff does, the `[*]`/`[ ]` column appears only when some code has an applicable fix.
+    """
     counts: Counter[str] = Counter()
     names: dict[str, str] = {}
-    fixable: dict[str, bool] = {}
+    fixable: set[str] = set()
     for result in results:
         for d in result.diagnostics:
             counts[d.code] += 1
-            names[d.code] = d.name
-            fixable[d.code] = fixable.get(d.code, False) or applicable(d, unsafe_fixes)
+            names.setdefault(d.code, d.name)
+            if applicable(d, unsafe_fixes):
+                fixable.add(d.code)
     if not counts:
         return ""
-    width = len(str(max(counts.values())))
+    count_width = len(str(max(counts.values())))
     code_width = max(len(code) for code in counts)
-    lines = [
-        f"{count:>{width}}\t{code:<{code_width}}\t{'[*]' if fixable[code] else '[ ]'} {names[code]}"
-        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    ]
+    lines = []
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        mark = ("[*] " if code in fixable else "[ ] ") if fixable else ""
+        lines.append(f"{count:>{count_width}}\t{code:<{code_width}}\t{mark}{names[code]}")
     return "\n".join(lines) + "\n"
 
 
-def fix_summary(results: Sequence[FileResult]) -> str:
-    """After `--fix --show-fixes`: what was fixed, per file and code."""
-    total = sum(len(r.fixed) for r in results)
+def fix_summary(fixed: Sequence[FileResult]) -> str:
+    """What `--fix --show-fixes` applied, per file and code, set off by blank lines as ruff does.
+
+    Empty when nothing was fixed.
+    """
+    per_file = [(r.filename, Counter((d.code, d.name) for d in r.fixed)) for r in fixed if r.fixed]
+    total = sum(sum(counts.values()) for _, counts in per_file)
     if not total:
         return ""
-    lines = [f"Fixed {_plural(total, 'error')}:"]
-    for result in results:
-        if not result.fixed:
-            continue
-        lines.append(f"- {result.filename}:")
-        per_code = Counter((d.code, d.name) for d in result.fixed)
-        for (code, name), count in sorted(per_code.items()):
-            lines.append(f"    {count} × {code} ({name})")
-    return "\n".join(lines) + "\n"
+    width = len(str(max(max(counts.values()) for _, counts in per_file)))
+    lines = ["", f"Fixed {_errors(total)}:"]
+    for filename, counts in per_file:
+        lines.append(f"- {filename}:")
+        for (code, name), count in sorted(counts.items(), key=lambda i: (-i[1], i[0])):
+            lines.append(f"    {count:>{width}} × {code} ({name})")
+    return "\n".join(lines) + "\n\n"
