@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
@@ -33,6 +34,10 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
 CONFIG_NAMES = (".parlint.toml", "parlint.toml", "pyproject.toml")
+
+# A pattern that is a bare file or directory name: no separators, wildcards, escapes, negation,
+# comment or spaces (which gitignore would trim).
+_PLAIN_NAME = re.compile(r"[^/*?\[\]\\!#\s][^/*?\[\]\\\s]*")
 
 StrPath = Union[str, "os.PathLike[str]"]
 # (extend-select, ignore) given on top of a file's own selection, by the command line or an editor.
@@ -99,7 +104,12 @@ class Settings:
         ending in `/` match the directory itself, so a walk can skip it without descending.
         """
         target = self._pattern_target(path, is_dir=is_dir)
-        return target is not None and self._exclude_spec.match_file(target)
+        if target is None:
+            return False
+        names, spec = self._exclude_matchers
+        if names and not names.isdisjoint(target.rstrip("/").split("/")):
+            return True
+        return spec is not None and spec.match_file(target)
 
     def fingerprint(self) -> str:
         """A stable digest of everything that can change what a file's check reports."""
@@ -110,17 +120,24 @@ class Settings:
     def _per_file_specs(self) -> tuple[tuple[pathspec.PathSpec, bool, tuple[str, ...]], ...]:
         # A leading `!` means "every file not matching", as in ruff's per-file-ignores.
         return tuple(
-            (
-                pathspec.GitIgnoreSpec.from_lines([pattern.lstrip("!")]),
-                pattern.startswith("!"),
-                selectors,
-            )
-            for pattern, selectors in self.per_file_ignores
+            (pathspec.GitIgnoreSpec.from_lines([_unnegated(pattern)]), pattern[:1] == "!", codes)
+            for pattern, codes in self.per_file_ignores
         )
 
     @cached_property
-    def _exclude_spec(self) -> pathspec.PathSpec:
-        return pathspec.GitIgnoreSpec.from_lines([*self.exclude, *self.extend_exclude])
+    def _exclude_matchers(self) -> tuple[frozenset[str], Optional[pathspec.PathSpec]]:
+        """Plain names (like every default) as a set, the other patterns as a spec.
+
+        A plain name excludes any path with a component of that name; a set lookup per
+        component is what keeps walking a large tree fast. With a `!` pattern, order
+        matters, so everything goes through the spec.
+        """
+        patterns = (*self.exclude, *self.extend_exclude)
+        if any(pattern.startswith("!") for pattern in patterns):
+            return frozenset(), pathspec.GitIgnoreSpec.from_lines(patterns)
+        names = frozenset(p for p in patterns if _PLAIN_NAME.fullmatch(p))
+        rest = [p for p in patterns if p not in names]
+        return names, pathspec.GitIgnoreSpec.from_lines(rest) if rest else None
 
     @cached_property
     def _root_prefix(self) -> Optional[str]:
@@ -142,6 +159,10 @@ class Settings:
         else:
             target = os.path.basename(absolute)
         return target + "/" if is_dir else target
+
+
+def _unnegated(pattern: str) -> str:
+    return pattern[1:] if pattern[:1] == "!" else pattern
 
 
 def _rule_codes() -> tuple[str, ...]:
@@ -189,8 +210,7 @@ def _read_table(path: Path) -> Optional[dict[str, Any]]:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        # The decoder's message ends with "(at line L, column C)".
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+        raise ConfigError(f"{path}: {_toml_error(path, exc)}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: not UTF-8 ({exc})") from exc
     except OSError as exc:
@@ -203,6 +223,24 @@ def _read_table(path: Path) -> Optional[dict[str, Any]]:
     if table is not None and not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.parlint] must be a table, got {table!r}")
     return table
+
+
+def _toml_error(path: Path, exc: Exception) -> str:
+    """Where and what: the decoder puts "(at line L, column C)" or "(at end of document)" at
+    the end of its message; the line of the end is worth naming too."""
+    message = str(exc)
+    located = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", message, re.DOTALL)
+    if located:
+        reason, line, column = located.groups()
+        return f"invalid TOML at line {line}, column {column}: {reason}"
+    if message.endswith(" (at end of document)"):
+        try:
+            last = max(1, len(path.read_bytes().splitlines()))
+        except OSError:
+            last = 0
+        where = f"line {last} (the end of the file)" if last else "the end of the file"
+        return f"invalid TOML at {where}: {message[: -len(' (at end of document)')]}"
+    return f"invalid TOML: {message}"
 
 
 def _where(path: Path) -> str:
@@ -254,7 +292,7 @@ def _pattern_list(path: Path, key: str, value: Any) -> tuple[str, ...]:
 
 
 def _is_dotted_name(name: str) -> bool:
-    return bool(name) and all(part.isidentifier() for part in name.split("."))
+    return all(part.isidentifier() for part in name.split("."))
 
 
 def _dotted_list(path: Path, key: str, value: Any) -> tuple[str, ...]:
@@ -273,10 +311,12 @@ def _dotted_list(path: Path, key: str, value: Any) -> tuple[str, ...]:
 def _per_file_ignores(path: Path, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     key = "per-file-ignores"
     if not isinstance(value, dict):
-        raise _fail(path, key, f"expected a table of glob pattern = [rule selectors], got {value!r}")
+        raise _fail(
+            path, key, f"expected a table of glob pattern = [rule selectors], got {value!r}"
+        )
     entries = []
     for pattern, selectors in value.items():
-        problem = _pattern_problem(pattern.lstrip("!"))
+        problem = _pattern_problem(_unnegated(pattern))
         if problem is not None:
             raise _fail(path, key, f"{problem}; {_PATTERN_HELP}")
         entries.append((pattern, _selector_list(path, f"{key}.{pattern}", selectors)))
@@ -414,7 +454,7 @@ class Overrides:
         self.validate()
         changes: dict[str, Any] = {}
         if self.select is not None:
-            # ruff: the highest-priority `select` starts the selection afresh, so the file's
+            # As in ruff, the highest-priority `select` starts the selection afresh: the file's
             # extend-select and ignore no longer apply (`--select X` runs X even if ignored).
             changes.update(
                 select=self.select,

@@ -4,88 +4,45 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
 import pathspec
 
-from parlint.config import ConfigResolver
+from parlint.config import ConfigResolver, Settings
 
 SOURCE_SUFFIXES = (".py", ".pyi")
+
+# A .gitignore in effect: the directory its patterns are relative to (ending in a separator,
+# so that a relative path is a slice) and its patterns.
+_Ignore = tuple[str, pathspec.PathSpec]
 
 
 class UsageError(Exception):
     """The command line is wrong (a path that does not exist, ...): exit status 2."""
 
 
-class _GitIgnores:
-    """The `.gitignore` files that apply inside a walk, each relative to its directory."""
-
-    def __init__(self) -> None:
-        self._specs: dict[str, Optional[pathspec.PathSpec]] = {}
-
-    def _spec(self, directory: str) -> Optional[pathspec.PathSpec]:
-        if directory not in self._specs:
-            spec = None
-            path = os.path.join(directory, ".gitignore")
-            try:
-                with open(path, encoding="utf-8", errors="replace") as handle:
-                    spec = pathspec.GitIgnoreSpec.from_lines(handle)
-            except OSError:
-                pass
-            self._specs[directory] = spec
-        return self._specs[directory]
-
-    def ignored(self, path: str, is_dir: bool, chain: Sequence[str]) -> bool:
-        """Whether a `.gitignore` in one of `chain` (directories above `path`) ignores it."""
-        for directory in chain:
-            spec = self._spec(directory)
-            if spec is None:
-                continue
-            relative = os.path.relpath(path, directory).replace(os.sep, "/")
-            if is_dir:
-                relative += "/"
-            if spec.match_file(relative):
-                return True
-        return False
-
-
-def _git_chain(directory: str) -> list[str]:
-    """The directories from the git root (if any) down to `directory`'s parent."""
-    chain: list[str] = []
-    current = os.path.abspath(directory)
-    while True:
-        parent = os.path.dirname(current)
-        if os.path.isdir(os.path.join(current, ".git")):
-            chain.append(current)
-            break
-        if parent == current:
-            return []  # not in a git repository: only the walked tree's own .gitignores
-        chain.append(current)
-        current = parent
-    chain.reverse()
-    return chain[:-1]
-
-
 def collect_files(
     paths: Sequence[Path], resolver: ConfigResolver, *, force_exclude: bool = False
 ) -> list[Path]:
-    """The files to check, in a stable order, each once."""
-    found: list[Path] = []
-    seen: set[str] = set()
-    ignores = _GitIgnores()
+    """The files to check, each once, in a stable order: the paths in the order given,
+    directories walked depth-first by name.
+
+    A file named explicitly is checked whatever its extension, exclusions and .gitignore
+    (as ruff does), unless `force_exclude` is set and `exclude`/`extend-exclude` match it.
+    """
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
-        if path.is_file():
-            if force_exclude and is_force_excluded(path, resolver):
-                continue
-            key = os.path.abspath(path)
-            if key not in seen:
-                seen.add(key)
-                found.append(path)
+    found: list[Path] = []
+    seen: set[str] = set()
+    gitignores = _GitIgnores()
+    for path in paths:
+        if force_exclude and is_force_excluded(path, resolver):
             continue
-        for file in _walk(path, resolver, ignores):
+        files = _walk(path, resolver, gitignores) if path.is_dir() else [path]
+        for file in files:
             key = os.path.abspath(file)
             if key not in seen:
                 seen.add(key)
@@ -93,48 +50,190 @@ def collect_files(
     return found
 
 
-def _walk(top: Path, resolver: ConfigResolver, ignores: _GitIgnores) -> list[Path]:
+def is_force_excluded(path: Path, resolver: ConfigResolver) -> bool:
+    """Whether `exclude`/`extend-exclude` match the path or a directory above it.
+
+    Each is judged by the settings of the directory holding it, as a walk would judge it,
+    and only up to that configuration's root: the directories above a project never
+    exclude it.
+    """
+    current = os.path.abspath(path)
+    is_dir = os.path.isdir(current)
+    while True:
+        parent = os.path.dirname(current)
+        if parent == current:
+            return False
+        settings = resolver.settings_for_directory(parent)
+        if settings.is_excluded(current, is_dir=is_dir):
+            return True
+        root = os.path.abspath(settings.root) if settings.root is not None else None
+        if root is None or parent == root or not parent.startswith(os.path.join(root, "")):
+            return False
+        current, is_dir = parent, True
+
+
+class _GitIgnores:
+    """Each directory's `.gitignore`, read at most once per run."""
+
+    def __init__(self) -> None:
+        self._specs: dict[str, Optional[pathspec.PathSpec]] = {}
+
+    def spec(self, file: str) -> Optional[pathspec.PathSpec]:
+        if file not in self._specs:
+            spec = None
+            try:
+                with open(file, encoding="utf-8", errors="replace") as handle:
+                    spec = pathspec.GitIgnoreSpec.from_lines(handle)
+            except (OSError, ValueError):
+                # An unreadable .gitignore, or one with a line git itself would skip: git
+                # does not stop on it, so neither does the walk.
+                spec = None
+            if spec is not None and not any(p.include is not None for p in spec.patterns):
+                spec = None
+            self._specs[file] = spec
+        return self._specs[file]
+
+    def repository(self, root: str) -> list[_Ignore]:
+        """What applies at the top of a repository: `.git/info/exclude`, its lowest level."""
+        spec = self.spec(os.path.join(root, ".git", "info", "exclude"))
+        return [] if spec is None else [(os.path.join(root, ""), spec)]
+
+    def above(self, top: str) -> list[_Ignore]:
+        """The ignore files of the repository around `top` that sit above it, outermost first.
+
+        Patterns matching `top` itself (or a directory between it and them) are dropped: a
+        directory named on the command line is walked even if it is ignored (as ruff does),
+        but the rest of those files still applies inside it.
+        """
+        folders: list[str] = []
+        current = top
+        while not os.path.exists(os.path.join(current, ".git")):
+            parent = os.path.dirname(current)
+            if parent == current:
+                return []  # not in a repository: only the walked tree's own .gitignores
+            current = parent
+            folders.append(current)
+        chain = self.repository(current)
+        for folder in reversed(folders):
+            spec = self.spec(os.path.join(folder, ".gitignore"))
+            if spec is not None:
+                chain.append((os.path.join(folder, ""), spec))
+        trimmed: list[_Ignore] = []
+        for prefix, spec in chain:
+            if prefix == os.path.join(top, ""):
+                trimmed.append((prefix, spec))  # the repository's own root: nothing above it
+                continue
+            relative = _posix(top[len(prefix) :]) + "/"
+            kept = [p for p in spec.patterns if not (p.include and p.match_file(relative))]
+            if len(kept) != len(spec.patterns):
+                spec = pathspec.GitIgnoreSpec(kept)
+            trimmed.append((prefix, spec))
+        return trimmed
+
+
+def _posix(relative: str) -> str:
+    return relative if os.sep == "/" else relative.replace(os.sep, "/")
+
+
+def _ignored(chain: Sequence[_Ignore], path: str, is_dir: bool) -> bool:
+    """git's verdict: the deepest ignore file with a matching pattern decides, and within a
+    file the last matching pattern (so a nested `!keep.py` re-includes)."""
+    for prefix, spec in reversed(chain):
+        relative = _posix(path[len(prefix) :])
+        verdict = _verdict(spec, relative + "/" if is_dir else relative)
+        if verdict is not None:
+            return verdict
+    return False
+
+
+def _verdict(spec: pathspec.PathSpec, relative: str) -> Optional[bool]:
+    """True: ignored, False: re-included by a `!` pattern, None: no pattern matches."""
+    check = getattr(spec, "check_file", None)
+    if check is not None:
+        result: Optional[bool] = check(relative).include
+        return result
+    # pathspec < 0.12 cannot tell a re-inclusion from no match.
+    return True if spec.match_file(relative) else None
+
+
+class _InsideNamedDirectory:
+    """Settings as they apply inside a directory named on the command line.
+
+    Such a directory is walked even if excluded (as ruff does, unless --force-exclude):
+    the patterns that exclude it, or a directory between it and the configuration's
+    root, are dropped inside it, while the others still apply.
+    """
+
+    def __init__(self) -> None:
+        self._adjusted: dict[int, tuple[Settings, Settings]] = {}
+
+    def get(self, settings: Settings, top: str) -> Settings:
+        # Keyed by identity (and holding the original so the id stays valid): the resolver
+        # returns one object per configuration file, and hashing every field is slower.
+        known = self._adjusted.get(id(settings))
+        if known is not None:
+            return known[1]
+        adjusted = settings
+        root = os.path.join(os.path.abspath(settings.root), "") if settings.root else None
+        # A configuration below the named directory has no say over it.
+        if root is not None and top.startswith(root) and settings.is_excluded(top, is_dir=True):
+
+            def keep(pattern: str) -> bool:
+                alone = replace(settings, exclude=(pattern,), extend_exclude=())
+                return not alone.is_excluded(top, is_dir=True)
+
+            adjusted = replace(
+                settings,
+                exclude=tuple(filter(keep, settings.exclude)),
+                extend_exclude=tuple(filter(keep, settings.extend_exclude)),
+            )
+        self._adjusted[id(settings)] = (settings, adjusted)
+        return adjusted
+
+
+def _walk(top: Path, resolver: ConfigResolver, gitignores: _GitIgnores) -> list[Path]:
     result: list[Path] = []
-    top_text = str(top)
-    # A directory named on the command line is checked even if a .gitignore above it
-    # ignores it (as ruff does): such a .gitignore does not apply inside it.
-    top_abs = os.path.abspath(top_text)
-    base_chain = [d for d in _git_chain(top_text) if not ignores.ignored(top_abs, True, [d])]
-    stack: list[tuple[str, list[str]]] = [(top_text, base_chain)]
+    top_absolute = os.path.abspath(top)
+    inside = _InsideNamedDirectory()
+    # (path as shown, absolute path, ignore files in effect above it)
+    stack: list[tuple[str, str, list[_Ignore]]] = [
+        (str(top), top_absolute, gitignores.above(top_absolute))
+    ]
     while stack:
-        directory, chain = stack.pop()
-        chain = [*chain, os.path.abspath(directory)]
-        settings = resolver.settings_for(Path(directory) / "_")
+        shown, absolute, chain = stack.pop()
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            with os.scandir(shown) as iterator:
+                entries = sorted(iterator, key=lambda entry: entry.name)
         except OSError:
-            continue
-        subdirectories: list[str] = []
+            continue  # unreadable or vanished since it was listed: nothing to check there
+        names = {entry.name for entry in entries}
+        if ".git" in names and absolute != top_absolute:
+            # A nested repository: its parent's ignore files do not apply inside it.
+            chain = gitignores.repository(absolute)
+        if ".gitignore" in names:
+            spec = gitignores.spec(os.path.join(absolute, ".gitignore"))
+            if spec is not None:
+                chain = [*chain, (os.path.join(absolute, ""), spec)]
+        settings = inside.get(resolver.settings_for_directory(absolute), top_absolute)
+        prefix = os.path.join(absolute, "")
+        subdirectories: list[tuple[str, str, list[_Ignore]]] = []
         for entry in entries:
-            is_dir = entry.is_dir(follow_symlinks=False)
-            if not is_dir and not entry.name.endswith(SOURCE_SUFFIXES):
+            name = entry.name
+            try:
+                # Symlinked directories are not followed: they can loop or leave the tree.
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
                 continue
-            if settings.is_excluded(Path(entry.path)):
+            if not is_dir and not name.endswith(SOURCE_SUFFIXES):
                 continue
-            if ignores.ignored(os.path.abspath(entry.path), is_dir, chain):
+            path = prefix + name
+            if settings.is_excluded(path, is_dir=is_dir):
+                continue
+            if chain and _ignored(chain, path, is_dir):
                 continue
             if is_dir:
-                subdirectories.append(entry.path)
+                subdirectories.append((entry.path, path, chain))
             elif entry.is_file():
                 result.append(Path(entry.path))
-        stack.extend((sub, chain) for sub in reversed(subdirectories))
+        stack.extend(reversed(subdirectories))
     return result
-
-
-def is_force_excluded(path: Path, resolver: ConfigResolver) -> bool:
-    """With --force-exclude: the file, or a directory above it (below its root), is excluded."""
-    settings = resolver.settings_for(path)
-    if settings.is_excluded(path):
-        return True
-    root = Path(settings.root).resolve() if settings.root else None
-    for parent in Path(os.path.abspath(path)).parents:
-        if root is not None and (parent == root or root not in parent.parents):
-            break
-        if settings.is_excluded(parent):
-            return True
-    return False
