@@ -1,0 +1,222 @@
+"""Process rules: PAR401 unpicklable-task, PAR403 too-many-process-workers."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import Optional
+
+from parlint.ftypes import Diagnostic, Severity
+from parlint.known import PoolKind
+from parlint.rules.base import CheckContext, Invalid, Rule
+
+# ProcessPoolExecutor refuses more workers than this on Windows (WaitForMultipleObjects).
+WINDOWS_MAX_WORKERS = 61
+
+
+class UnpicklableTask(Rule):
+    """
+    ## What it does
+    Flags a task that cannot be pickled handed to a process: a `lambda`, a function defined
+    inside another function, or a `functools.partial` of one, given to `multiprocessing.Process`,
+    `ProcessPoolExecutor` or a `multiprocessing.Pool`.
+
+    ## Why is this bad?
+    A process started with *spawn* or *forkserver* receives its task pickled, and pickle stores
+    functions by their importable name: lambdas and nested functions have none, so the call
+    fails with `PicklingError` (or `AttributeError: Can't pickle local object`). Spawn is the
+    default on Windows and macOS, and forkserver on Linux from Python 3.14: code that happens to
+    work with *fork* breaks there. Pools pickle every task whatever the start method.
+
+    ## Example
+    ```python
+    from concurrent.futures import ProcessPoolExecutor
+
+    def main(numbers):
+        with ProcessPoolExecutor() as executor:
+            return list(executor.map(lambda n: n * n, numbers))
+    ```
+
+    Use instead:
+    ```python
+    from concurrent.futures import ProcessPoolExecutor
+
+    def square(n):
+        return n * n
+
+    def main(numbers):
+        with ProcessPoolExecutor() as executor:
+            return list(executor.map(square, numbers))
+    ```
+
+    ## Fix safety
+    There is no fix: where the function should live is the author's choice.
+
+    ## Options
+    None.
+
+    ## References
+    - [pickle: What can be pickled and unpickled?](https://docs.python.org/3/library/pickle.html#what-can-be-pickled-and-unpickled)
+    - [multiprocessing: Contexts and start methods](https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods)
+    """
+
+    code = "PAR401"
+    name = "unpicklable-task"
+    family = "processes"
+    severity = Severity.ERROR
+    message = "The task cannot be pickled for another process"
+
+    valid = (
+        """
+from multiprocessing import Pool
+
+def square(n):
+    return n * n
+
+def main(numbers):
+    with Pool() as pool:
+        return pool.map(square, numbers)
+""",
+        """
+from concurrent.futures import ThreadPoolExecutor
+
+def main(numbers):
+    with ThreadPoolExecutor() as executor:
+        return list(executor.map(lambda n: n * n, numbers))
+""",
+    )
+    invalid = (
+        Invalid(
+            """
+from multiprocessing import Process
+
+def main():
+    def work():
+        print("hello")
+
+    p = Process(target=work)
+    p.start()
+    p.join()
+"""
+        ),
+    )
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        for handoff in ctx.model.handoffs:
+            if handoff.on_threads is not False or handoff.task is None:
+                continue
+            if handoff.worker is not None and not handoff.worker.starts:
+                continue  # a Process pickles its target when started; this one never is
+            what = self._unpicklable(ctx, handoff.task)
+            if what is None:
+                continue
+            destination = handoff.description
+            message = (
+                f"{what} cannot be pickled, so `{destination}` fails under the spawn and "
+                "forkserver start methods (Windows, macOS, Linux from 3.14); define the task "
+                "at module level"
+            )
+            yield self.report(ctx, handoff.task, message)
+
+    @staticmethod
+    def _unpicklable(ctx: CheckContext, task: ast.expr) -> Optional[str]:
+        if isinstance(task, ast.Lambda):
+            return "A lambda"
+        if (
+            isinstance(task, ast.Call)
+            and ctx.model.resolve(task.func, task) == "functools.partial"
+            and task.args
+        ):
+            inner = UnpicklableTask._unpicklable(ctx, task.args[0])
+            return f"{inner} wrapped in partial()" if inner else None
+        if isinstance(task, ast.Name):
+            function = ctx.model.function_named(task, task)
+            if function is None:
+                return None
+            owner = ctx.model.names.enclosing_scope(function)
+            if owner.is_function:
+                return f"The nested function `{function.name}()`"
+        return None
+
+
+class TooManyProcessWorkers(Rule):
+    """
+    ## What it does
+    Flags `ProcessPoolExecutor(max_workers=N)` with a constant `N` greater than 61.
+
+    ## Why is this bad?
+    On Windows, `ProcessPoolExecutor` raises `ValueError: max_workers must be <= 61`: the
+    program works on Linux and macOS and fails on Windows. More processes than cores rarely
+    help CPU-bound work anyway; `os.cpu_count()` (the default) is usually the right number.
+
+    ## Example
+    ```python
+    from concurrent.futures import ProcessPoolExecutor
+
+    def main(jobs, work):
+        with ProcessPoolExecutor(max_workers=128) as executor:
+            return list(executor.map(work, jobs))
+    ```
+
+    Use instead:
+    ```python
+    from concurrent.futures import ProcessPoolExecutor
+
+    def main(jobs, work):
+        with ProcessPoolExecutor() as executor:
+            return list(executor.map(work, jobs))
+    ```
+
+    ## Fix safety
+    There is no fix: the right number of workers is the author's choice.
+
+    ## Options
+    None.
+
+    ## References
+    - [ProcessPoolExecutor](https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.ProcessPoolExecutor)
+    """
+
+    code = "PAR403"
+    name = "too-many-process-workers"
+    family = "processes"
+    severity = Severity.WARNING
+    message = "More than 61 process workers fails on Windows"
+
+    valid = (
+        """
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+def main(work, jobs, n):
+    with ProcessPoolExecutor(max_workers=n) as a, ThreadPoolExecutor(max_workers=128) as b:
+        return list(a.map(work, jobs)), list(b.map(work, jobs))
+""",
+    )
+    invalid = (
+        Invalid(
+            """
+import concurrent.futures as cf
+
+def main(work, jobs):
+    with cf.ProcessPoolExecutor(100) as executor:
+        return list(executor.map(work, jobs))
+"""
+        ),
+    )
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        for pool in ctx.model.pools:
+            if pool.kind is not PoolKind.PROCESS_EXECUTOR:
+                continue
+            value = next((k.value for k in pool.call.keywords if k.arg == "max_workers"), None)
+            if value is None and pool.call.args:
+                value = pool.call.args[0]
+            if not (isinstance(value, ast.Constant) and isinstance(value.value, int)):
+                continue
+            if isinstance(value.value, bool) or value.value <= WINDOWS_MAX_WORKERS:
+                continue
+            message = (
+                f"`max_workers={value.value}`: ProcessPoolExecutor raises ValueError on Windows "
+                f"above {WINDOWS_MAX_WORKERS} workers; leave the default (one per CPU) or cap it"
+            )
+            yield self.report(ctx, pool.call, message)
