@@ -51,10 +51,10 @@ def calls_work():
 
 def pools(items):
     with ThreadPoolExecutor() as executor:
-        executor.submit(work(1))  # expect: PAR501
+        executor.submit(work(1))  # expect: PAR501, PAR302
         list(executor.map(answer(), items))  # expect: PAR501
     with Pool() as pool:
-        pool.apply_async(coro())  # expect: PAR501
+        pool.apply_async(coro())  # expect: PAR501, PAR302
 
 
 class Crawler:

@@ -27,7 +27,7 @@ def context():
 
 def executor_alias():
     with cf.ThreadPoolExecutor() as ex:
-        ex.submit(work())  # expect: PAR501
+        ex.submit(work())  # expect: PAR501, PAR302
 
 
 class Thread:
