@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from parlint.ftypes import Diagnostic, Severity
-from parlint.known import PoolKind
+from parlint.ftypes import Applicability, Diagnostic, Related, Severity
+from parlint.known import PoolKind, WorkerKind
 from parlint.rules.base import CheckContext, Invalid, Rule
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from parlint.fixes import FixContext
 
 # ProcessPoolExecutor refuses more workers than this on Windows (WaitForMultipleObjects).
 WINDOWS_MAX_WORKERS = 61
@@ -220,3 +225,212 @@ def main(work, jobs):
                 f"above {WINDOWS_MAX_WORKERS} workers; leave the default (one per CPU) or cap it"
             )
             yield self.report(ctx, pool.call, message)
+
+
+class MissingMainGuard(Rule):
+    """
+    ## What it does
+    Flags a process or process pool created when the module is imported: at module level
+    outside `if __name__ == "__main__":`, or inside a function that module-level code calls
+    (a bare `main()` at the end of a script).
+
+    ## Why is this bad?
+    Under the *spawn* and *forkserver* start methods (the default on Windows and macOS, and on
+    Linux from Python 3.14) every child process imports the main module again. Unguarded
+    module-level work then runs in each child: multiprocessing stops it with
+    `RuntimeError: An attempt has been made to start a new process before the current process
+    has finished its bootstrapping phase`, or the program starts processes recursively.
+
+    ## Example
+    ```python
+    from multiprocessing import Pool
+
+    def square(n):
+        return n * n
+
+    def main():
+        with Pool() as pool:
+            print(pool.map(square, range(10)))
+
+    main()
+    ```
+
+    Use instead:
+    ```python
+    from multiprocessing import Pool
+
+    def square(n):
+        return n * n
+
+    def main():
+        with Pool() as pool:
+            print(pool.map(square, range(10)))
+
+    if __name__ == "__main__":
+        main()
+    ```
+
+    ## Fix safety
+    The fix moves the module-level statements at the end of the module that do work under
+    `if __name__ == "__main__":`; imports, definitions and constant assignments stay where they
+    are. It is unsafe: importing the module no longer runs them. It is offered only when that
+    work is the tail of the module and binds no name that a function reads.
+
+    ## Options
+    None.
+
+    ## References
+    - [multiprocessing: Safe importing of main module](https://docs.python.org/3/library/multiprocessing.html#multiprocessing-safe-main-import)
+    """
+
+    code = "PAR402"
+    name = "missing-main-guard"
+    family = "processes"
+    severity = Severity.ERROR
+    message = "Processes are created when the module is imported"
+    fix_title = 'Move the work under `if __name__ == "__main__":`'
+    fix_applicability = Applicability.UNSAFE
+    fix_needs_module = True
+
+    valid = (
+        """
+from multiprocessing import Pool
+
+def square(n):
+    return n * n
+
+def main():
+    with Pool() as pool:
+        print(pool.map(square, range(10)))
+
+if __name__ == "__main__":
+    main()
+""",
+    )
+    invalid = (
+        Invalid(
+            """
+from multiprocessing import Pool
+
+def square(n):
+    return n * n
+
+def main():
+    with Pool() as pool:
+        print(pool.map(square, range(10)))
+
+main()
+""",
+            fixed="""
+from multiprocessing import Pool
+
+def square(n):
+    return n * n
+
+def main():
+    with Pool() as pool:
+        print(pool.map(square, range(10)))
+
+if __name__ == "__main__":
+    main()
+""",
+        ),
+    )
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        from parlint.swap import _guard_plan
+
+        model = ctx.model
+        sites: list[ast.Call] = [w.call for w in model.workers if w.kind is WorkerKind.PROCESS]
+        sites += [
+            p.call
+            for p in model.pools
+            if p.kind in (PoolKind.PROCESS_EXECUTOR, PoolKind.PROCESS_POOL)
+        ]
+        if not sites:
+            return
+        reachable = self._import_time_functions(ctx)
+        guard: Optional[int] = None
+        plan_known = False
+        for call in sorted(sites, key=lambda c: (c.lineno, c.col_offset)):
+            if _under_main_guard(call):
+                continue
+            scope = model.names.enclosing_scope(call)
+            related: tuple[Related, ...] = ()
+            if scope.is_module:
+                where = "at module level"
+            else:
+                function = _top_function(scope.node, model.tree)
+                if function is None or id(function) not in reachable:
+                    continue
+                caller = reachable[id(function)]
+                where = (
+                    f"in `{function.name}()`, which module-level code calls at line {caller.lineno}"
+                )
+                related = (self.related(ctx, caller, "called when the module is imported"),)
+            if not plan_known:
+                planned = _guard_plan(model)
+                guard = (
+                    planned if isinstance(planned, int) and not isinstance(planned, bool) else None
+                )
+                plan_known = True
+            message = (
+                f"This creates a process {where}: under spawn/forkserver every child imports the "
+                'module again and runs it; move that work under `if __name__ == "__main__":`'
+            )
+            yield self.report(
+                ctx, call, message, related=related, fixable=guard is not None, fix_data=guard
+            )
+
+    @staticmethod
+    def _import_time_functions(ctx: CheckContext) -> dict[int, ast.Call]:
+        """Module functions that run at import time -> the module-level call that runs them."""
+        model = ctx.model
+        found: dict[int, ast.Call] = {}
+        queue: list[tuple[ast.AST, ast.Call]] = []
+        for node in model.names.module_scope.nodes:
+            if isinstance(node, ast.Call) and not _under_main_guard(node):
+                function = model.function_named(node.func, node)
+                if function is not None and id(function) not in found:
+                    found[id(function)] = node
+                    queue.append((function, node))
+        while queue:
+            function, origin = queue.pop()
+            for node in model.names.scope_of_node(function).nodes:  # type: ignore[arg-type]
+                if isinstance(node, ast.Call):
+                    callee = model.function_named(node.func, node)
+                    if callee is not None and id(callee) not in found:
+                        found[id(callee)] = origin
+                        queue.append((callee, origin))
+        return found
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        from parlint.swap import _guard_tail
+
+        if not isinstance(diagnostic.fix_data, int):
+            return None
+        return _guard_tail(fctx, fctx.module, diagnostic.fix_data)
+
+
+def _under_main_guard(node: ast.AST) -> bool:
+    from parlint.names import parent
+    from parlint.swap import _is_main_guard
+
+    child, current = node, parent(node)
+    while current is not None:
+        if isinstance(current, ast.If) and _is_main_guard(current.test) and child in current.body:
+            return True
+        child, current = current, parent(current)
+    return False
+
+
+def _top_function(node: ast.AST, tree: ast.Module) -> Optional[ast.FunctionDef]:
+    """The module-level function that holds `node` (itself, or through nested scopes)."""
+    from parlint.names import parent
+
+    current: Optional[ast.AST] = node
+    while current is not None:
+        if isinstance(current, ast.FunctionDef) and current in tree.body:
+            return current
+        current = parent(current)
+    return None
