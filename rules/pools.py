@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from parlint.ftypes import Applicability, Diagnostic, Severity
+from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.model import Handoff, HandoffApi
 from parlint.names import parent
 from parlint.rules.base import CheckContext, Invalid, Rule
@@ -176,3 +177,241 @@ def main(items):
             return None
         wrapped = cst.Call(func=cst.Name("list"), args=[cst.Arg(call)])
         return fctx.module.deep_replace(call, wrapped)  # type: ignore[return-value]
+
+
+_SHUTDOWN_METHODS = frozenset({"shutdown", "close", "terminate", "__exit__"})
+_TASK_METHODS = frozenset(
+    {"submit", "map", "apply", "apply_async", "map_async", "imap", "imap_unordered", "starmap",
+     "starmap_async"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _WithFix:
+    assignment: Location  # `name = Executor(...)`
+    last: Location  # the last statement of the block that uses it
+    name: str
+
+
+class ExecutorNotShutdown(Rule):
+    """
+    ## What it does
+    Flags a `ThreadPoolExecutor`, `ProcessPoolExecutor`, `InterpreterPoolExecutor`,
+    `multiprocessing.Pool` or `ThreadPool` created in a function outside a `with` block and
+    never shut down (`shutdown()`, or `close()`/`terminate()` for pools) there, when it does
+    not escape the function (returned, stored, passed on, used by a nested function).
+
+    ## Why is this bad?
+    An executor that is never shut down keeps its worker threads or processes until the
+    interpreter exits: each call of the function leaks a pool, and a process pool's workers
+    can outlive their use. `with Executor() as executor:` shuts it down (waiting for the
+    tasks) on every way out of the block.
+
+    ## Example
+    ```python
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch_all(fetch, urls):
+        executor = ThreadPoolExecutor(max_workers=8)
+        return list(executor.map(fetch, urls))
+    ```
+
+    Use instead:
+    ```python
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch_all(fetch, urls):
+        with ThreadPoolExecutor(max_workers=8) as executor:
+            return list(executor.map(fetch, urls))
+    ```
+
+    ## Fix safety
+    The fix turns the assignment into a `with` block over the statements of the same block
+    that use the executor. It is unsafe: leaving the block now waits for the submitted tasks.
+    It is offered only when every use is in those statements.
+
+    ## Options
+    None.
+
+    ## References
+    - [Executor.shutdown](https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.Executor.shutdown)
+    """
+
+    code = "PAR301"
+    name = "executor-not-shutdown"
+    family = "pools"
+    severity = Severity.WARNING
+    message = "An executor or pool is never shut down"
+    fix_title = "Use it in a `with` block"
+    fix_applicability = Applicability.UNSAFE
+
+    valid = (
+        """
+from concurrent.futures import ThreadPoolExecutor
+
+def run(work, items):
+    executor = ThreadPoolExecutor()
+    try:
+        return list(executor.map(work, items))
+    finally:
+        executor.shutdown()
+
+def make_pool():
+    return ThreadPoolExecutor()
+""",
+    )
+    invalid = (
+        Invalid(
+            """
+from concurrent.futures import ThreadPoolExecutor
+
+def run(work, items):
+    executor = ThreadPoolExecutor(max_workers=4)
+    results = list(executor.map(work, items))
+    print(len(results))
+    return results
+""",
+            fixed="""
+from concurrent.futures import ThreadPoolExecutor
+
+def run(work, items):
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        results = list(executor.map(work, items))
+    print(len(results))
+    return results
+""",
+        ),
+    )
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        for pool in ctx.model.pools:
+            if pool.in_with or not pool.scope.is_function or len(pool.names) != 1:
+                continue
+            (name,) = pool.names
+            owner = parent(pool.call)
+            if not (isinstance(owner, ast.Assign) and owner.value is pool.call):
+                continue
+            loads = [
+                n for n in pool.scope.nodes
+                if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
+            ]  # fmt: skip
+            stores = [
+                n for n in pool.scope.nodes
+                if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
+            ]  # fmt: skip
+            if len(stores) != 1 or name in pool.scope.global_names | pool.scope.nonlocal_names:
+                continue
+            if self._escapes_or_stops(ctx, pool.scope, name, loads):
+                continue
+            plan = self._plan_fix(ctx, owner, name, loads)
+            constructor = pool.call
+            assert isinstance(constructor, ast.Call)
+            message = (
+                f"`{name}` is never shut down in {pool.scope.display_name}: its workers stay "
+                f"alive after the function returns; use `with {ast.unparse(constructor.func)}(...) "
+                f"as {name}:`"
+            )
+            yield self.report(ctx, pool.call, message, fixable=plan is not None, fix_data=plan)
+
+    @staticmethod
+    def _escapes_or_stops(
+        ctx: CheckContext, scope: object, name: str, loads: list[ast.Name]
+    ) -> bool:
+        for load in loads:
+            owner = parent(load)
+            if isinstance(owner, ast.Attribute) and owner.value is load:
+                if owner.attr in _SHUTDOWN_METHODS:
+                    return True
+                if owner.attr in _TASK_METHODS or owner.attr in ("join", "_max_workers"):
+                    continue
+                return True  # another method: parlint does not know what it does
+            return True  # returned, passed on, stored, compared ...: not this rule's business
+        # A nested function or class that reads it: escapes.
+        for child in getattr(scope, "children", []):
+            stack = [child]
+            while stack:
+                current = stack.pop()
+                stack.extend(current.children)
+                if any(isinstance(n, ast.Name) and n.id == name for n in current.nodes):
+                    return True
+        return False
+
+    @staticmethod
+    def _plan_fix(
+        ctx: CheckContext, assignment: ast.Assign, name: str, loads: list[ast.Name]
+    ) -> Optional[_WithFix]:
+        from parlint.names import containing_block
+
+        found = containing_block(assignment)
+        if found is None or len(assignment.targets) != 1:
+            return None
+        block, index = found
+        rest = block[index + 1 :]
+        last = None
+        for position, stmt in enumerate(rest):
+            if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(stmt)):
+                last = position
+        if last is None:
+            return None
+        covered = rest[: last + 1]
+        inside = {id(n) for stmt in covered for n in ast.walk(stmt)}
+        if any(id(load) not in inside for load in loads):
+            return None
+        # A `return`/`break`/`continue` or a name binding inside the moved statements stays
+        # correct inside a with block; a def/class would change nothing either.
+        start = ctx.source.location_from_ast(assignment.lineno, assignment.col_offset)
+        end_stmt = covered[-1]
+        end = ctx.source.location_from_ast(end_stmt.lineno, end_stmt.col_offset)
+        return _WithFix(start, end, name)
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        import libcst as cst
+
+        plan = diagnostic.fix_data
+        if not isinstance(plan, _WithFix):
+            return None
+        assignment = fctx.find(cst.SimpleStatementLine, plan.assignment)
+        last = fctx.find(cst.SimpleStatementLine, plan.last) or fctx.find(
+            cst.BaseCompoundStatement,  # type: ignore[type-abstract]
+            plan.last,
+        )
+        if assignment is None or last is None or len(assignment.body) != 1:
+            return None
+        assign = assignment.body[0]
+        if not isinstance(assign, cst.Assign):
+            return None
+        constructor: cst.BaseExpression = assign.value
+        leading = assignment.leading_lines
+        anchor: cst.CSTNode = assignment
+
+        class Wrap(cst.CSTTransformer):
+            done = False
+
+            def _rewrite(self, body: list[cst.BaseStatement]) -> Optional[list[cst.BaseStatement]]:
+                ids = [id(s) for s in body]
+                if id(anchor) not in ids or id(last) not in ids:
+                    return None
+                first, final = ids.index(id(anchor)), ids.index(id(last))
+                moved = list(body[first + 1 : final + 1])
+                block = cst.With(
+                    items=[
+                        cst.WithItem(
+                            constructor,
+                            asname=cst.AsName(cst.Name(plan.name)),
+                        )
+                    ],
+                    body=cst.IndentedBlock(body=moved),
+                    leading_lines=leading,
+                )
+                self.done = True
+                return [*body[:first], block, *body[final + 1 :]]
+
+            def leave_IndentedBlock(
+                self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+            ) -> cst.IndentedBlock:
+                new = self._rewrite(list(original_node.body))
+                return updated_node if new is None else updated_node.with_changes(body=new)
+
+        transformer = Wrap()
+        module = fctx.module.visit(transformer)
+        return module if transformer.done else None
