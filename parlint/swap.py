@@ -91,7 +91,7 @@ def plan_swap(
     interpreters: bool = False,
 ) -> Optional[SwapFix]:
     """The rewrite of this hand-off's constructor, or None where it is not proven safe."""
-    constructor = _constructor(handoff)
+    constructor = constructor_of(handoff)
     if constructor is None:
         return None
     qual = model.resolve(constructor.func, constructor)
@@ -108,7 +108,7 @@ def plan_swap(
             return None
         if _touches_shared_state(model, function, set()):
             return None
-        guard = _guard_plan(model)
+        guard = guard_plan(model)
         if guard is False:
             return None
         if handoff.task is not None and not _picklable_reference(model, handoff.task):
@@ -164,7 +164,7 @@ def _attribute_swap(
     return SwapFix(location, module, name, True, module, old_import)
 
 
-def _constructor(handoff: Handoff) -> Optional[ast.Call]:
+def constructor_of(handoff: Handoff) -> Optional[ast.Call]:
     if handoff.api is HandoffApi.CONSTRUCTOR and handoff.worker is not None:
         worker = handoff.worker
         if worker.subclass is not None or worker.kind is WorkerKind.TIMER:
@@ -258,7 +258,7 @@ def _import_work(model: ConcurrencyModel, stmt: ast.stmt) -> bool:
         return False
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
         return False
-    if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
+    if isinstance(stmt, ast.If) and is_main_guard(stmt.test):
         return False
     if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
         calls = [n for n in ast.walk(stmt) if isinstance(n, ast.Call)]
@@ -271,7 +271,7 @@ def _import_work(model: ConcurrencyModel, stmt: ast.stmt) -> bool:
     return True
 
 
-def _guard_plan(model: ConcurrencyModel) -> Optional[int] | bool:
+def guard_plan(model: ConcurrencyModel) -> Optional[int] | bool:
     """None: importing the module starts no work. A row: the work is the module's tail and
     can move under a `__main__` guard from there. False: it cannot be moved safely."""
     body = model.tree.body
@@ -299,7 +299,7 @@ def _guard_plan(model: ConcurrencyModel) -> Optional[int] | bool:
     return tail[0].lineno
 
 
-def _is_main_guard(test: ast.expr) -> bool:
+def is_main_guard(test: ast.expr) -> bool:
     return (
         isinstance(test, ast.Compare)
         and isinstance(test.left, ast.Name)
@@ -335,12 +335,12 @@ def apply_swap(fctx: FixContext, plan: SwapFix) -> Optional[cst.Module]:
         old_module, old_name, asname = plan.old_import
         RemoveImportsVisitor.remove_unused_import(context, old_module, old_name or None, asname)
     if plan.guard_from is not None:
-        module = _guard_tail(fctx, module, plan.guard_from)
+        module = guard_tail(fctx, module, plan.guard_from)
     module = AddImportsVisitor(context).transform_module(module)
     return RemoveImportsVisitor(context).transform_module(module)
 
 
-def _guard_tail(fctx: FixContext, module: cst.Module, first_row: int) -> cst.Module:
+def guard_tail(fctx: FixContext, module: cst.Module, first_row: int) -> cst.Module:
     """Move the module's statements from `first_row` on under `if __name__ == "__main__":`."""
     import libcst as cst
 

@@ -11,7 +11,7 @@ from parlint.effects import EffectKind, runs_concurrently
 from parlint.ftypes import Applicability, Diagnostic, Severity
 from parlint.model import Handoff
 from parlint.rules.base import CheckContext, Invalid, Rule
-from parlint.swap import SwapFix, apply_swap, plan_swap
+from parlint.swap import SwapFix, apply_swap, constructor_of, plan_swap
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -28,9 +28,7 @@ class _SwapRule(Rule):
     def swap(
         self, ctx: CheckContext, handoff: Handoff, to_processes: bool, interpreters: bool = False
     ) -> Optional[SwapFix]:
-        from parlint.swap import _constructor
-
-        constructor = _constructor(handoff)
+        constructor = constructor_of(handoff)
         if constructor is None:
             return None
         span = ctx.span(constructor.func)

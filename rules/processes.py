@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Optional
 from parlint.ftypes import Applicability, Diagnostic, Related, Severity
 from parlint.known import PoolKind, WorkerKind
 from parlint.rules.base import CheckContext, Invalid, Rule
+from parlint.swap import guard_plan, guard_tail, is_main_guard
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -338,8 +339,6 @@ if __name__ == "__main__":
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
-        from parlint.swap import _guard_plan
-
         model = ctx.model
         sites: list[ast.Call] = [w.call for w in model.workers if w.kind is WorkerKind.PROCESS]
         sites += [
@@ -369,7 +368,7 @@ if __name__ == "__main__":
                 )
                 related = (self.related(ctx, caller, "called when the module is imported"),)
             if not plan_known:
-                planned = _guard_plan(model)
+                planned = guard_plan(model)
                 guard = (
                     planned if isinstance(planned, int) and not isinstance(planned, bool) else None
                 )
@@ -405,20 +404,17 @@ if __name__ == "__main__":
         return found
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
-        from parlint.swap import _guard_tail
-
         if not isinstance(diagnostic.fix_data, int):
             return None
-        return _guard_tail(fctx, fctx.module, diagnostic.fix_data)
+        return guard_tail(fctx, fctx.module, diagnostic.fix_data)
 
 
 def _under_main_guard(node: ast.AST) -> bool:
     from parlint.names import parent
-    from parlint.swap import _is_main_guard
 
     child, current = node, parent(node)
     while current is not None:
-        if isinstance(current, ast.If) and _is_main_guard(current.test) and child in current.body:
+        if isinstance(current, ast.If) and is_main_guard(current.test) and child in current.body:
             return True
         child, current = current, parent(current)
     return False
