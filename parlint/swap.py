@@ -103,15 +103,8 @@ def plan_swap(
         if handoff.worker.escaped or _uses_attributes(model, handoff, forbidden):
             return None
     if to_processes:
-        function = effects.task_function(handoff)
-        if not isinstance(function, ast.FunctionDef) or not _module_level(model, function):
-            return None
-        if _touches_shared_state(model, function, set()):
-            return None
-        guard = guard_plan(model)
+        guard = process_ready(model, effects, handoff)
         if guard is False:
-            return None
-        if handoff.task is not None and not _picklable_reference(model, handoff.task):
             return None
     module, name = table[qual]
     plan = _plan_names(model, constructor, module, name, location)
@@ -195,6 +188,22 @@ def _uses_attributes(model: ConcurrencyModel, handoff: Handoff, forbidden: froze
             if node.value is worker.call:
                 return True
     return False
+
+
+def process_ready(
+    model: ConcurrencyModel, effects: EffectAnalysis, handoff: Handoff
+) -> Optional[int] | bool:
+    """Whether the task can run in another process: a module-level function, referenced in
+    a picklable way, that writes no state its caller sees. Returns `guard_plan`'s answer
+    (None, or the row where the `__main__` guard starts), or False."""
+    function = effects.task_function(handoff)
+    if not isinstance(function, ast.FunctionDef) or not _module_level(model, function):
+        return False
+    if _touches_shared_state(model, function, set()):
+        return False
+    if handoff.task is not None and not _picklable_reference(model, handoff.task):
+        return False
+    return guard_plan(model)
 
 
 def _module_level(model: ConcurrencyModel, function: ast.FunctionDef) -> bool:

@@ -7,9 +7,15 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Optional
 
+from parlint.async_swap import (
+    AsyncPoolFix,
+    apply_async_pool,
+    merge_async_plans,
+    plan_async_pool,
+)
 from parlint.effects import EffectKind, runs_concurrently
 from parlint.ftypes import Applicability, Diagnostic, Severity
-from parlint.model import Handoff
+from parlint.model import Handoff, HandoffApi
 from parlint.rules.base import CheckContext, Invalid, Rule
 from parlint.swap import SwapFix, apply_swap, constructor_of, plan_swap
 
@@ -27,7 +33,11 @@ class _SwapRule(Rule):
 
     def swap(
         self, ctx: CheckContext, handoff: Handoff, to_processes: bool, interpreters: bool = False
-    ) -> Optional[SwapFix]:
+    ) -> Optional[SwapFix | AsyncPoolFix]:
+        if to_processes and handoff.api in (HandoffApi.TO_THREAD, HandoffApi.RUN_IN_EXECUTOR):
+            if interpreters:
+                return None
+            return plan_async_pool(ctx.model, ctx.effects, handoff, ctx.source)
         constructor = constructor_of(handoff)
         if constructor is None:
             return None
@@ -36,6 +46,8 @@ class _SwapRule(Rule):
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         plan = diagnostic.fix_data
+        if isinstance(plan, AsyncPoolFix):
+            return apply_async_pool(fctx, plan)
         return apply_swap(fctx, plan) if isinstance(plan, SwapFix) else None
 
 
@@ -111,8 +123,14 @@ class CpuBoundThread(_SwapRule):
     processes import the module again, so when the module starts work at import time (a
     `main()` call at the end), the fix moves those trailing statements under
     `if __name__ == "__main__":`; it is not offered when that work sits between definitions
-    or binds names that functions read. Not offered for `asyncio.to_thread` and
-    `run_in_executor`.
+    or binds names that functions read.
+
+    `asyncio.to_thread(f, ...)` and `loop.run_in_executor(None, f, ...)` have no process
+    twin, so their fix creates a pool around the statement that awaits the work
+    (`with ProcessPoolExecutor() as pool:`) and hands the task to the running loop's
+    `run_in_executor(pool, f, ...)`. It is offered only when that
+    statement awaits every task itself (directly or through `asyncio.gather`), so the pool
+    shuts down after the last one, and `to_thread` gets no keyword arguments.
 
     ## Options
     - `free-threaded` (or `--free-threaded`): the code runs on a free-threaded CPython.
@@ -206,9 +224,50 @@ def main():
         t.join()
 """,
         ),
+        Invalid(
+            """
+import asyncio
+
+def checksum(n):
+    total = 0
+    for i in range(n):
+        total = (total * 31 + i) % 1_000_003
+    return total
+
+async def main(sizes):
+    return await asyncio.gather(*(asyncio.to_thread(checksum, n) for n in sizes))
+""",
+            fixed="""
+import asyncio
+from concurrent.futures import ProcessPoolExecutor
+
+def checksum(n):
+    total = 0
+    for i in range(n):
+        total = (total * 31 + i) % 1_000_003
+    return total
+
+async def main(sizes):
+    with ProcessPoolExecutor() as pool:
+        loop = asyncio.get_running_loop()
+        return await asyncio.gather(*(loop.run_in_executor(pool, checksum, n) for n in sizes))
+""",
+        ),
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        diagnostics = list(self._check(ctx))
+        # Hand-offs awaited by one statement share one process pool.
+        merged = merge_async_plans(
+            [d.fix_data for d in diagnostics if isinstance(d.fix_data, AsyncPoolFix)]
+        )
+        for diagnostic in diagnostics:
+            plan = diagnostic.fix_data
+            if isinstance(plan, AsyncPoolFix):
+                diagnostic = replace(diagnostic, fix_data=merged[plan.statement])
+            yield diagnostic
+
+    def _check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
         if self.settings.free_threaded:
             return
         effects = ctx.effects
