@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Optional, Union
 
 import libcst as cst
@@ -70,6 +71,58 @@ class BlockInserter(cst.CSTTransformer):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         body = self._rewrite(original_node, list(updated_node.body))
+        return updated_node if body is None else updated_node.with_changes(body=body)
+
+
+class RunReplacer(cst.CSTTransformer):
+    """Replaces the statements `first`..`last` of one block with `replacement`, and deletes
+    the statements in `drops` that come before them in that block."""
+
+    def __init__(
+        self,
+        first: cst.CSTNode,
+        last: cst.CSTNode,
+        drops: tuple[cst.CSTNode, ...],
+        replacement: Sequence[cst.BaseStatement],
+    ) -> None:
+        super().__init__()
+        self.first, self.last, self.drops = first, last, drops
+        self.replacement = list(replacement)
+        self.done = False
+
+    def _rewrite(
+        self, original: Sequence[cst.CSTNode], updated: Sequence[cst.CSTNode]
+    ) -> Optional[list[cst.CSTNode]]:
+        i = next((n for n, s in enumerate(original) if s is self.first), None)
+        j = next((n for n, s in enumerate(original) if s is self.last), None)
+        if i is None or j is None or j < i:
+            return None
+        self.done = True
+        kept: list[cst.CSTNode] = []
+        carried: list[cst.EmptyLine] = []  # comments above a deleted statement move down
+        for old, new in zip(original[:i], updated[:i]):
+            if any(old is d for d in self.drops):
+                carried.extend(getattr(old, "leading_lines", ()))
+                continue
+            if carried:
+                new = new.with_changes(leading_lines=[*carried, *getattr(new, "leading_lines", ())])
+                carried = []
+            kept.append(new)
+        replacement = list(self.replacement)
+        if carried and replacement:
+            first = replacement[0]
+            lines = [*carried, *getattr(first, "leading_lines", ())]
+            replacement[0] = first.with_changes(leading_lines=lines)
+        return [*kept, *replacement, *updated[j + 1 :]]
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        body = self._rewrite(original_node.body, updated_node.body)
+        return updated_node if body is None else updated_node.with_changes(body=body)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        body = self._rewrite(original_node.body, updated_node.body)
         return updated_node if body is None else updated_node.with_changes(body=body)
 
 

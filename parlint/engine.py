@@ -26,6 +26,7 @@ log = logging.getLogger("parlint")
 # Enough passes for fixes that enable each other (run -> start -> join), bounded so that a
 # pair of rules that undo each other cannot loop forever.
 MAX_FIX_PASSES = 10
+MAX_MODULE_FIX_PASSES = 200  # one import-changing fix per pass
 
 
 class RuleCrash(Exception):
@@ -132,6 +133,10 @@ class Linter:
         return [parse_error_diagnostic(source, message, row, offset)]
 
     # -- fixing ---------------------------------------------------------------------------
+    def _module_wide(self, diagnostic: Diagnostic) -> bool:
+        rule = next((r for r in self.rules if r.code == diagnostic.code), None)
+        return rule is not None and rule.fix_needs_module
+
     def with_fix(self, regions: _Regions, diagnostic: Diagnostic, errors: list[str]) -> Diagnostic:
         rule = next((r for r in self.rules if r.code == diagnostic.code), None)
         if rule is None or not diagnostic.fixable:
@@ -168,7 +173,10 @@ class Linter:
         allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
         fixed: list[Diagnostic] = []
         errors: list[str] = []
-        for _ in range(MAX_FIX_PASSES):
+        passes = 0
+        budget = MAX_FIX_PASSES
+        while passes < budget:
+            passes += 1
             source = SourceText(text)
             diagnostics = self._check_source(source, errors)
             candidates = [d for d in diagnostics if d.fix_applicability in allowed]
@@ -178,13 +186,21 @@ class Linter:
             taken: list[tuple[int, int]] = []
             edits: list[Edit] = []
             applied: list[Diagnostic] = []
+            module_wide = False
             for diagnostic in candidates:
+                wide = self._module_wide(diagnostic)
+                if wide and module_wide:
+                    # Fixes that add or remove imports each decide from the text they see:
+                    # two in one pass would both keep an import that only the other used.
+                    budget = min(budget + 1, MAX_MODULE_FIX_PASSES)
+                    continue
                 built = self.with_fix(regions, diagnostic, errors)
                 if built.fix is None:
                     continue
                 spans = [edit_offsets(source, e) for e in built.fix.edits]
                 if overlaps(taken, spans):
                     continue  # the next pass re-checks and fixes it
+                module_wide = module_wide or wide
                 taken.extend(spans)
                 edits.extend(built.fix.edits)
                 applied.append(built)

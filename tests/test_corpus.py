@@ -1,8 +1,9 @@
 """The labeled corpus: each file says, line by line, what parlint must report.
 
 A line ending in `# expect: PAR101` (or `# expect: PAR101, PAR105`) must get exactly those
-diagnostics, on that row; every other line must get none. Files whose first lines contain
-`# corpus: runnable` are complete programs: they are run before and after
+diagnostics, on that row; every other line must get none. A label may end in `[fix]` or
+`[no fix]`: the findings on that row must (or must not) come with a fix. Files whose first
+lines contain `# corpus: runnable` are complete programs: they are run before and after
 `fix --unsafe-fixes`, and must print the same lines (sorted: tasks may interleave).
 """
 
@@ -21,7 +22,9 @@ from parlint import check_source, fix_source
 
 CORPUS = Path(__file__).parent / "corpus"
 FILES = sorted(CORPUS.glob("**/*.py"))
-LABEL = re.compile(r"#\s*expect:\s*(?P<codes>PAR\d{3}(?:\s*,\s*PAR\d{3})*)")
+LABEL = re.compile(
+    r"#\s*expect:\s*(?P<codes>PAR\d{3}(?:\s*,\s*PAR\d{3})*)(?:\s*\[(?P<fix>fix|no fix)\])?"
+)
 
 
 def expected(text: str) -> Counter[tuple[int, str]]:
@@ -38,6 +41,16 @@ def _id(path: Path) -> str:
     return str(path.relative_to(CORPUS))
 
 
+def expected_fixability(text: str) -> dict[int, bool]:
+    """Rows labeled `[fix]` (every finding there has a fix) or `[no fix]` (none has)."""
+    rows: dict[int, bool] = {}
+    for row, line in enumerate(text.splitlines(), start=1):
+        match = LABEL.search(line)
+        if match and match.group("fix"):
+            rows[row] = match.group("fix") == "fix"
+    return rows
+
+
 @pytest.mark.parametrize("path", FILES, ids=[_id(p) for p in FILES])
 def test_corpus_labels(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
@@ -49,6 +62,12 @@ def test_corpus_labels(path: Path) -> None:
         f"unexpected: {sorted((found - want).elements())}; "
         f"missing: {sorted((want - found).elements())}"
     )
+    fixable = {
+        (d.location.row, d.fixable) for d in check_source(text, filename=str(path), fixes=False)
+    }
+    for row, wanted in expected_fixability(text).items():
+        got = {f for r, f in fixable if r == row}
+        assert got == {wanted}, f"line {row}: expected {'a fix' if wanted else 'no fix'}"
 
 
 def _run(source: str, tmp_path: Path, name: str) -> list[str]:

@@ -15,7 +15,7 @@ def numbers():
 
 
 def strings(name):
-    a = threading.Thread(target=work, args=("text"))  # expect: PAR502
+    a = threading.Thread(target=work, args=("text"))  # expect: PAR502, PAR103
     b = threading.Thread(target=work, args="text")  # expect: PAR502
     c = threading.Thread(target=work, args=(f"{name}"))  # expect: PAR502
     d = threading.Thread(target=work, args=(5))  # expect: PAR502
@@ -36,7 +36,7 @@ def pool_apply():
 
 
 def fine(params, items):
-    a = threading.Thread(target=work, args=(params))
+    a = threading.Thread(target=work, args=(params))  # expect: PAR103
     b = threading.Thread(target=work, args=[1, 2])
     c = threading.Thread(target=work, args=(1,))
     d = threading.Thread(target=work, args=params)

@@ -35,7 +35,7 @@ def unknown_result(n):
 
 
 def calls_work():
-    t = threading.Thread(target=work(1))  # expect: PAR501
+    t = threading.Thread(target=work(1))  # expect: PAR501, PAR103
     t.start()
     t.join()
     p = Process(target=answer())  # expect: PAR501
@@ -71,7 +71,7 @@ class Crawler:
 
 
 def factories():
-    a = threading.Thread(target=factory(1))
+    a = threading.Thread(target=factory(1))  # expect: PAR103
     b = threading.Thread(target=functools.partial(work, 2))
     c = threading.Thread(target=unknown_result(3))
     d = threading.Thread(target=getattr(asyncio, "run"))

@@ -36,7 +36,7 @@ def total_of(n):
 
 
 def threads_per_item(limits):
-    threads = [threading.Thread(target=count_primes, args=(x,)) for x in limits]  # expect: PAR201
+    threads = [threading.Thread(target=count_primes, args=(x,)) for x in limits]  # expect: PAR201, PAR102
     for t in threads:
         t.start()
     for t in threads:
@@ -164,7 +164,7 @@ def shared_hasher(data, sizes):
             hasher.update(data[index : index + chunk_size])
             index += chunk_size
 
-    threads = [threading.Thread(target=hash_in_chunks, args=(s,)) for s in sizes]
+    threads = [threading.Thread(target=hash_in_chunks, args=(s,)) for s in sizes]  # expect: PAR102
     for t in threads:
         t.start()
     for t in threads:

@@ -20,7 +20,7 @@ def tally(words):
 
 
 def count_all(chunks):
-    threads = [threading.Thread(target=tally, args=(c,)) for c in chunks]
+    threads = [threading.Thread(target=tally, args=(c,)) for c in chunks]  # expect: PAR102
     for t in threads:
         t.start()
     for t in threads:
@@ -118,7 +118,7 @@ class Greedy(threading.Thread):
 
 
 def greedy_threads():
-    threads = [Greedy() for _ in range(4)]  # expect: PAR201
+    threads = [Greedy() for _ in range(4)]  # expect: PAR201, PAR102
     for t in threads:
         t.start()
     for t in threads:

@@ -15,7 +15,7 @@ def serial(urls):
 
 
 def serial_over_list():
-    workers = [Thread(target=fetch, args=(u,)) for u in "abc"]
+    workers = [Thread(target=fetch, args=(u,)) for u in "abc"]  # expect: PAR102
     for w in workers:
         w.start()  # expect: PAR105
         w.join()
@@ -50,7 +50,7 @@ def overlapping_work(urls):
 
 def parallel(urls):
     threads = []
-    for url in urls:
+    for url in urls:  # expect: PAR102
         t = Thread(target=fetch, args=(url,))
         t.start()
         threads.append(t)

@@ -65,7 +65,7 @@ def joined_in_finally():
 
 def joined_later_loop():
     threads = []
-    for i in range(3):
+    for i in range(3):  # expect: PAR102
         t = Thread(target=work, args=(i,))
         threads.append(t)
         t.start()
@@ -75,7 +75,7 @@ def joined_later_loop():
 
 def joined_through_dict():
     workers = {}
-    for name in ("a", "b"):
+    for name in ("a", "b"):  # expect: PAR102
         workers[name] = Thread(target=work, name=name)
         workers[name].start()
     for w in workers.values():
@@ -177,14 +177,14 @@ def started_and_raised():
 
 
 def comprehension_join():
-    threads = [Thread(target=work, args=(i,)) for i in range(4)]
+    threads = [Thread(target=work, args=(i,)) for i in range(4)]  # expect: PAR102
     for t in threads:
         t.start()
     [t.join() for t in threads]
 
 
 def pop_join():
-    threads = [Thread(target=work) for _ in range(2)]
+    threads = [Thread(target=work) for _ in range(2)]  # expect: PAR102
     for t in threads:
         t.start()
     while threads:
@@ -217,7 +217,7 @@ def daemon_subclass():
 
 
 def joined_if_alive():
-    processes = [multiprocessing.Process(target=work) for _ in range(2)]
+    processes = [multiprocessing.Process(target=work) for _ in range(2)]  # expect: PAR102
     try:
         for p in processes:
             p.start()

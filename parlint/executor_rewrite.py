@@ -1,0 +1,226 @@
+"""Rewriting hand-managed threads and processes into one executor (PAR102, PAR103).
+
+The rules prove the shape (what is replaced, and that nothing else uses the old objects);
+this module turns a constructor into a `submit`/`map` argument list, names the executor the
+way the module spells it, decides whether the tasks may wait for each other (a smaller pool
+could then deadlock), and applies the rewrite: a run of statements in one block replaced by a
+`with` block, comments inside the run kept above it, the import added and the old one removed
+when left unused.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
+
+from parlint.ftypes import Location
+from parlint.known import WorkerKind
+from parlint.model import ConcurrencyModel, Worker
+from parlint.source import SourceText
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from parlint.fixes import FixContext
+
+EXECUTORS = {
+    WorkerKind.THREAD: "ThreadPoolExecutor",
+    WorkerKind.PROCESS: "ProcessPoolExecutor",
+}
+# Calls by which a task can wait for another task of the same batch: with fewer workers
+# than tasks, a task that waits for one not yet started would wait for ever.
+WAITING_METHODS = frozenset(
+    {"wait", "wait_for", "get", "put", "join", "acquire", "recv", "recv_bytes", "send",
+     "send_bytes", "accept", "notify", "notify_all", "release"}
+)  # fmt: skip
+SYNC_CONSTRUCTORS = ("threading.Barrier", "multiprocessing.Barrier")
+INDENT = "\t"  # replaced by the module's own indentation when the fix is applied
+
+
+@dataclass(frozen=True)
+class ExecutorRewrite:
+    first: Location  # the first statement of the run replaced
+    last: Location  # the last statement of the run (its start)
+    drop: tuple[Location, ...]  # statements deleted elsewhere in the block (`threads = []`)
+    code: str  # the replacement, INDENT marking each level of indentation
+    executor: str  # e.g. `ThreadPoolExecutor`: imported from concurrent.futures when `add_import`
+    add_import: bool
+    old_import: Optional[tuple[str, Optional[str], Optional[str]]]  # (module, name, asname)
+
+    @property
+    def title(self) -> str:
+        return f"Use a `{self.executor.rsplit('.', 1)[-1]}`"
+
+
+def submit_arguments(source: SourceText, worker: Worker) -> Optional[list[str]]:
+    """`Thread(target=f, args=(a, b), kwargs={"k": v})` as `["f", "a", "b", "k=v"]`, or None
+    when the constructor has anything the executor cannot express (a name, positional
+    arguments, `*args`, `**kwargs` that are not literals)."""
+    call = worker.call
+    if call.args or worker.subclass is not None:
+        return None
+    target: Optional[ast.expr] = None
+    positional: list[str] = []
+    named: list[str] = []
+    for keyword in call.keywords:
+        value = keyword.value
+        if keyword.arg == "target":
+            target = value
+        elif keyword.arg == "args":
+            if not isinstance(value, (ast.Tuple, ast.List)):
+                return None
+            if any(isinstance(e, ast.Starred) for e in value.elts):
+                return None
+            positional = [_text(source, e) for e in value.elts]
+        elif keyword.arg == "kwargs":
+            if not isinstance(value, ast.Dict):
+                return None
+            for key, item in zip(value.keys, value.values):
+                if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                    return None
+                if not key.value.isidentifier():
+                    return None
+                named.append(f"{key.value}={_text(source, item)}")
+        elif keyword.arg == "daemon":
+            continue  # an executor's workers are joined by the `with` block
+        else:
+            return None  # name=, group=, ...: nothing to carry them to
+    if target is None or not isinstance(target, (ast.Name, ast.Attribute)):
+        return None
+    return [_text(source, target), *positional, *named]
+
+
+def may_wait_on_others(model: ConcurrencyModel, function: ast.AST) -> bool:
+    """Whether a task (this function and those of the module it calls) may block on another
+    task: a barrier, an event, a queue, a lock acquired by hand, a pipe."""
+    modules = _imported_modules(model.tree)
+    seen: set[int] = set()
+    stack = [function]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        for node in ast.walk(current):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            qual = model.resolve(func, node)
+            if qual is not None and qual.startswith(SYNC_CONSTRUCTORS):
+                return True
+            if isinstance(func, ast.Attribute) and func.attr in WAITING_METHODS:
+                # `requests.get(...)` is a module's function, not a queue's method.
+                if not (isinstance(func.value, ast.Name) and func.value.id in modules):
+                    return True
+            callee = model.function_named(func, node)
+            if callee is not None:
+                stack.append(callee)
+    return False
+
+
+def _imported_modules(tree: ast.Module) -> set[str]:
+    """Local names bound by `import x` / `import x as y` anywhere in the module."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                names.add(alias.asname or alias.name.split(".")[0])
+    return names
+
+
+def executor_spelling(model: ConcurrencyModel, kind: WorkerKind) -> Optional[tuple[str, bool]]:
+    """How this module names the executor for `kind`, and whether an import must be added."""
+    name = EXECUTORS[kind]
+    wanted = f"concurrent.futures.{name}"
+    scope = model.names.module_scope
+    for local, qual in sorted(scope.qualified.items()):
+        if qual == wanted and local not in scope.untrusted:
+            return local, False
+    for local, qual in sorted(scope.qualified.items()):
+        if qual == "concurrent.futures" and local not in scope.untrusted:
+            return f"{local}.{name}", False
+    if name in scope.bound:
+        return None  # the name means something else here
+    return name, True
+
+
+def worker_import(
+    model: ConcurrencyModel, worker: Worker
+) -> Optional[tuple[str, Optional[str], Optional[str]]]:
+    """The import that brought the worker's constructor, to remove if the rewrite leaves it
+    unused (libcst's RemoveImportsVisitor checks that)."""
+    func = worker.call.func
+    scope = model.names.module_scope
+    if isinstance(func, ast.Name):
+        source = scope.qualified.get(func.id)
+        if source is None or "." not in source:
+            return None
+        module, name = source.rsplit(".", 1)
+        return module, name, func.id if func.id != name else None
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        source = scope.qualified.get(func.value.id)
+        if source is not None and source == func.value.id:
+            return source, None, None
+    return None
+
+
+def comments_between(source: SourceText, first: ast.stmt, last: ast.stmt) -> list[str]:
+    """The comments inside the statements `first`..`last` (they would be lost otherwise)."""
+    start = source.line_start(first.lineno)
+    end_row = last.end_lineno or last.lineno
+    end = source.line_start(end_row + 1) if end_row < source.line_count else len(source.text)
+    text = source.text[start:end]
+    found: list[str] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                found.append(token.string)
+    except (tokenize.TokenError, IndentationError):
+        return found
+    return found
+
+
+def _text(source: SourceText, node: ast.AST) -> str:
+    segment = ast.get_source_segment(source.text, node)
+    return segment if segment is not None else ast.unparse(node)
+
+
+def location_of(source: SourceText, node: ast.AST) -> Location:
+    return source.location_from_ast(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+
+
+def apply_executor_rewrite(
+    fctx: FixContext, plan: ExecutorRewrite, comments: tuple[str, ...] = ()
+) -> Optional[cst.Module]:
+    import libcst as cst
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+    from parlint.cst_edits import RunReplacer
+
+    first = fctx.find(cst.BaseStatement, plan.first)  # type: ignore[type-abstract]
+    last = fctx.find(cst.BaseStatement, plan.last)  # type: ignore[type-abstract]
+    drops = [fctx.find(cst.BaseStatement, loc) for loc in plan.drop]  # type: ignore[type-abstract]
+    if first is None or last is None or any(d is None for d in drops):
+        return None
+    code = plan.code.replace(INDENT, fctx.module.default_indent)
+    replacement = list(cst.parse_module(code).body)
+    leading = [
+        *getattr(first, "leading_lines", ()),
+        *(cst.EmptyLine(comment=cst.Comment(c)) for c in comments),
+    ]
+    replacement[0] = replacement[0].with_changes(leading_lines=leading)
+    rewriter = RunReplacer(first, last, tuple(d for d in drops if d is not None), replacement)
+    module = fctx.module.visit(rewriter)
+    if not rewriter.done:
+        return None
+    context = CodemodContext()
+    if plan.add_import:
+        AddImportsVisitor.add_needed_import(context, "concurrent.futures", plan.executor)
+    if plan.old_import is not None:
+        RemoveImportsVisitor.remove_unused_import(context, *plan.old_import)
+    module = AddImportsVisitor(context).transform_module(module)
+    return RemoveImportsVisitor(context).transform_module(module)

@@ -1,0 +1,959 @@
+"""Hand-managed threads and processes: PAR102 manual-thread-list, PAR103 many-manual-threads."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
+
+from parlint.effects import EffectKind
+from parlint.executor_rewrite import (
+    INDENT,
+    ExecutorRewrite,
+    apply_executor_rewrite,
+    comments_between,
+    executor_spelling,
+    location_of,
+    may_wait_on_others,
+    submit_arguments,
+    worker_import,
+)
+from parlint.ftypes import Applicability, Diagnostic, Severity
+from parlint.known import WorkerKind
+from parlint.model import Event, Handoff, Worker
+from parlint.names import all_identifiers, containing_block, fresh_name, parent
+from parlint.rules.base import CheckContext, Invalid, Rule
+from parlint.swap import process_ready
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from parlint.fixes import FixContext
+
+ONE_LINE = 88  # beyond this, the list of submits is written one per line
+
+
+@dataclass(frozen=True)
+class _Rewrite:
+    plan: ExecutorRewrite
+    comments: tuple[str, ...]
+
+
+class _ExecutorRule(Rule):
+    fix_applicability = Applicability.UNSAFE
+    fix_needs_module = True  # the fix adds and removes imports
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        data = diagnostic.fix_data
+        if not isinstance(data, _Rewrite):
+            return None
+        return apply_executor_rewrite(fctx, data.plan, data.comments)
+
+
+def _handoff_of(ctx: CheckContext, worker: Worker) -> Optional[Handoff]:
+    return next((h for h in ctx.model.handoffs if h.worker is worker), None)
+
+
+def _executor_kind(
+    ctx: CheckContext, workers: list[Worker], plain: set[str], free_threaded: bool
+) -> Optional[WorkerKind]:
+    """ProcessPoolExecutor for processes, and for CPU-bound threads that can move to
+    processes; ThreadPoolExecutor otherwise. None when processes are needed but their tasks
+    would not survive pickling (a lambda, a bound method, arguments that are not plain data)."""
+    kinds = {w.kind for w in workers}
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    if kind not in (WorkerKind.THREAD, WorkerKind.PROCESS):
+        return None
+    picklable = all(_plain_task(ctx, w, plain) for w in workers)
+    if kind is WorkerKind.PROCESS:
+        return kind if picklable else None
+    if not picklable or free_threaded:
+        return kind
+    for worker in workers:
+        handoff = _handoff_of(ctx, worker)
+        if handoff is None or ctx.effects.classify(handoff).kind is not EffectKind.CPU:
+            return kind
+        if process_ready(ctx.model, ctx.effects, handoff) is not None:
+            return kind  # shares state, or the module would need a `__main__` guard
+    return WorkerKind.PROCESS
+
+
+def _plain_task(ctx: CheckContext, worker: Worker, plain: set[str]) -> bool:
+    """A module-level function with constant or plain-name arguments (no queues or pipes of
+    multiprocessing, which a pool cannot pickle)."""
+    target = next(k.value for k in worker.call.keywords if k.arg == "target")
+    function = ctx.model.function_named(target, worker.call)
+    if not isinstance(target, ast.Name) or function is None or function not in ctx.tree.body:
+        return False
+    for keyword in worker.call.keywords:
+        if keyword.arg in ("args", "kwargs"):
+            value = keyword.value
+            items = value.values if isinstance(value, ast.Dict) else getattr(value, "elts", [])
+            for item in items:
+                if isinstance(item, ast.Constant):
+                    continue
+                if not (isinstance(item, ast.Name) and item.id in plain):
+                    return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Opening:
+    line: str  # `with ThreadPoolExecutor(...) as executor:`
+    variable: str  # `executor`
+    spelled: str  # how the module names the executor class
+    add_import: bool
+
+
+def _executor_code(
+    ctx: CheckContext, kind: WorkerKind, max_workers: Optional[str], taken: set[str]
+) -> Optional[_Opening]:
+    spelled = executor_spelling(ctx.model, kind)
+    if spelled is None:
+        return None
+    text, add_import = spelled
+    variable = fresh_name("executor", taken)
+    argument = f"max_workers={max_workers}" if max_workers else ""
+    return _Opening(f"with {text}({argument}) as {variable}:\n", variable, text, add_import)
+
+
+def _names_in(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _later_read(scope_nodes: list[ast.AST], names: set[str], after: ast.stmt) -> bool:
+    """Whether any of `names` is read after `after` before being bound again."""
+    end = (after.end_lineno or after.lineno, after.end_col_offset or 0)
+    pending = set(names)
+    for node in scope_nodes:
+        if not pending:
+            return False
+        if not isinstance(node, ast.Name) or node.id not in pending:
+            continue
+        if (node.lineno, node.col_offset) < end:
+            continue
+        if isinstance(node.ctx, ast.Load):
+            return True
+        pending.discard(node.id)
+    return False
+
+
+def _only_in(scope_nodes: list[ast.AST], name: str, statements: list[ast.stmt]) -> bool:
+    """Whether every use of `name` in the scope lies inside `statements`."""
+    spans = [
+        ((s.lineno, s.col_offset), (s.end_lineno or s.lineno, s.end_col_offset or 0))
+        for s in statements
+    ]
+    for node in scope_nodes:
+        if isinstance(node, ast.Name) and node.id == name:
+            where = (node.lineno, node.col_offset)
+            if not any(start <= where < end for start, end in spans):
+                return False
+    return True
+
+
+def _method_statement(stmt: ast.stmt, name: str, method: str) -> bool:
+    """`name.method()` as a statement of its own, without arguments."""
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Call)
+        and isinstance(stmt.value.func, ast.Attribute)
+        and stmt.value.func.attr == method
+        and isinstance(stmt.value.func.value, ast.Name)
+        and stmt.value.func.value.id == name
+        and not stmt.value.args
+        and not stmt.value.keywords
+    )
+
+
+def _loop_over(stmt: Optional[ast.stmt], container: str, method: str) -> Optional[str]:
+    """`for t in container: t.method()` and nothing else: the loop variable, else None."""
+    if (
+        isinstance(stmt, ast.For)
+        and not stmt.orelse
+        and isinstance(stmt.target, ast.Name)
+        and isinstance(stmt.iter, ast.Name)
+        and stmt.iter.id == container
+        and len(stmt.body) == 1
+        and _method_statement(stmt.body[0], stmt.target.id, method)
+    ):
+        return stmt.target.id
+    return None
+
+
+class ManualThreadList(_ExecutorRule):
+    """
+    ## What it does
+    Flags threads or processes built in a loop or a comprehension, kept in a list, then
+    started and joined by hand, one loop at a time.
+
+    ## Why is this bad?
+    It is the pattern an executor exists for, written out with more code and fewer
+    guarantees: one thread per item however many items there are, exceptions printed to
+    stderr and otherwise lost, and every thread left running if the code between the loops
+    raises. `concurrent.futures.ThreadPoolExecutor` bounds how many run at once, waits for
+    all of them when its `with` block ends, even on an exception, and hands each task's
+    result or exception back to the caller. `ProcessPoolExecutor` does the same for
+    processes.
+
+    ## Example
+    ```python
+    import threading
+
+    def fetch(url):
+        ...
+
+    def fetch_all(urls):
+        threads = [threading.Thread(target=fetch, args=(url,)) for url in urls]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    ```
+
+    Use instead:
+    ```python
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch(url):
+        ...
+
+    def fetch_all(urls):
+        with ThreadPoolExecutor() as executor:
+            list(executor.map(fetch, urls))
+    ```
+
+    ## Fix safety
+    The fix rewrites the building, starting and joining loops into one `with` block:
+    `executor.map(f, items)` when each thread runs the same function on one item of one
+    iterable, otherwise a `submit` per item and a loop over the futures' `result()`. It is
+    unsafe: an exception in a task now reaches the caller instead of being printed, and at
+    most `max_workers` tasks run at once. It keeps the worker count when the code fixed it
+    (`for _ in range(n)` gives `max_workers=n`); when the count was one per item, it is
+    offered only if parlint can read the task and sees nothing in it that waits for another
+    task (a queue, an event, a barrier): with fewer workers than tasks such code could wait
+    for ever. Processes, and CPU-bound threads whose task can move to another process, get a
+    `ProcessPoolExecutor`. Only this canonical shape is rewritten: a `threads = []` list
+    filled by `append` in a `for` loop (which may also start each thread) or built by a
+    comprehension, a loop that starts them, a loop right after that joins them, and no other
+    use of the list, the threads or the loop variables. Results passed back through a shared
+    list, dict or queue keep working as before with threads. Any other shape is reported
+    without a fix.
+
+    ## Options
+    None.
+
+    ## References
+    - [concurrent.futures](https://docs.python.org/3/library/concurrent.futures.html)
+    - [ThreadPoolExecutor](https://docs.python.org/3/library/concurrent.futures.html#threadpoolexecutor)
+    """
+
+    code = "PAR102"
+    name = "manual-thread-list"
+    family = "threads"
+    severity = Severity.WARNING
+    message = "Threads kept in a list and started and joined by hand: use an executor"
+    fix_title = "Use an executor"
+
+    valid = (
+        """
+from concurrent.futures import ThreadPoolExecutor
+
+def fetch(url):
+    return url.upper()
+
+def fetch_all(urls):
+    with ThreadPoolExecutor() as executor:
+        return list(executor.map(fetch, urls))
+""",
+        """
+import threading
+
+def watch(path):
+    print(path)
+
+def main(paths):
+    # One thread, named: nothing to pool.
+    t = threading.Thread(target=watch, args=(paths[0],))
+    t.start()
+    t.join()
+""",
+        """
+import threading
+
+def serve(port):
+    print(port)
+
+def start_servers(ports):
+    # Left running on purpose and handed back: not joined here.
+    servers = [threading.Thread(target=serve, args=(p,), daemon=True) for p in ports]
+    for s in servers:
+        s.start()
+    return servers
+""",
+    )
+    invalid = (
+        Invalid(
+            """
+import threading
+
+def fetch(url):
+    print("fetched", url)
+
+def fetch_all(urls):
+    threads = [threading.Thread(target=fetch, args=(url,)) for url in urls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+fetch_all(["a", "b", "c"])
+""",
+            fixed="""
+from concurrent.futures import ThreadPoolExecutor
+
+def fetch(url):
+    print("fetched", url)
+
+def fetch_all(urls):
+    with ThreadPoolExecutor() as executor:
+        list(executor.map(fetch, urls))
+
+fetch_all(["a", "b", "c"])
+""",
+        ),
+        Invalid(
+            """
+import queue
+import threading
+
+def worker(jobs):
+    while (job := jobs.get()) is not None:
+        print("did", job)
+
+def main(workers):
+    jobs = queue.Queue()
+    for job in [*range(6), *[None] * workers]:
+        jobs.put(job)
+    threads = []
+    for _ in range(workers):
+        thread = threading.Thread(target=worker, args=(jobs,))
+        threads.append(thread)
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+main(3)
+""",
+            fixed="""
+import queue
+from concurrent.futures import ThreadPoolExecutor
+
+def worker(jobs):
+    while (job := jobs.get()) is not None:
+        print("did", job)
+
+def main(workers):
+    jobs = queue.Queue()
+    for job in [*range(6), *[None] * workers]:
+        jobs.put(job)
+    with ThreadPoolExecutor(max_workers=workers) as executor:
+        futures = [executor.submit(worker, jobs) for _ in range(workers)]
+        for future in futures:
+            future.result()
+
+main(3)
+""",
+        ),
+        Invalid(
+            """
+import threading
+
+def tally(results, word):
+    results[word] = len(word)
+
+def main(words):
+    results = {}
+    threads = []
+    for word in words:
+        t = threading.Thread(target=tally, args=(results, word))
+        threads.append(t)
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print(sorted(results.items()))
+
+main(["pool", "thread", "gil"])
+""",
+            fixed="""
+from concurrent.futures import ThreadPoolExecutor
+
+def tally(results, word):
+    results[word] = len(word)
+
+def main(words):
+    results = {}
+    with ThreadPoolExecutor() as executor:
+        futures = [executor.submit(tally, results, word) for word in words]
+        for future in futures:
+            future.result()
+    print(sorted(results.items()))
+
+main(["pool", "thread", "gil"])
+""",
+        ),
+    )
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        reported: set[int] = set()
+        for worker in ctx.model.workers:
+            if not self._is_manual_list(worker):
+                continue
+            loop = worker.loops[-1]
+            if id(loop) in reported:
+                continue
+            reported.add(id(loop))
+            container = sorted(worker.containers)[0]
+            start, join = _reaching(worker, worker.starts), _reaching(worker, worker.joins)
+            things = worker.kind_plural
+            message = (
+                f"{things.capitalize()} built in a loop, kept in `{container}`, started and "
+                f"joined by hand: an executor does it in one `with` block, bounds how many run "
+                f"at once and hands back their exceptions"
+            )
+            related = (
+                self.related(ctx, start.call, f"the {things} are started here"),
+                self.related(ctx, join.call, "and joined here"),
+            )
+            rewrite = self._plan(ctx, worker, container)
+            end_node = loop.iter if isinstance(loop, ast.For) else None
+            yield self.report(
+                ctx,
+                loop,
+                message,
+                end_node=end_node,
+                related=related,
+                fixable=rewrite is not None,
+                fix_data=rewrite,
+                fix_title=rewrite.plan.title if rewrite else None,
+            )
+
+    @staticmethod
+    def _is_manual_list(worker: Worker) -> bool:
+        if worker.kind is WorkerKind.TIMER or not worker.loops or not worker.containers:
+            return False
+        if worker.escaped or not worker.starts or not worker.joins:
+            return False
+        # The same call may reach the objects twice (through the list and through a loop
+        # variable of the same name): one call that reaches them all is enough.
+        return any(
+            worker.reaches_every_instance(event) and event.iteration is not None
+            for event in worker.joins
+        ) and any(worker.reaches_every_instance(event) for event in worker.starts)
+
+    def _plan(self, ctx: CheckContext, worker: Worker, container: str) -> Optional[_Rewrite]:
+        if len(worker.loops) != 1 or len(worker.containers) != 1 or worker.runs:
+            return None
+        if len(_calls(worker.starts)) != 1 or len(_calls(worker.joins)) != 1:
+            return None
+        sharing = [w for w in ctx.model.workers if w.scope is worker.scope]
+        if sum(1 for w in sharing if container in w.containers) != 1:
+            return None
+        shape = _list_shape(worker, container)
+        if shape is None:
+            return None
+        build, init, start_loop, join_loop, target, iterable, local = shape
+        block_info = containing_block(build)
+        if block_info is None:
+            return None
+        block, index = block_info
+        following = [s for s in (start_loop, join_loop) if s is not None]
+        if block[index + 1 : index + 1 + len(following)] != following:
+            return None
+        if init is not None and init not in block[:index]:
+            return None
+        statements = [s for s in (init, build, *following) if s is not None]
+        nodes = worker.scope.nodes
+        if not _only_in(nodes, container, statements):
+            return None
+        loop_names = {_loop_var(s) for s in following} | _names_in(target)
+        if local is not None:
+            loop_names.add(local)
+            if not _only_in(nodes, local, statements):
+                return None
+        if _later_read(nodes, loop_names, join_loop):
+            return None
+        arguments = submit_arguments(ctx.source, worker)
+        if arguments is None or _names_in(ast.parse(arguments[0], mode="eval")) & (
+            _names_in(target) | ({local} if local else set())
+        ):
+            return None
+        max_workers = _bounded_count(ctx, iterable)
+        if max_workers is None:
+            handoff = _handoff_of(ctx, worker)
+            function = ctx.effects.task_function(handoff) if handoff else None
+            if function is None or may_wait_on_others(ctx.model, function):
+                return None
+        kind = _executor_kind(ctx, [worker], _names_in(target), self.settings.free_threaded)
+        if kind is None:
+            return None
+        identifiers = all_identifiers(worker.scope.node)
+        opening = _executor_code(ctx, kind, max_workers, identifiers - loop_names - {container})
+        if opening is None:
+            return None
+        executor = opening.variable
+        iterable_text = _text(ctx, iterable)
+        target_text = _text(ctx, target)
+        if isinstance(target, ast.Name) and arguments[1:] == [target.id]:
+            body = f"{INDENT}list({executor}.map({arguments[0]}, {iterable_text}))\n"
+        else:
+            taken = identifiers | {executor}
+            futures = fresh_name("futures", taken - loop_names - {container})
+            future = fresh_name("future", taken | {futures})
+            body = (
+                f"{INDENT}{futures} = [{executor}.submit({', '.join(arguments)}) "
+                f"for {target_text} in {iterable_text}]\n"
+                f"{INDENT}for {future} in {futures}:\n"
+                f"{INDENT}{INDENT}{future}.result()\n"
+            )
+        plan = ExecutorRewrite(
+            first=location_of(ctx.source, build),
+            last=location_of(ctx.source, join_loop),
+            drop=(location_of(ctx.source, init),) if init is not None else (),
+            code=opening.line + body,
+            executor=opening.spelled,
+            add_import=opening.add_import,
+            old_import=worker_import(ctx.model, worker),
+        )
+        comments = comments_between(ctx.source, build, join_loop)
+        if init is not None:
+            comments = comments_between(ctx.source, init, init) + comments
+        return _Rewrite(plan, tuple(comments))
+
+
+def _text(ctx: CheckContext, node: ast.AST) -> str:
+    segment = ast.get_source_segment(ctx.source.text, node)
+    return segment if segment is not None else ast.unparse(node)
+
+
+def _calls(events: list[Event]) -> set[int]:
+    return {id(e.call) for e in events}
+
+
+def _reaching(worker: Worker, events: list[Event]) -> Event:
+    return next((e for e in events if worker.reaches_every_instance(e)), events[0])
+
+
+def _loop_var(stmt: ast.stmt) -> str:
+    assert isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name)
+    return stmt.target.id
+
+
+def _bounded_count(ctx: CheckContext, iterable: ast.expr) -> Optional[str]:
+    """`n` for `range(n)`: the code fixed how many run at once."""
+    if (
+        isinstance(iterable, ast.Call)
+        and ctx.model.resolve(iterable.func, iterable) == "builtins.range"
+        and len(iterable.args) == 1
+        and not iterable.keywords
+    ):
+        argument = iterable.args[0]
+        if isinstance(argument, ast.Constant) and not (
+            isinstance(argument.value, int) and argument.value > 0
+        ):
+            return None
+        return _text(ctx, argument)
+    return None
+
+
+def _list_shape(
+    worker: Worker, container: str
+) -> Optional[
+    tuple[
+        ast.stmt,
+        Optional[ast.stmt],
+        Optional[ast.stmt],
+        ast.stmt,
+        ast.expr,
+        ast.expr,
+        Optional[str],
+    ]
+]:
+    """The statements of the canonical shape: (build, `threads = []`, start loop, join loop,
+    the build's loop target, its iterable, the per-thread variable), or None."""
+    loop = worker.loops[0]
+    call = worker.call
+    if isinstance(loop, ast.ListComp):
+        owner = parent(loop)
+        if not (
+            isinstance(owner, ast.Assign)
+            and len(owner.targets) == 1
+            and isinstance(owner.targets[0], ast.Name)
+            and owner.targets[0].id == container
+            and loop.elt is call
+            and len(loop.generators) == 1
+            and not loop.generators[0].ifs
+            and not loop.generators[0].is_async
+        ):
+            return None
+        build: ast.stmt = owner
+        init = None
+        target, iterable = loop.generators[0].target, loop.generators[0].iter
+        local = None
+        starts_here = False
+    elif isinstance(loop, ast.For) and not loop.orelse:
+        build = loop
+        target, iterable = loop.target, loop.iter
+        found = _loop_body(loop, container, call)
+        if found is None:
+            return None
+        local, starts_here = found
+        init = _list_init(loop, container)
+        if init is None:
+            return None
+    else:
+        return None
+    block_info = containing_block(build)
+    if block_info is None:
+        return None
+    block, index = block_info
+    rest = block[index + 1 :]
+    start_loop: Optional[ast.stmt] = None
+    if not starts_here:
+        if not rest or _loop_over(rest[0], container, "start") is None:
+            return None
+        start_loop, rest = rest[0], rest[1:]
+    if not rest or _loop_over(rest[0], container, "join") is None:
+        return None
+    return build, init, start_loop, rest[0], target, iterable, local
+
+
+def _loop_body(
+    loop: ast.For, container: str, call: ast.Call
+) -> Optional[tuple[Optional[str], bool]]:
+    """A `for` body that only builds, appends and perhaps starts: (variable, starts)."""
+    body = loop.body
+    local: Optional[str] = None
+    if (
+        isinstance(body[0], ast.Assign)
+        and len(body[0].targets) == 1
+        and isinstance(body[0].targets[0], ast.Name)
+        and body[0].value is call
+    ):
+        local = body[0].targets[0].id
+        body = body[1:]
+    appended = call if local is None else None
+    seen_append = False
+    starts = False
+    for stmt in body:
+        if (
+            isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, ast.Attribute)
+            and stmt.value.func.attr == "append"
+            and isinstance(stmt.value.func.value, ast.Name)
+            and stmt.value.func.value.id == container
+            and len(stmt.value.args) == 1
+            and not seen_append
+        ):
+            value = stmt.value.args[0]
+            if appended is not None and value is not appended:
+                return None
+            if local is not None and not (isinstance(value, ast.Name) and value.id == local):
+                return None
+            seen_append = True
+        elif local is not None and not starts and _method_statement(stmt, local, "start"):
+            starts = True
+        else:
+            return None
+    return (local, starts) if seen_append else None
+
+
+def _list_init(loop: ast.For, container: str) -> Optional[ast.stmt]:
+    """The `container = []` earlier in the loop's block."""
+    block_info = containing_block(loop)
+    if block_info is None:
+        return None
+    block, index = block_info
+    for stmt in reversed(block[:index]):
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and stmt.targets[0].id == container
+        ):
+            value = stmt.value
+            return stmt if isinstance(value, ast.List) and not value.elts else None
+    return None
+
+
+class ManyManualThreads(_ExecutorRule):
+    """
+    ## What it does
+    Flags a scope that creates `max-manual-threads` (3 by default) or more threads or
+    processes, each under its own name, and manages them one by one.
+
+    ## Why is this bad?
+    Every extra thread is three more lines (create, start, join) and one more chance to
+    forget a join or to leave threads running when something in between raises. One
+    executor with a `submit` per task starts them all, waits for all of them when its `with`
+    block ends, and hands back each task's exception.
+
+    ## Example
+    ```python
+    import threading
+
+    def main():
+        a = threading.Thread(target=load_users)
+        b = threading.Thread(target=load_orders)
+        c = threading.Thread(target=load_stock)
+        a.start()
+        b.start()
+        c.start()
+        a.join()
+        b.join()
+        c.join()
+    ```
+
+    Use instead:
+    ```python
+    from concurrent.futures import ThreadPoolExecutor
+
+    def main():
+        with ThreadPoolExecutor(max_workers=3) as executor:
+            futures = [
+                executor.submit(load_users),
+                executor.submit(load_orders),
+                executor.submit(load_stock),
+            ]
+            for future in futures:
+                future.result()
+    ```
+
+    ## Fix safety
+    The fix replaces the statements that create, start and join the threads with one
+    `with` block that submits each task in the order the threads were started, with
+    `max_workers` equal to their number (they all ran at once before, and may wait for each
+    other), and then waits for each result. It is unsafe: an exception in a task now
+    reaches the caller. It is offered only when those statements follow each other with
+    nothing else between them, every object is started once before any is joined and joined
+    once without a timeout, nothing else uses their names, and each is built from
+    `target=`, `args=` and `kwargs=` alone. Processes get a `ProcessPoolExecutor` when their
+    tasks are module-level functions given plain values.
+
+    ## Options
+    - `max-manual-threads`: how many separately named threads or processes in one scope are
+      too many (default 3).
+
+    ## References
+    - [Executor.submit](https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.Executor.submit)
+    """
+
+    code = "PAR103"
+    name = "many-manual-threads"
+    family = "threads"
+    severity = Severity.INFO
+    message = "Many threads managed one by one: use one executor"
+    fix_title = "Use one executor"
+
+    valid = (
+        """
+import threading
+
+def main():
+    reader = threading.Thread(target=print, args=("reader",))
+    writer = threading.Thread(target=print, args=("writer",))
+    reader.start()
+    writer.start()
+    reader.join()
+    writer.join()
+""",
+        """
+from concurrent.futures import ThreadPoolExecutor
+
+def main(jobs):
+    with ThreadPoolExecutor(max_workers=3) as executor:
+        for future in [executor.submit(job) for job in jobs]:
+            future.result()
+""",
+    )
+    invalid = (
+        Invalid(
+            """
+import threading
+
+def load(kind, limit=0):
+    print("loaded", kind, limit)
+
+def main():
+    users = threading.Thread(target=load, args=("users",))
+    orders = threading.Thread(target=load, args=("orders",), kwargs={"limit": 10})
+    stock = threading.Thread(target=load, args=("stock",))
+    users.start()
+    orders.start()
+    stock.start()
+    users.join()
+    orders.join()
+    stock.join()
+
+main()
+""",
+            fixed="""
+from concurrent.futures import ThreadPoolExecutor
+
+def load(kind, limit=0):
+    print("loaded", kind, limit)
+
+def main():
+    with ThreadPoolExecutor(max_workers=3) as executor:
+        futures = [
+            executor.submit(load, "users"),
+            executor.submit(load, "orders", limit=10),
+            executor.submit(load, "stock"),
+        ]
+        for future in futures:
+            future.result()
+
+main()
+""",
+        ),
+    )
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        limit = self.settings.max_manual_threads
+        by_scope: dict[int, list[Worker]] = {}
+        for worker in ctx.model.workers:
+            if worker.kind is WorkerKind.TIMER or worker.loops or worker.containers:
+                continue
+            if len(worker.names) != 1:
+                continue
+            by_scope.setdefault(id(worker.scope), []).append(worker)
+        for workers in by_scope.values():
+            named: dict[str, Worker] = {}
+            for worker in sorted(workers, key=lambda w: (w.call.lineno, w.call.col_offset)):
+                named.setdefault(next(iter(worker.names)), worker)
+            if len(named) < limit:
+                continue
+            group = list(named.values())
+            first = group[0]
+            noun = "processes" if all(w.kind is WorkerKind.PROCESS for w in group) else "threads"
+            message = (
+                f"{len(group)} {noun} created and managed one by one in "
+                f"{first.scope.display_name}: one executor with a `submit` per task starts "
+                f"them, waits for all of them and hands back their exceptions"
+            )
+            related = tuple(
+                self.related(ctx, w.call, f"`{next(iter(w.names))}` is created here")
+                for w in group[1:]
+            )
+            rewrite = self._plan(ctx, group, workers) if len(group) == len(workers) else None
+            yield self.report(
+                ctx,
+                first.call,
+                message,
+                related=related,
+                fixable=rewrite is not None,
+                fix_data=rewrite,
+                fix_title=rewrite.plan.title if rewrite else None,
+            )
+
+    def _plan(
+        self, ctx: CheckContext, group: list[Worker], workers: list[Worker]
+    ) -> Optional[_Rewrite]:
+        statements: dict[int, ast.stmt] = {}
+        starts: list[tuple[ast.stmt, Worker]] = []
+        joins: list[ast.stmt] = []
+        arguments: list[list[str]] = []
+        for worker in group:
+            name = next(iter(worker.names))
+            owner = parent(worker.call)
+            if not (
+                isinstance(owner, ast.Assign)
+                and len(owner.targets) == 1
+                and isinstance(owner.targets[0], ast.Name)
+            ):
+                return None
+            if worker.escaped or worker.runs or len(worker.starts) != 1 or len(worker.joins) != 1:
+                return None
+            start, join = worker.starts[0], worker.joins[0]
+            start_stmt, join_stmt = (
+                _own_statement(start, name, "start"),
+                _own_statement(join, name, "join"),
+            )
+            if start_stmt is None or join_stmt is None:
+                return None
+            found = submit_arguments(ctx.source, worker)
+            if found is None:
+                return None
+            arguments.append(found)
+            statements[id(owner)] = owner
+            starts.append((start_stmt, worker))
+            joins.append(join_stmt)
+            for stmt in (start_stmt, join_stmt):
+                statements[id(stmt)] = stmt
+        run = sorted(statements.values(), key=lambda s: (s.lineno, s.col_offset))
+        block_info = containing_block(run[0])
+        if block_info is None:
+            return None
+        block, index = block_info
+        if block[index : index + len(run)] != run:
+            return None  # other statements between them, or not in one block
+        last_start = max(s.lineno for s, _ in starts)
+        if min(j.lineno for j in joins) < last_start:
+            return None  # one finished before another started: not the same program
+        for worker in group:
+            name = next(iter(worker.names))
+            if not _only_in(worker.scope.nodes, name, run):
+                return None
+            start_stmt = next(s for s, w in starts if w is worker)
+            if start_stmt.lineno < parent(worker.call).lineno:  # type: ignore[union-attr]
+                return None
+        for found in arguments:
+            if _names_in(ast.parse(found[0], mode="eval")) & {next(iter(w.names)) for w in group}:
+                return None
+        ordered = [w for _, w in sorted(starts, key=lambda p: (p[0].lineno, p[0].col_offset))]
+        by_worker = {id(w): a for w, a in zip(group, arguments)}
+        kind = _executor_kind(ctx, ordered, set(), self.settings.free_threaded)
+        if kind is None:
+            return None
+        scope = group[0].scope
+        taken = all_identifiers(scope.node) - {next(iter(w.names)) for w in group}
+        opening = _executor_code(ctx, kind, str(len(group)), taken)
+        if opening is None:
+            return None
+        executor = opening.variable
+        futures = fresh_name("futures", taken | {executor})
+        future = fresh_name("future", taken | {executor, futures})
+        submits = [f"{executor}.submit({', '.join(by_worker[id(w)])})" for w in ordered]
+        one_line = f"{futures} = [{', '.join(submits)}]"
+        if run[0].col_offset + 4 + len(one_line) <= ONE_LINE:
+            listing = f"{INDENT}{one_line}\n"
+        else:
+            inner = "".join(f"{INDENT}{INDENT}{s},\n" for s in submits)
+            listing = f"{INDENT}{futures} = [\n{inner}{INDENT}]\n"
+        body = listing + f"{INDENT}for {future} in {futures}:\n{INDENT}{INDENT}{future}.result()\n"
+        old_imports = {worker_import(ctx.model, w) for w in group}
+        plan = ExecutorRewrite(
+            first=location_of(ctx.source, run[0]),
+            last=location_of(ctx.source, run[-1]),
+            drop=(),
+            code=opening.line + body,
+            executor=opening.spelled,
+            add_import=opening.add_import,
+            old_import=old_imports.pop() if len(old_imports) == 1 else None,
+        )
+        return _Rewrite(plan, tuple(comments_between(ctx.source, run[0], run[-1])))
+
+
+def _own_statement(event: Event, name: str, method: str) -> Optional[ast.stmt]:
+    """The statement `name.method()` of a start/join that is not in a loop, else None."""
+    if event.loops or event.iteration is not None:
+        return None
+    stmt = event.statement
+    if stmt is None or not _method_statement(stmt, name, method):
+        return None
+    return stmt
