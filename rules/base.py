@@ -29,6 +29,9 @@ class Invalid:
 
     code: str
     fixed: Optional[str] = None
+    # The fix corrects what the program does (PAR502 stops splitting a string into
+    # characters): the fix-safety harness then checks that it still runs, not its output.
+    changes_output: bool = False
 
 
 @dataclass(frozen=True)

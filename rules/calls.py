@@ -399,6 +399,7 @@ t = threading.Thread(target=print, args=("hello",))
 t.start()
 t.join()
 """,
+            changes_output=True,
         ),
         Invalid(
             """
@@ -433,6 +434,7 @@ t = threading.Thread(target=print, args=("hello",))
 t.start()
 t.join()
 """,
+            changes_output=True,
         ),
     )
 

@@ -300,8 +300,10 @@ def start_servers(ports):
             """
 import threading
 
+fetched = []
+
 def fetch(url):
-    print("fetched", url)
+    fetched.append(url.upper())
 
 def fetch_all(urls):
     threads = [threading.Thread(target=fetch, args=(url,)) for url in urls]
@@ -311,18 +313,22 @@ def fetch_all(urls):
         t.join()
 
 fetch_all(["a", "b", "c"])
+print(sorted(fetched))
 """,
             fixed="""
 from concurrent.futures import ThreadPoolExecutor
 
+fetched = []
+
 def fetch(url):
-    print("fetched", url)
+    fetched.append(url.upper())
 
 def fetch_all(urls):
     with ThreadPoolExecutor() as executor:
         list(executor.map(fetch, urls))
 
 fetch_all(["a", "b", "c"])
+print(sorted(fetched))
 """,
         ),
         Invalid(
@@ -330,9 +336,11 @@ fetch_all(["a", "b", "c"])
 import queue
 import threading
 
+done = []
+
 def worker(jobs):
     while (job := jobs.get()) is not None:
-        print("did", job)
+        done.append(job)
 
 def main(workers):
     jobs = queue.Queue()
@@ -347,14 +355,17 @@ def main(workers):
         thread.join()
 
 main(3)
+print(sorted(done))
 """,
             fixed="""
 import queue
 from concurrent.futures import ThreadPoolExecutor
 
+done = []
+
 def worker(jobs):
     while (job := jobs.get()) is not None:
-        print("did", job)
+        done.append(job)
 
 def main(workers):
     jobs = queue.Queue()
@@ -366,6 +377,7 @@ def main(workers):
             future.result()
 
 main(3)
+print(sorted(done))
 """,
         ),
         Invalid(
@@ -514,6 +526,9 @@ main(["pool", "thread", "gil"])
             taken = identifiers | {executor}
             futures = fresh_name("futures", taken - loop_names - {container})
             future = fresh_name("future", taken | {futures})
+            used = _names_in(ast.parse(f"f({', '.join(arguments)})", mode="eval"))
+            if isinstance(target, ast.Name) and target.id not in used:
+                target_text = "_"  # the count matters, not the value
             body = (
                 f"{INDENT}{futures} = [{executor}.submit({', '.join(arguments)}) "
                 f"for {target_text} in {iterable_text}]\n"
@@ -786,8 +801,10 @@ def main(jobs):
             """
 import threading
 
+loaded = []
+
 def load(kind, limit=0):
-    print("loaded", kind, limit)
+    loaded.append((kind, limit))
 
 def main():
     users = threading.Thread(target=load, args=("users",))
@@ -801,12 +818,15 @@ def main():
     stock.join()
 
 main()
+print(sorted(loaded))
 """,
             fixed="""
 from concurrent.futures import ThreadPoolExecutor
 
+loaded = []
+
 def load(kind, limit=0):
-    print("loaded", kind, limit)
+    loaded.append((kind, limit))
 
 def main():
     with ThreadPoolExecutor(max_workers=3) as executor:
@@ -819,6 +839,7 @@ def main():
             future.result()
 
 main()
+print(sorted(loaded))
 """,
         ),
     )

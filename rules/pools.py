@@ -382,6 +382,7 @@ def run(work, items):
             return None
         constructor: cst.BaseExpression = assign.value
         leading = assignment.leading_lines
+        trailing = assignment.trailing_whitespace
         anchor: cst.CSTNode = assignment
 
         class Wrap(cst.CSTTransformer):
@@ -400,7 +401,8 @@ def run(work, items):
                             asname=cst.AsName(cst.Name(plan.name)),
                         )
                     ],
-                    body=cst.IndentedBlock(body=moved),
+                    # A comment after the assignment stays on the line that replaces it.
+                    body=cst.IndentedBlock(body=moved, header=trailing),
                     leading_lines=leading,
                 )
                 self.done = True

@@ -1,0 +1,56 @@
+"""Every runnable corpus program and every rule example that is a complete program keeps its
+behaviour through `parlint check --fix --unsafe-fixes` (see fix_safety.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fix_safety import assert_fix_keeps_behaviour, is_program
+
+from parlint.rules.base import Invalid
+from parlint.rules.registry import all_rules
+
+CORPUS = Path(__file__).parent / "corpus"
+RUNNABLE = sorted(
+    p
+    for p in CORPUS.glob("**/*.py")
+    if "# corpus: runnable" in "\n".join(p.read_text(encoding="utf-8").splitlines()[:5])
+)
+EXAMPLES = [
+    (rule.code, index, example)
+    for rule in all_rules()
+    for index, example in enumerate(rule.invalid)
+    if is_program(example.code)
+]
+# The rewrites that change structure (issue 7's) must each be proven by a run here.
+REWRITES = {"PAR102", "PAR103", "PAR301", "PAR302", "PAR402", "PAR201", "PAR601"}
+
+
+@pytest.mark.parametrize("path", RUNNABLE, ids=[p.name for p in RUNNABLE])
+def test_runnable_corpus_program(path: Path, tmp_path: Path) -> None:
+    outcome = assert_fix_keeps_behaviour(path.read_text(encoding="utf-8"), tmp_path)
+    assert outcome.fixed_codes, f"{path.name} has nothing to fix: it proves nothing here"
+
+
+@pytest.mark.parametrize(
+    ("code", "index", "example"), EXAMPLES, ids=[f"{c}-{i}" for c, i, _ in EXAMPLES]
+)
+def test_rule_example_program(code: str, index: int, example: Invalid, tmp_path: Path) -> None:
+    outcome = assert_fix_keeps_behaviour(
+        example.code, tmp_path, same_output=not example.changes_output
+    )
+    assert code in outcome.fixed_codes
+
+
+def test_every_rewrite_is_run() -> None:
+    from parlint import check_source
+
+    covered: set[str] = set()
+    for path in RUNNABLE:
+        text = path.read_text(encoding="utf-8")
+        covered |= {d.code for d in check_source(text, filename=str(path)) if d.fix is not None}
+    for code, _, example in EXAMPLES:
+        found = check_source(example.code)
+        covered |= {d.code for d in found if d.fix is not None and d.code == code}
+    assert REWRITES <= covered, f"not proven by a run: {sorted(REWRITES - covered)}"
