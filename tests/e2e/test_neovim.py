@@ -27,11 +27,40 @@ def main():
 """
 
 
+THREAD_LIST = """import threading
+
+
+def work(n):
+    print(n)
+
+
+def main(items):
+    threads = [threading.Thread(target=work, args=(item,)) for item in items]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+"""
+EXECUTOR = """from concurrent.futures import ThreadPoolExecutor
+
+
+def work(n):
+    print(n)
+
+
+def main(items):
+    with ThreadPoolExecutor() as executor:
+        list(executor.map(work, items))
+"""
+
+
 @pytest.mark.parametrize(
-    ("code", "expected"),
+    ("source", "code", "expected"),
     [
-        ("PAR502", SOURCE.replace("args=(i))", "args=(i,))")),
+        (SOURCE, "PAR502", SOURCE.replace("args=(i))", "args=(i,))")),
+        (THREAD_LIST, "PAR102", EXECUTOR),
         (
+            SOURCE,
             "PAR105",
             SOURCE.replace(
                 "    for i in range(3):", "    threads = []\n    for i in range(3):"
@@ -42,10 +71,10 @@ def main():
         ),
     ],
 )
-def test_neovim_applies_a_quick_fix(tmp_path: Path, code: str, expected: str) -> None:
+def test_neovim_applies_a_quick_fix(tmp_path: Path, source: str, code: str, expected: str) -> None:
     nvim = shutil.which("nvim")
     assert nvim, "Neovim is required for this test: `apt-get install neovim` (scripts/test.sh does)"
-    (tmp_path / "jobs.py").write_text(SOURCE)
+    (tmp_path / "jobs.py").write_text(source)
     (tmp_path / "expected.py").write_text(expected)
     result = tmp_path / "result.txt"
     env = dict(

@@ -566,3 +566,58 @@ async def test_py314_offers_the_interpreter_pool_as_a_second_quick_fix(
     fixed = apply(CPU_POOL, edits_of(resolved.edit, uri))
     assert fixed.startswith("from concurrent.futures import InterpreterPoolExecutor\n")
     assert "with InterpreterPoolExecutor() as executor:" in fixed
+
+
+THREAD_LIST = """\
+import threading
+
+
+def fetch(url):
+    return len(url)
+
+
+def fetch_all(urls):
+    threads = []
+    for url in urls:
+        t = threading.Thread(target=fetch, args=(url,))
+        threads.append(t)
+        t.start()
+    for t in threads:
+        t.join()
+"""
+
+
+async def test_the_thread_list_rewrite_reaches_the_editor_as_a_quick_fix(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    uri = _open(vscode, tmp_path / "crawl.py", THREAD_LIST)
+    (d,) = await _diagnostics(vscode, uri)
+    assert d.code == "PAR102"
+    assert (d.range.start.line, d.range.start.character) == (9, 4)  # the building loop
+    assert {r.location.range.start.line for r in d.related_information or []} == {12, 14}
+    actions = await vscode.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), d.range, types.CodeActionContext([d])
+        )
+    )
+    assert actions is not None
+    quick = actions[0]
+    assert isinstance(quick, types.CodeAction)
+    assert quick.title == "parlint (PAR102): Use a `ThreadPoolExecutor` (unsafe)"
+    resolved = await vscode.code_action_resolve_async(quick)
+    fixed = apply(THREAD_LIST, edits_of(resolved.edit, uri))
+    assert fixed == (
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "\n"
+        "\n"
+        "def fetch(url):\n"
+        "    return len(url)\n"
+        "\n"
+        "\n"
+        "def fetch_all(urls):\n"
+        "    with ThreadPoolExecutor() as executor:\n"
+        "        list(executor.map(fetch, urls))\n"
+    )
+    # The editor applies the edit and sends the new text: nothing is left to report.
+    _change(vscode, uri, fixed, 2)
+    assert await _until(vscode, uri, lambda ds: ds == []) == []
