@@ -37,7 +37,9 @@ WAITING_METHODS = frozenset(
      "send_bytes", "accept", "notify", "notify_all", "release"}
 )  # fmt: skip
 SYNC_CONSTRUCTORS = ("threading.Barrier", "multiprocessing.Barrier")
-INDENT = "\t"  # replaced by the module's own indentation when the fix is applied
+# One level of indentation in a plan's code, replaced by the module's own when the fix is
+# applied (a private-use character: no source that parlint rewrites contains it).
+INDENT = "\ue000"
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ def may_wait_on_others(model: ConcurrencyModel, function: ast.AST) -> bool:
     """Whether a task (this function and those of the module it calls) may block on another
     task: a barrier, an event, a queue, a lock acquired by hand, a pipe."""
     modules = _imported_modules(model.tree)
+    mappings = _plain_mappings(model)
     seen: set[int] = set()
     stack = [function]
     while stack:
@@ -112,13 +115,52 @@ def may_wait_on_others(model: ConcurrencyModel, function: ast.AST) -> bool:
             if qual is not None and qual.startswith(SYNC_CONSTRUCTORS):
                 return True
             if isinstance(func, ast.Attribute) and func.attr in WAITING_METHODS:
-                # `requests.get(...)` is a module's function, not a queue's method.
-                if not (isinstance(func.value, ast.Name) and func.value.id in modules):
-                    return True
+                # `requests.get(...)` is a module's function, not a queue's method, and
+                # `counts.get(k, 0)` reads a dict.
+                receiver = func.value.id if isinstance(func.value, ast.Name) else None
+                if receiver in modules or (func.attr == "get" and receiver in mappings):
+                    continue
+                return True
             callee = model.function_named(func, node)
             if callee is not None:
                 stack.append(callee)
     return False
+
+
+MAPPING_FACTORIES = frozenset(
+    {"builtins.dict", "collections.defaultdict", "collections.OrderedDict", "collections.Counter"}
+)
+
+
+def _plain_mappings(model: ConcurrencyModel) -> set[str]:
+    """Names only ever bound to a dict (a display, a comprehension, `dict()`, `defaultdict()`
+    ...) anywhere in the module: their `get` never blocks."""
+    dicts: set[str] = set()
+    other: set[str] = set()
+    for node in ast.walk(model.tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            owner = _assignment_value(node)
+            if isinstance(owner, (ast.Dict, ast.DictComp)) or (
+                isinstance(owner, ast.Call)
+                and model.resolve(owner.func, owner) in MAPPING_FACTORIES
+            ):
+                dicts.add(node.id)
+            else:
+                other.add(node.id)
+        elif isinstance(node, ast.arg):
+            other.add(node.arg)
+    return dicts - other
+
+
+def _assignment_value(name: ast.Name) -> Optional[ast.AST]:
+    from parlint.names import parent
+
+    owner = parent(name)
+    if isinstance(owner, ast.Assign) and owner.targets == [name]:
+        return owner.value
+    if isinstance(owner, ast.AnnAssign) and owner.target is name:
+        return owner.value
+    return None
 
 
 def _imported_modules(tree: ast.Module) -> set[str]:
@@ -167,8 +209,11 @@ def worker_import(
     return None
 
 
-def comments_between(source: SourceText, first: ast.stmt, last: ast.stmt) -> list[str]:
-    """The comments inside the statements `first`..`last` (they would be lost otherwise)."""
+def comments_between(
+    source: SourceText, first: ast.stmt, last: ast.stmt, keep: tuple[range, ...] = ()
+) -> list[str]:
+    """The comments inside the statements `first`..`last` (they would be lost otherwise),
+    except those on the rows in `keep` (code the rewrite carries over as it is)."""
     start = source.line_start(first.lineno)
     end_row = last.end_lineno or last.lineno
     end = source.line_start(end_row + 1) if end_row < source.line_count else len(source.text)
@@ -176,7 +221,8 @@ def comments_between(source: SourceText, first: ast.stmt, last: ast.stmt) -> lis
     found: list[str] = []
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.COMMENT:
+            row = token.start[0] + first.lineno - 1
+            if token.type == tokenize.COMMENT and not any(row in kept for kept in keep):
                 found.append(token.string)
     except (tokenize.TokenError, IndentationError):
         return found

@@ -468,6 +468,8 @@ main(["pool", "thread", "gil"])
         ) and any(worker.reaches_every_instance(event) for event in worker.starts)
 
     def _plan(self, ctx: CheckContext, worker: Worker, container: str) -> Optional[_Rewrite]:
+        if INDENT in ctx.source.text:
+            return None
         if len(worker.loops) != 1 or len(worker.containers) != 1 or worker.runs:
             return None
         if len(_calls(worker.starts)) != 1 or len(_calls(worker.joins)) != 1:
@@ -478,16 +480,9 @@ main(["pool", "thread", "gil"])
         shape = _list_shape(worker, container)
         if shape is None:
             return None
-        build, init, start_loop, join_loop, target, iterable, local = shape
-        block_info = containing_block(build)
-        if block_info is None:
-            return None
-        block, index = block_info
-        following = [s for s in (start_loop, join_loop) if s is not None]
-        if block[index + 1 : index + 1 + len(following)] != following:
-            return None
-        if init is not None and init not in block[:index]:
-            return None
+        build, init, join_loop = shape.build, shape.init, shape.join_loop
+        target, iterable, local = shape.target, shape.iterable, shape.local
+        following = [s for s in (shape.start_loop, join_loop) if s is not None]
         statements = [s for s in (init, build, *following) if s is not None]
         nodes = worker.scope.nodes
         if not _only_in(nodes, container, statements):
@@ -499,6 +494,9 @@ main(["pool", "thread", "gil"])
                 return None
         if _later_read(nodes, loop_names, join_loop):
             return None
+        middle_names = set().union(*(_names_in(stmt) for stmt in shape.middle))
+        if middle_names & loop_names:
+            return None  # the work in between reads a loop variable the rewrite removes
         arguments = submit_arguments(ctx.source, worker)
         if arguments is None or _names_in(ast.parse(arguments[0], mode="eval")) & (
             _names_in(target) | ({local} if local else set())
@@ -520,7 +518,14 @@ main(["pool", "thread", "gil"])
         executor = opening.variable
         iterable_text = _text(ctx, iterable)
         target_text = _text(ctx, target)
-        if isinstance(target, ast.Name) and arguments[1:] == [target.id]:
+        middle_rows = _middle_rows(shape)
+        moved = [
+            _indented(ctx, rows, stmt.col_offset) for rows, stmt in zip(middle_rows, shape.middle)
+        ]
+        if any(text is None for text in moved) or _has_multiline_string(shape.middle):
+            return None
+        middle = "".join(text for text in moved if text is not None)
+        if isinstance(target, ast.Name) and arguments[1:] == [target.id] and not middle:
             body = f"{INDENT}list({executor}.map({arguments[0]}, {iterable_text}))\n"
         else:
             taken = identifiers | {executor}
@@ -532,6 +537,7 @@ main(["pool", "thread", "gil"])
             body = (
                 f"{INDENT}{futures} = [{executor}.submit({', '.join(arguments)}) "
                 f"for {target_text} in {iterable_text}]\n"
+                f"{middle}"
                 f"{INDENT}for {future} in {futures}:\n"
                 f"{INDENT}{INDENT}{future}.result()\n"
             )
@@ -544,7 +550,7 @@ main(["pool", "thread", "gil"])
             add_import=opening.add_import,
             old_import=worker_import(ctx.model, worker),
         )
-        comments = comments_between(ctx.source, build, join_loop)
+        comments = comments_between(ctx.source, build, join_loop, middle_rows)
         if init is not None:
             comments = comments_between(ctx.source, init, init) + comments
         return _Rewrite(plan, tuple(comments))
@@ -553,6 +559,42 @@ main(["pool", "thread", "gil"])
 def _text(ctx: CheckContext, node: ast.AST) -> str:
     segment = ast.get_source_segment(ctx.source.text, node)
     return segment if segment is not None else ast.unparse(node)
+
+
+def _middle_rows(shape: _ListShape) -> tuple[range, ...]:
+    """For each statement between the start and the join: its rows, from the row after the
+    statement before it (so the comments above it move with it)."""
+    rows: list[range] = []
+    previous = shape.start_loop or shape.build
+    for stmt in shape.middle:
+        first = (previous.end_lineno or previous.lineno) + 1
+        rows.append(range(first, (stmt.end_lineno or stmt.lineno) + 1))
+        previous = stmt
+    return tuple(rows)
+
+
+def _indented(ctx: CheckContext, rows: range, base: int) -> Optional[str]:
+    """Those rows of source, one level deeper (inside the `with`); None when they cannot be
+    moved as text: a line indented less than the statement (a string literal's continuation)."""
+    lines = [ctx.source.line(row) for row in rows]
+    shifted: list[str] = []
+    for line in lines:
+        if not line.strip():
+            shifted.append("")
+        elif line[:base].strip():
+            return None
+        else:
+            shifted.append(INDENT + line[base:])
+    return "".join(line + "\n" for line in shifted)
+
+
+def _has_multiline_string(statements: tuple[ast.stmt, ...]) -> bool:
+    return any(
+        isinstance(node, (ast.Constant, ast.JoinedStr))
+        and (node.end_lineno or node.lineno) > node.lineno
+        for stmt in statements
+        for node in ast.walk(stmt)
+    )
 
 
 def _calls(events: list[Event]) -> set[int]:
@@ -585,21 +627,25 @@ def _bounded_count(ctx: CheckContext, iterable: ast.expr) -> Optional[str]:
     return None
 
 
-def _list_shape(
-    worker: Worker, container: str
-) -> Optional[
-    tuple[
-        ast.stmt,
-        Optional[ast.stmt],
-        Optional[ast.stmt],
-        ast.stmt,
-        ast.expr,
-        ast.expr,
-        Optional[str],
-    ]
-]:
-    """The statements of the canonical shape: (build, `threads = []`, start loop, join loop,
-    the build's loop target, its iterable, the per-thread variable), or None."""
+@dataclass(frozen=True)
+class _ListShape:
+    build: ast.stmt  # the comprehension's assignment, or the `for` loop that appends
+    init: Optional[ast.stmt]  # `threads = []` before an appending loop
+    start_loop: Optional[ast.stmt]  # None when the building loop starts each one
+    middle: tuple[ast.stmt, ...]  # the caller's own work while the threads run
+    join_loop: ast.stmt
+    target: ast.expr  # the building loop's target and iterable
+    iterable: ast.expr
+    local: Optional[str]  # `t` in `t = Thread(...)` inside the building loop
+
+
+# Statements that leave a block early: with them between start and join, some paths skip
+# the join, and a `with` block would change that.
+EARLY_EXITS = (ast.Return, ast.Break, ast.Continue, ast.Yield, ast.YieldFrom, ast.Await, ast.Raise)
+
+
+def _list_shape(worker: Worker, container: str) -> Optional[_ListShape]:
+    """The statements of the canonical shape, or None."""
     loop = worker.loops[0]
     call = worker.call
     if isinstance(loop, ast.ListComp):
@@ -642,9 +688,16 @@ def _list_shape(
         if not rest or _loop_over(rest[0], container, "start") is None:
             return None
         start_loop, rest = rest[0], rest[1:]
-    if not rest or _loop_over(rest[0], container, "join") is None:
+    join_at = next(
+        (i for i, stmt in enumerate(rest) if _loop_over(stmt, container, "join") is not None),
+        None,
+    )
+    if join_at is None:
         return None
-    return build, init, start_loop, rest[0], target, iterable, local
+    middle = tuple(rest[:join_at])
+    if any(isinstance(n, EARLY_EXITS) for stmt in middle for n in ast.walk(stmt)):
+        return None
+    return _ListShape(build, init, start_loop, middle, rest[join_at], target, iterable, local)
 
 
 def _loop_body(
@@ -885,6 +938,8 @@ print(sorted(loaded))
     def _plan(
         self, ctx: CheckContext, group: list[Worker], workers: list[Worker]
     ) -> Optional[_Rewrite]:
+        if INDENT in ctx.source.text:
+            return None
         statements: dict[int, ast.stmt] = {}
         starts: list[tuple[ast.stmt, Worker]] = []
         joins: list[ast.stmt] = []

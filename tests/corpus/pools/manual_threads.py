@@ -63,7 +63,46 @@ def processes(sizes):
         p.join()
 
 
+sizes = {}
+weights = {"a": 2}
+
+
+def measure(path):
+    # Reads a dict with `get`: not a queue, nothing to wait for.
+    sizes[path] = weights.get(path, 1) * len(path)
+
+
+def work_meanwhile(paths):
+    threads = [Thread(target=measure, args=(p,)) for p in paths]  # expect: PAR102 [fix]
+    for t in threads:
+        t.start()
+    # The caller's own work overlaps with the threads; it moves into the `with` block.
+    print("measuring", len(paths))
+    for t in threads:
+        t.join()
+
+
 # --- PAR102 without a fix: the rewrite is not proven for these ---------------------------
+
+
+def early_return(paths):
+    threads = [Thread(target=measure, args=(p,)) for p in paths]  # expect: PAR102 [no fix]
+    for t in threads:
+        t.start()  # expect: PAR101
+    if not paths:
+        return
+    for t in threads:
+        t.join()
+
+
+def middle_reads_the_loop_variable(paths):
+    threads = [Thread(target=measure, args=(p,)) for p in paths]  # expect: PAR102 [no fix]
+    for t in threads:
+        t.start()
+    print(t.name)
+    for t in threads:
+        t.join()
+
 
 
 def per_item_queue(items):

@@ -54,6 +54,16 @@ def workers(count):
     print(sorted(seen.get() for _ in range(8)))
 
 
+def meanwhile(words):
+    threads = [Thread(target=word_length, args=(w,), kwargs={"scale": 2}) for w in words]  # expect: PAR102
+    for t in threads:
+        t.start()
+    print("counting", len(words), "words")  # runs while the threads do
+    for t in threads:
+        t.join()
+    print(sorted(totals.items()))
+
+
 def services():
     ready = queue.Queue()
     db = Thread(target=announce, args=("db", ready))  # expect: PAR103
@@ -71,4 +81,5 @@ def services():
 lengths(["pool", "executor", "gil"])
 scaled(["thread", "process"])
 workers(3)
+meanwhile(["lock", "queue"])
 services()
