@@ -198,8 +198,7 @@ def _local_name(model: ConcurrencyModel, qualified: str) -> Optional[str]:
 
 
 def _text(source: SourceText, node: ast.expr) -> str:
-    segment = ast.get_source_segment(source.text, node)
-    return segment if segment is not None else ast.unparse(node)
+    return source.segment(node)
 
 
 def _span(source: SourceText, node: ast.AST) -> tuple[Location, Location]:

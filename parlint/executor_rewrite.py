@@ -98,8 +98,6 @@ def submit_arguments(source: SourceText, worker: Worker) -> Optional[list[str]]:
 def may_wait_on_others(model: ConcurrencyModel, function: ast.AST) -> bool:
     """Whether a task (this function and those of the module it calls) may block on another
     task: a barrier, an event, a queue, a lock acquired by hand, a pipe."""
-    modules = _imported_modules(model.tree)
-    mappings = _plain_mappings(model)
     seen: set[int] = set()
     stack = [function]
     while stack:
@@ -118,6 +116,7 @@ def may_wait_on_others(model: ConcurrencyModel, function: ast.AST) -> bool:
                 # `requests.get(...)` is a module's function, not a queue's method, and
                 # `counts.get(k, 0)` reads a dict.
                 receiver = func.value.id if isinstance(func.value, ast.Name) else None
+                modules, mappings = _module_facts(model)
                 if receiver in modules or (func.attr == "get" and receiver in mappings):
                     continue
                 return True
@@ -125,6 +124,15 @@ def may_wait_on_others(model: ConcurrencyModel, function: ast.AST) -> bool:
             if callee is not None:
                 stack.append(callee)
     return False
+
+
+def _module_facts(model: ConcurrencyModel) -> tuple[set[str], set[str]]:
+    """Imported module names and plain dict names: computed once per model."""
+    cached = model.__dict__.get("_parlint_module_facts")
+    if cached is None:
+        cached = (_imported_modules(model.tree), _plain_mappings(model))
+        model.__dict__["_parlint_module_facts"] = cached
+    return cached  # type: ignore[no-any-return]
 
 
 MAPPING_FACTORIES = frozenset(
@@ -219,6 +227,8 @@ def comments_between(
     end = source.line_start(end_row + 1) if end_row < source.line_count else len(source.text)
     text = source.text[start:end]
     found: list[str] = []
+    if "#" not in text:
+        return found
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             row = token.start[0] + first.lineno - 1
@@ -230,8 +240,7 @@ def comments_between(
 
 
 def _text(source: SourceText, node: ast.AST) -> str:
-    segment = ast.get_source_segment(source.text, node)
-    return segment if segment is not None else ast.unparse(node)
+    return source.segment(node)
 
 
 def location_of(source: SourceText, node: ast.AST) -> Location:

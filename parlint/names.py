@@ -408,6 +408,25 @@ def assigned_names(nodes: list[ast.stmt]) -> set[str]:
     return found
 
 
+def scope_identifiers(scope: Scope) -> set[str]:
+    """`all_identifiers` of a scope's node, from the nodes already indexed (no new walk)."""
+    found: set[str] = set()
+    stack = [scope]
+    while stack:
+        current = stack.pop()
+        stack.extend(current.children)
+        for node in current.nodes:
+            if isinstance(node, ast.Name):
+                found.add(node.id)
+            elif isinstance(node, ast.arg):
+                found.add(node.arg)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.add(node.name)
+            elif isinstance(node, ast.alias):
+                found.add((node.asname or node.name).split(".")[0])
+    return found
+
+
 def all_identifiers(tree: ast.AST) -> set[str]:
     """Every name used or bound anywhere in the module: a fresh name must avoid them."""
     found: set[str] = set()

@@ -6,6 +6,7 @@ LSP wants UTF-16 code units. Every conversion between them lives here.
 
 from __future__ import annotations
 
+import ast
 import codecs
 import io
 import re
@@ -114,6 +115,16 @@ class SourceText:
             return Location(lineno, col_offset + 1)
         prefix = line.encode("utf-8")[:col_offset].decode("utf-8", errors="replace")
         return Location(lineno, len(prefix) + 1)
+
+    def segment(self, node: ast.AST) -> str:
+        """The source text of an `ast` node (`ast.get_source_segment` splits the whole file
+        on every call: too slow to call per finding)."""
+        start = self.location_from_ast(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        end = self.location_from_ast(
+            node.end_lineno or node.lineno,  # type: ignore[attr-defined]
+            node.end_col_offset or 0,  # type: ignore[attr-defined]
+        )
+        return self.text[self.offset(start) : self.offset(end)]
 
     def offset(self, location: Location) -> int:
         """The index into `text` of a location."""

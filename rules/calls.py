@@ -447,7 +447,7 @@ t.join()
             what = self._not_a_sequence(ctx, value, parenthesized)
             if what is None:
                 continue
-            text = ast.get_source_segment(ctx.source.text, value) or ast.unparse(value)
+            text = ctx.source.segment(value)
             shown = f"({text})" if parenthesized else text
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 consequence = "each character becomes a separate argument"

@@ -22,7 +22,7 @@ from parlint.executor_rewrite import (
 from parlint.ftypes import Applicability, Diagnostic, Severity
 from parlint.known import WorkerKind
 from parlint.model import Event, Handoff, Worker
-from parlint.names import all_identifiers, containing_block, fresh_name, parent
+from parlint.names import containing_block, fresh_name, parent, scope_identifiers
 from parlint.rules.base import CheckContext, Invalid, Rule
 from parlint.swap import process_ready
 
@@ -511,7 +511,7 @@ main(["pool", "thread", "gil"])
         kind = _executor_kind(ctx, [worker], _names_in(target), self.settings.free_threaded)
         if kind is None:
             return None
-        identifiers = all_identifiers(worker.scope.node)
+        identifiers = scope_identifiers(worker.scope)
         opening = _executor_code(ctx, kind, max_workers, identifiers - loop_names - {container})
         if opening is None:
             return None
@@ -557,8 +557,7 @@ main(["pool", "thread", "gil"])
 
 
 def _text(ctx: CheckContext, node: ast.AST) -> str:
-    segment = ast.get_source_segment(ctx.source.text, node)
-    return segment if segment is not None else ast.unparse(node)
+    return ctx.source.segment(node)
 
 
 def _middle_rows(shape: _ListShape) -> tuple[range, ...]:
@@ -997,7 +996,7 @@ print(sorted(loaded))
         if kind is None:
             return None
         scope = group[0].scope
-        taken = all_identifiers(scope.node) - {next(iter(w.names)) for w in group}
+        taken = scope_identifiers(scope) - {next(iter(w.names)) for w in group}
         opening = _executor_code(ctx, kind, str(len(group)), taken)
         if opening is None:
             return None

@@ -213,7 +213,7 @@ def main():
                     continue
                 seen.add(id(stmt))
                 task = getattr(function, "name", "the task")
-                text = ast.get_source_segment(ctx.source.text, stmt) or ast.unparse(stmt)
+                text = ctx.source.segment(stmt)
                 message = (
                     f"`{text}` reads and writes {what}, shared by the threads that run "
                     f"`{task}()` at once; without a lock, concurrent updates are lost"
