@@ -170,7 +170,8 @@ def _method_statement(stmt: ast.stmt, name: str, method: str) -> bool:
 
 
 def _loop_over(stmt: Optional[ast.stmt], container: str, method: str) -> Optional[str]:
-    """`for t in container: t.method()` and nothing else: the loop variable, else None."""
+    """`for t in container: t.method()` and nothing else, or the statement
+    `[t.method() for t in container]`: the loop variable, else None."""
     if (
         isinstance(stmt, ast.For)
         and not stmt.orelse
@@ -181,6 +182,19 @@ def _loop_over(stmt: Optional[ast.stmt], container: str, method: str) -> Optiona
         and _method_statement(stmt.body[0], stmt.target.id, method)
     ):
         return stmt.target.id
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.ListComp):
+        comp = stmt.value
+        generator = comp.generators[0]
+        if (
+            len(comp.generators) == 1
+            and not generator.ifs
+            and not generator.is_async
+            and isinstance(generator.target, ast.Name)
+            and isinstance(generator.iter, ast.Name)
+            and generator.iter.id == container
+            and _method_statement(ast.Expr(comp.elt), generator.target.id, method)
+        ):
+            return generator.target.id
     return None
 
 
@@ -605,8 +619,12 @@ def _reaching(worker: Worker, events: list[Event]) -> Event:
 
 
 def _loop_var(stmt: ast.stmt) -> str:
-    assert isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name)
-    return stmt.target.id
+    for method in ("start", "join"):
+        for container in _names_in(stmt):
+            name = _loop_over(stmt, container, method)
+            if name is not None:
+                return name
+    raise ValueError("not a start or join loop")
 
 
 def _bounded_count(ctx: CheckContext, iterable: ast.expr) -> Optional[str]:

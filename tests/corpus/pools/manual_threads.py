@@ -82,6 +82,13 @@ def work_meanwhile(paths):
         t.join()
 
 
+def started_by_comprehension(jobs):
+    # The statement-comprehension idiom for the start and join loops.
+    tasks = [Thread(target=consume, args=(jobs,)) for _ in range(4)]  # expect: PAR102 [fix]
+    [t.start() for t in tasks]
+    [t.join() for t in tasks]
+
+
 # --- PAR102 without a fix: the rewrite is not proven for these ---------------------------
 
 
