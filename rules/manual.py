@@ -135,9 +135,26 @@ def _later_read(scope_nodes: list[ast.AST], names: set[str], after: ast.stmt) ->
             continue
         if (node.lineno, node.col_offset) < end:
             continue
+        if _comprehension_variable(node):
+            continue  # `f` in `sum(f.size for f in fetchers)` is the comprehension's own
         if isinstance(node.ctx, ast.Load):
             return True
         pending.discard(node.id)
+    return False
+
+
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _comprehension_variable(name: ast.Name) -> bool:
+    """Whether `name` is bound by a comprehension around it."""
+    current = parent(name)
+    while current is not None and not isinstance(current, ast.stmt):
+        if isinstance(current, COMPREHENSIONS) and any(
+            name.id in _names_in(generator.target) for generator in current.generators
+        ):
+            return True
+        current = parent(current)
     return False
 
 
@@ -254,8 +271,12 @@ class ManualThreadList(_ExecutorRule):
     filled by `append` in a `for` loop (which may also start each thread) or built by a
     comprehension, a loop that starts them, a loop right after that joins them, and no other
     use of the list, the threads or the loop variables. Results passed back through a shared
-    list, dict or queue keep working as before with threads. Any other shape is reported
-    without a fix.
+    list, dict or queue keep working as before with threads. Thread subclasses that keep
+    their results on `self` keep their objects and list (later code reads them, in order):
+    the executor runs each object's `run()`, unless some code asks which thread it is on
+    (`name`, `ident`, `current_thread()`). Work the caller does between starting and joining
+    moves into the `with` block, unless it can leave early (`return`, `break`, `raise`).
+    Any other shape is reported without a fix.
 
     ## Options
     None.
@@ -494,6 +515,8 @@ main(["pool", "thread", "gil"])
         shape = _list_shape(worker, container)
         if shape is None:
             return None
+        if worker.subclass is not None:
+            return self._plan_subclass(ctx, worker, container, shape)
         build, init, join_loop = shape.build, shape.init, shape.join_loop
         target, iterable, local = shape.target, shape.iterable, shape.local
         following = [s for s in (shape.start_loop, join_loop) if s is not None]
@@ -568,6 +591,101 @@ main(["pool", "thread", "gil"])
         if init is not None:
             comments = comments_between(ctx.source, init, init) + comments
         return _Rewrite(plan, tuple(comments))
+
+    def _plan_subclass(
+        self, ctx: CheckContext, worker: Worker, container: str, shape: _ListShape
+    ) -> Optional[_Rewrite]:
+        """Thread subclasses that keep their results on `self`: the objects stay (later
+        code reads them, in order), and the executor runs each one's `run()`."""
+        subclass = worker.subclass
+        assert subclass is not None
+        if worker.kind is not WorkerKind.THREAD or subclass.run is None:
+            return None  # a process's attributes would stay in the child
+        if subclass.methods & {"start", "join", "is_alive"} or shape.start_loop is None:
+            return None
+        if _reads_identity(worker.scope.nodes, container) or _uses_thread_identity(
+            list(ast.walk(subclass.run))
+        ):
+            return None
+        start_loop, join_loop = shape.start_loop, shape.join_loop
+        loop_names = {_loop_var(start_loop), _loop_var(join_loop)}
+        if _later_read(worker.scope.nodes, loop_names, join_loop):
+            return None
+        middle_names = set().union(*(_names_in(stmt) for stmt in shape.middle))
+        if middle_names & loop_names:
+            return None
+        max_workers = _bounded_count(ctx, shape.iterable)
+        if max_workers is None and may_wait_on_others(ctx.model, subclass.run):
+            return None
+        identifiers = scope_identifiers(worker.scope)
+        opening = _executor_code(ctx, WorkerKind.THREAD, max_workers, identifiers - loop_names)
+        if opening is None:
+            return None
+        middle_rows = _middle_rows(shape)
+        moved = [
+            _indented(ctx, rows, stmt.col_offset) for rows, stmt in zip(middle_rows, shape.middle)
+        ]
+        if any(text is None for text in moved) or _has_multiline_string(shape.middle):
+            return None
+        middle = "".join(text for text in moved if text is not None)
+        taken = identifiers | {opening.variable}
+        futures = fresh_name("futures", taken - loop_names)
+        future = fresh_name("future", taken | {futures})
+        variable = _loop_var(start_loop)
+        body = (
+            f"{INDENT}{futures} = [{opening.variable}.submit({variable}.run) "
+            f"for {variable} in {container}]\n"
+            f"{middle}"
+            f"{INDENT}for {future} in {futures}:\n"
+            f"{INDENT}{INDENT}{future}.result()\n"
+        )
+        plan = ExecutorRewrite(
+            first=location_of(ctx.source, start_loop),
+            last=location_of(ctx.source, join_loop),
+            drop=(),
+            code=opening.line + body,
+            executor=opening.spelled,
+            add_import=opening.add_import,
+            old_import=None,  # the class still subclasses Thread
+        )
+        comments = comments_between(ctx.source, start_loop, join_loop, middle_rows)
+        return _Rewrite(plan, tuple(comments))
+
+
+# What tells one thread from another: an executor runs `run()` on its own threads, so code
+# that reads these would see a pool thread, or an object that never started.
+THREAD_IDENTITY = frozenset(
+    {"is_alive", "ident", "native_id", "name", "getName", "setName", "daemon", "isDaemon",
+     "setDaemon", "current_thread", "get_ident", "get_native_id", "currentThread"}
+)  # fmt: skip
+
+
+IDENTITY_FUNCTIONS = frozenset({"current_thread", "currentThread", "get_ident", "get_native_id"})
+
+
+def _uses_thread_identity(nodes: list[ast.AST]) -> bool:
+    """Whether code (a `run` method) reads which thread it is on."""
+    return any(
+        (isinstance(n, ast.Attribute) and n.attr in THREAD_IDENTITY)
+        or (isinstance(n, ast.Name) and n.id in IDENTITY_FUNCTIONS)
+        for n in nodes
+    )
+
+
+def _reads_identity(nodes: list[ast.AST], container: str) -> bool:
+    """Whether the scope reads a thread attribute of the objects in `container`
+    (`t.name` for `t` in it, `threads[0].is_alive()`)."""
+    aliases = {container}
+    for node in nodes:
+        if isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.target, ast.Name):
+            if isinstance(node.iter, ast.Name) and node.iter.id == container:
+                aliases.add(node.target.id)
+    for node in nodes:
+        if isinstance(node, ast.Attribute) and node.attr in THREAD_IDENTITY:
+            base = node.value.value if isinstance(node.value, ast.Subscript) else node.value
+            if isinstance(base, ast.Name) and base.id in aliases:
+                return True
+    return False
 
 
 def _text(ctx: CheckContext, node: ast.AST) -> str:

@@ -170,12 +170,35 @@ class Fetcher(Thread):
 
 
 def subclass_results(urls):
-    fetchers = [Fetcher(u) for u in urls]  # expect: PAR102 [no fix]
+    # The results stay on the objects: the rewrite keeps them and runs each `run()`.
+    fetchers = [Fetcher(u) for u in urls]  # expect: PAR102 [fix]
     for f in fetchers:
         f.start()
     for f in fetchers:
         f.join()
     return sum(f.size for f in fetchers)
+
+
+def subclass_names(urls):
+    fetchers = [Fetcher(u) for u in urls]  # expect: PAR102 [no fix]
+    for f in fetchers:
+        f.start()
+    for f in fetchers:
+        f.join()
+    return [f.name for f in fetchers]  # a pool would not run them under these names
+
+
+class Ticker(Thread):
+    def run(self):
+        print(threading.current_thread().name)
+
+
+def subclass_identity(count):
+    tickers = [Ticker() for _ in range(count)]  # expect: PAR102 [no fix]
+    for t in tickers:
+        t.start()
+    for t in tickers:
+        t.join()
 
 
 # --- not PAR102 ---------------------------------------------------------------------------

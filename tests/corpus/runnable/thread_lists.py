@@ -64,6 +64,25 @@ def meanwhile(words):
     print(sorted(totals.items()))
 
 
+class Counter(Thread):
+    def __init__(self, text):
+        super().__init__()
+        self.text = text
+        self.vowels = 0
+
+    def run(self):
+        self.vowels = sum(1 for ch in self.text if ch in "aeiou")
+
+
+def vowels(texts):
+    counters = [Counter(t) for t in texts]  # expect: PAR102, PAR201
+    for c in counters:
+        c.start()
+    for c in counters:
+        c.join()
+    print([c.vowels for c in counters])  # in the order of the texts
+
+
 def services():
     ready = queue.Queue()
     db = Thread(target=announce, args=("db", ready))  # expect: PAR103
@@ -82,4 +101,5 @@ lengths(["pool", "executor", "gil"])
 scaled(["thread", "process"])
 workers(3)
 meanwhile(["lock", "queue"])
+vowels(["executor", "thread", "interpreter"])
 services()
