@@ -415,31 +415,25 @@ def scope_identifiers(scope: Scope) -> set[str]:
     while stack:
         current = stack.pop()
         stack.extend(current.children)
-        for node in current.nodes:
-            if isinstance(node, ast.Name):
-                found.add(node.id)
-            elif isinstance(node, ast.arg):
-                found.add(node.arg)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                found.add(node.name)
-            elif isinstance(node, ast.alias):
-                found.add((node.asname or node.name).split(".")[0])
+        found.update(filter(None, map(_identifier, current.nodes)))
     return found
 
 
 def all_identifiers(tree: ast.AST) -> set[str]:
     """Every name used or bound anywhere in the module: a fresh name must avoid them."""
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            found.add(node.id)
-        elif isinstance(node, ast.arg):
-            found.add(node.arg)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            found.add(node.name)
-        elif isinstance(node, ast.alias):
-            found.add((node.asname or node.name).split(".")[0])
-    return found
+    return set(filter(None, map(_identifier, ast.walk(tree))))
+
+
+def _identifier(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.arg):
+        return node.arg
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name
+    if isinstance(node, ast.alias):
+        return (node.asname or node.name).split(".")[0]
+    return None
 
 
 def fresh_name(base: str, taken: set[str]) -> str:

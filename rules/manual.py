@@ -555,28 +555,21 @@ main(["pool", "thread", "gil"])
         executor = opening.variable
         iterable_text = _text(ctx, iterable)
         target_text = _text(ctx, target)
-        middle_rows = _middle_rows(shape)
-        moved = [
-            _indented(ctx, rows, stmt.col_offset) for rows, stmt in zip(middle_rows, shape.middle)
-        ]
-        if any(text is None for text in moved) or _has_multiline_string(shape.middle):
+        moved = _moved_middle(ctx, shape)
+        if moved is None:
             return None
-        middle = "".join(text for text in moved if text is not None)
+        middle, middle_rows = moved
         if isinstance(target, ast.Name) and arguments[1:] == [target.id] and not middle:
             body = f"{INDENT}list({executor}.map({arguments[0]}, {iterable_text}))\n"
         else:
-            taken = identifiers | {executor}
-            futures = fresh_name("futures", taken - loop_names - {container})
-            future = fresh_name("future", taken | {futures})
             used = _names_in(ast.parse(f"f({', '.join(arguments)})", mode="eval"))
             if isinstance(target, ast.Name) and target.id not in used:
                 target_text = "_"  # the count matters, not the value
-            body = (
-                f"{INDENT}{futures} = [{executor}.submit({', '.join(arguments)}) "
-                f"for {target_text} in {iterable_text}]\n"
-                f"{middle}"
-                f"{INDENT}for {future} in {futures}:\n"
-                f"{INDENT}{INDENT}{future}.result()\n"
+            submits = (
+                f"{executor}.submit({', '.join(arguments)}) for {target_text} in {iterable_text}"
+            )
+            body = _submit_block(
+                submits, middle, identifiers | {executor}, loop_names | {container}
             )
         plan = ExecutorRewrite(
             first=location_of(ctx.source, build),
@@ -621,24 +614,13 @@ main(["pool", "thread", "gil"])
         opening = _executor_code(ctx, WorkerKind.THREAD, max_workers, identifiers - loop_names)
         if opening is None:
             return None
-        middle_rows = _middle_rows(shape)
-        moved = [
-            _indented(ctx, rows, stmt.col_offset) for rows, stmt in zip(middle_rows, shape.middle)
-        ]
-        if any(text is None for text in moved) or _has_multiline_string(shape.middle):
+        moved = _moved_middle(ctx, shape)
+        if moved is None:
             return None
-        middle = "".join(text for text in moved if text is not None)
-        taken = identifiers | {opening.variable}
-        futures = fresh_name("futures", taken - loop_names)
-        future = fresh_name("future", taken | {futures})
+        middle, middle_rows = moved
         variable = _loop_var(start_loop)
-        body = (
-            f"{INDENT}{futures} = [{opening.variable}.submit({variable}.run) "
-            f"for {variable} in {container}]\n"
-            f"{middle}"
-            f"{INDENT}for {future} in {futures}:\n"
-            f"{INDENT}{INDENT}{future}.result()\n"
-        )
+        submits = f"{opening.variable}.submit({variable}.run) for {variable} in {container}"
+        body = _submit_block(submits, middle, identifiers | {opening.variable}, loop_names)
         plan = ExecutorRewrite(
             first=location_of(ctx.source, start_loop),
             last=location_of(ctx.source, join_loop),
@@ -690,6 +672,29 @@ def _reads_identity(nodes: list[ast.AST], container: str) -> bool:
 
 def _text(ctx: CheckContext, node: ast.AST) -> str:
     return ctx.source.segment(node)
+
+
+def _submit_block(submits: str, middle: str, taken: set[str], freed: set[str]) -> str:
+    """The `with` block's body: the futures, the caller's work, the wait for each result.
+    `freed` names are removed by the rewrite and may be reused."""
+    futures = fresh_name("futures", taken - freed)
+    future = fresh_name("future", taken | {futures})
+    return (
+        f"{INDENT}{futures} = [{submits}]\n"
+        f"{middle}"
+        f"{INDENT}for {future} in {futures}:\n"
+        f"{INDENT}{INDENT}{future}.result()\n"
+    )
+
+
+def _moved_middle(ctx: CheckContext, shape: _ListShape) -> Optional[tuple[str, tuple[range, ...]]]:
+    """The statements between start and join as text for the `with` block, and their rows;
+    None when they cannot move as text."""
+    middle_rows = _middle_rows(shape)
+    moved = [_indented(ctx, rows, stmt.col_offset) for rows, stmt in zip(middle_rows, shape.middle)]
+    if any(text is None for text in moved) or _has_multiline_string(shape.middle):
+        return None
+    return "".join(text for text in moved if text is not None), middle_rows
 
 
 def _middle_rows(shape: _ListShape) -> tuple[range, ...]:
