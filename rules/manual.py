@@ -263,10 +263,10 @@ class ManualThreadList(_ExecutorRule):
     iterable, otherwise a `submit` per item and a loop over the futures' `result()`. It is
     unsafe: an exception in a task now reaches the caller instead of being printed, and at
     most `max_workers` tasks run at once. It keeps the worker count when the code fixed it
-    (`for _ in range(n)` gives `max_workers=n`); when the count was one per item, it is
-    offered only if parlint can read the task and sees nothing in it that waits for another
-    task (a queue, an event, a barrier): with fewer workers than tasks such code could wait
-    for ever. Processes, and CPU-bound threads whose task can move to another process, get a
+    (`for _ in range(n)` gives `max_workers=n`; an executor refuses `n = 0`, where the loop
+    made no thread); when the count was one per item, it is offered only if parlint can read
+    the task and sees nothing in it that waits for another task (a queue, an event, a
+    barrier): with fewer workers than tasks such code could wait for ever. Processes, and CPU-bound threads whose task can move to another process, get a
     `ProcessPoolExecutor`. Only this canonical shape is rewritten: a `threads = []` list
     filled by `append` in a `for` loop (which may also start each thread) or built by a
     comprehension, a loop that starts them, a loop right after that joins them, and no other
