@@ -261,21 +261,21 @@ class ManualThreadList(_ExecutorRule):
     The fix rewrites the building, starting and joining loops into one `with` block:
     `executor.map(f, items)` when each thread runs the same function on one item of one
     iterable, otherwise a `submit` per item and a loop over the futures' `result()`. It is
-    unsafe: an exception in a task now reaches the caller instead of being printed, and at
-    most `max_workers` tasks run at once. It keeps the worker count when the code fixed it
-    (`for _ in range(n)` gives `max_workers=n`; an executor refuses `n = 0`, where the loop
-    made no thread); when the count was one per item, it is offered only if parlint can read
-    the task and sees nothing in it that waits for another task (a queue, an event, a
-    barrier): with fewer workers than tasks such code could wait for ever. Processes, and CPU-bound threads whose task can move to another process, get a
-    `ProcessPoolExecutor`. Only this canonical shape is rewritten: a `threads = []` list
-    filled by `append` in a `for` loop (which may also start each thread) or built by a
-    comprehension, a loop that starts them, a loop right after that joins them, and no other
-    use of the list, the threads or the loop variables. Results passed back through a shared
-    list, dict or queue keep working as before with threads. Thread subclasses that keep
-    their results on `self` keep their objects and list (later code reads them, in order):
-    the executor runs each object's `run()`, unless some code asks which thread it is on
-    (`name`, `ident`, `current_thread()`). Work the caller does between starting and joining
-    moves into the `with` block, unless it can leave early (`return`, `break`, `raise`).
+    unsafe: an exception in a task now reaches the caller instead of being printed, and at most
+    `max_workers` tasks run at once. It keeps the worker count when the code fixed it (`for _ in
+    range(n)` gives `max_workers=n`; an executor refuses `n = 0`, where the loop made no
+    thread); when the count was one per item, it is offered only if parlint can read the task
+    and sees nothing in it that waits for another task (a queue, an event, a barrier): with
+    fewer workers than tasks such code could wait for ever. Processes, and CPU-bound threads
+    whose task can move to another process, get a `ProcessPoolExecutor`. Only this canonical
+    shape is rewritten: a `threads = []` list filled by `append` in a `for` loop (which may also
+    start each thread) or built by a comprehension, a loop that starts them, a loop right after
+    that joins them, and no other use of the list, the threads or the loop variables. Results
+    passed back through a shared list, dict or queue keep working as before with threads. Thread
+    subclasses that keep their results on `self` keep their objects and list (later code reads
+    them, in order): the executor runs each object's `run()`, unless some code asks which thread
+    it is on (`name`, `ident`, `current_thread()`). Work the caller does between starting and
+    joining moves into the `with` block, unless it can leave early (`return`, `break`, `raise`).
     Any other shape is reported without a fix.
 
     ## Options
