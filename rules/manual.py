@@ -269,14 +269,14 @@ class ManualThreadList(_ExecutorRule):
     fewer workers than tasks such code could wait for ever. Processes, and CPU-bound threads
     whose task can move to another process, get a `ProcessPoolExecutor`. Only this canonical
     shape is rewritten: a `threads = []` list filled by `append` in a `for` loop (which may also
-    start each thread) or built by a comprehension, a loop that starts them, a loop right after
-    that joins them, and no other use of the list, the threads or the loop variables. Results
-    passed back through a shared list, dict or queue keep working as before with threads. Thread
-    subclasses that keep their results on `self` keep their objects and list (later code reads
-    them, in order): the executor runs each object's `run()`, unless some code asks which thread
-    it is on (`name`, `ident`, `current_thread()`). Work the caller does between starting and
-    joining moves into the `with` block, unless it can leave early (`return`, `break`, `raise`).
-    Any other shape is reported without a fix.
+    start each thread) or built by a comprehension, a loop that starts them, a later loop of the
+    same block that joins them, and no other use of the list, the threads or the loop variables.
+    Results passed back through a shared list, dict or queue keep working as before with
+    threads. Thread subclasses that keep their results on `self` keep their objects and list
+    (later code reads them, in order): the executor runs each object's `run()`, unless some code
+    asks which thread it is on (`name`, `ident`, `current_thread()`). Work the caller does
+    between starting and joining moves into the `with` block, unless it can leave early
+    (`return`, `break`, `raise`). Any other shape is reported without a fix.
 
     ## Options
     None.
