@@ -312,3 +312,31 @@ def test_bundled_examples_fix_cleanly_and_idempotently(tmp_path: Path) -> None:
     snapshot = {p.name: p.read_text() for p in work.glob("*.py")}
     parlint("check", "--no-cache", "--fix", "--unsafe-fixes", ".", cwd=work)
     assert {p.name: p.read_text() for p in work.glob("*.py")} == snapshot
+
+
+LOADERS = """from threading import Thread
+
+
+def main():
+    users = Thread(target=print, args=("users",))
+    orders = Thread(target=print, args=("orders",))
+    stock = Thread(target=print, args=("stock",))
+    users.start()
+    orders.start()
+    stock.start()
+    users.join()
+    orders.join()
+    stock.join()
+"""
+
+
+@pytest.mark.parametrize(("limit", "reported"), [(None, True), (3, True), (4, False)])
+def test_max_manual_threads_sets_how_many_named_threads_are_too_many(
+    tmp_path: Path, limit: int | None, reported: bool
+) -> None:
+    if limit is not None:
+        (tmp_path / "pyproject.toml").write_text(f"[tool.parlint]\nmax-manual-threads = {limit}\n")
+    (tmp_path / "loaders.py").write_text(LOADERS)
+    result = parlint("check", "--output-format", "concise", "loaders.py", cwd=tmp_path)
+    assert result.returncode == (1 if reported else 0), result.stderr
+    assert ("loaders.py:5:13: PAR103 3 threads created" in result.stdout) is reported
