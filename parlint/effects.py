@@ -31,6 +31,7 @@ from parlint.catalog import (
     matches,
 )
 from parlint.model import Handoff, HandoffApi, loops_around
+from parlint.names import parent
 
 if TYPE_CHECKING:
     from parlint.config import Settings
@@ -283,6 +284,8 @@ class EffectAnalysis:
 
 def runs_concurrently(handoff: Handoff, model: ConcurrencyModel) -> bool:
     """Whether the task may run on two or more threads/processes at once."""
+    if _waited_for_at_once(handoff):
+        return False  # each one finishes before the loop goes on: one at a time
     if handoff.api is HandoffApi.MAP or (
         handoff.api is HandoffApi.POOL and handoff.method not in ("apply", "apply_async")
     ):
@@ -294,6 +297,23 @@ def runs_concurrently(handoff: Handoff, model: ConcurrencyModel) -> bool:
         return True
     # Several hand-offs of the same task in one scope.
     return _same_task_counts(model).get(_task_key(handoff, model), 0) > 1
+
+
+def _waited_for_at_once(handoff: Handoff) -> bool:
+    """`await asyncio.to_thread(f)`, `executor.submit(f).result()`, `pool.apply(f)`: the
+    caller waits for the task right where it hands it off."""
+    call = handoff.call
+    up = parent(call)
+    if handoff.api in (HandoffApi.TO_THREAD, HandoffApi.RUN_IN_EXECUTOR):
+        return isinstance(up, ast.Await)
+    if handoff.api is HandoffApi.SUBMIT:
+        return (
+            isinstance(up, ast.Attribute)
+            and up.attr == "result"
+            and isinstance(parent(up), ast.Call)
+            and parent(up).func is up  # type: ignore[union-attr]
+        )
+    return handoff.api is HandoffApi.POOL and handoff.method == "apply"
 
 
 def _task_key(handoff: Handoff, model: ConcurrencyModel) -> Optional[tuple[int, str]]:

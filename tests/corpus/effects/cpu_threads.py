@@ -177,3 +177,23 @@ def string_work(rows):
 
     with ThreadPoolExecutor() as executor:
         return list(executor.map(render, rows))  # expect: PAR201
+
+
+# Each task is waited for where it is handed off: one runs at a time, nothing shares the GIL.
+async def awaited_one_by_one(limits):
+    for limit in limits:
+        print(await asyncio.to_thread(count_primes, limit))
+
+
+async def awaited_in_comprehension(limits):
+    return [await asyncio.to_thread(count_primes, limit) for limit in limits]
+
+
+def result_at_once(limits):
+    with ThreadPoolExecutor() as executor:
+        return [executor.submit(count_primes, limit).result() for limit in limits]
+
+
+def blocking_apply(limits):
+    with ThreadPool(4) as pool:
+        return [pool.apply(count_primes, (limit,)) for limit in limits]
