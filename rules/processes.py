@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
 from parlint.ftypes import Applicability, Diagnostic, Related, Severity
-from parlint.known import PoolKind, WorkerKind
+from parlint.known import CONTEXT_FACTORIES, PoolKind, WorkerKind
+from parlint.model import Handoff
+from parlint.names import parent
 from parlint.rules.base import CheckContext, Invalid, Rule
 from parlint.swap import guard_plan, guard_tail, is_main_guard
 
@@ -32,7 +34,10 @@ class UnpicklableTask(Rule):
     functions by their importable name: lambdas and nested functions have none, so the call
     fails with `PicklingError` (or `AttributeError: Can't pickle local object`). Spawn is the
     default on Windows and macOS, and forkserver on Linux from Python 3.14: code that happens to
-    work with *fork* breaks there. Pools pickle every task whatever the start method.
+    work with *fork* breaks there. Pools pickle every task whatever the start method. A
+    `Process` made from an explicit `get_context("fork")` (or after
+    `set_start_method("fork")`) never pickles its target and is not reported: that code has
+    chosen fork, and the platforms that have it.
 
     ## Example
     ```python
@@ -114,7 +119,7 @@ def main():
             if handoff.worker is not None and not handoff.worker.starts:
                 continue  # a Process pickles its target when started; this one never is
             what = self._unpicklable(ctx, handoff.task)
-            if what is None:
+            if what is None or _forked_process(ctx, handoff):
                 continue
             destination = handoff.description
             message = (
@@ -143,6 +148,54 @@ def main():
             if owner.is_function:
                 return f"The nested function `{function.name}()`"
         return None
+
+
+def _forked_process(ctx: CheckContext, handoff: Handoff) -> bool:
+    """A `Process` made from an explicit `get_context("fork")`, or in a module that calls
+    `set_start_method("fork")`: it never pickles its target. (Pools and executors pickle
+    every task, forked or not.)"""
+    if handoff.worker is None:
+        return False
+    call = handoff.worker.call
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        base: Optional[ast.AST] = func.value
+        if isinstance(base, ast.Name):
+            base = _only_value(ctx, base)
+        if base is not None and _fork_call(ctx, base, CONTEXT_FACTORIES):
+            return True
+    return any(_fork_call(ctx, node, START_METHOD_SETTERS) for node in ast.walk(ctx.tree))
+
+
+START_METHOD_SETTERS = frozenset(
+    {"multiprocessing.set_start_method", "multiprocessing.context.set_start_method"}
+)
+
+
+def _fork_call(ctx: CheckContext, node: ast.AST, callees: frozenset[str]) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and ctx.model.resolve(node.func, node) in callees
+        and bool(node.args)
+        and isinstance(node.args[0], ast.Constant)
+        and node.args[0].value == "fork"
+    )
+
+
+def _only_value(ctx: CheckContext, name: ast.Name) -> Optional[ast.AST]:
+    """The value of the one assignment to `name` in its scope, else None."""
+    scope = ctx.model.names.lookup_scope(name.id, ctx.model.names.enclosing_scope(name))
+    if scope is None:
+        return None
+    values = [
+        parent(node)
+        for node in scope.nodes
+        if isinstance(node, ast.Name) and node.id == name.id and isinstance(node.ctx, ast.Store)
+    ]
+    if len(values) != 1 or not isinstance(values[0], ast.Assign):
+        return None
+    assign = values[0]
+    return assign.value if len(assign.targets) == 1 else None
 
 
 class TooManyProcessWorkers(Rule):

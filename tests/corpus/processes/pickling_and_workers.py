@@ -57,3 +57,22 @@ def never_started(flike):
     proc = multiprocessing.Process(target=lambda: flike.flush())
     flike.flush()
     return proc.name
+
+
+def forked_on_purpose():
+    # An explicit fork context never pickles a Process's target.
+    def child():
+        print("child")
+
+    ctx = multiprocessing.get_context("fork")
+    p = ctx.Process(target=child)
+    p.start()
+    p.join()
+
+
+def forked_pool_still_pickles(numbers):
+    def square(n):
+        return n * n
+
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pool.map(square, numbers)  # expect: PAR401
