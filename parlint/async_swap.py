@@ -26,7 +26,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Optional
 
+from parlint.executor_rewrite import executor_spelling
 from parlint.ftypes import Location
+from parlint.known import WorkerKind
 from parlint.model import ConcurrencyModel, Handoff, HandoffApi
 from parlint.names import all_identifiers, fresh_name, parent
 from parlint.source import SourceText
@@ -88,12 +90,10 @@ def plan_async_pool(
     taken = all_identifiers(function)
     pool = fresh_name("pool", taken)
     loop: Optional[tuple[str, str]] = None
-    executor = _local_name(model, EXECUTOR)
-    import_executor = executor is None
-    if executor is None:
-        if "ProcessPoolExecutor" in module_names.bound:
-            return None  # the name means something else here
-        executor = "ProcessPoolExecutor"
+    spelled = executor_spelling(model, WorkerKind.PROCESS)
+    if spelled is None:
+        return None  # `ProcessPoolExecutor` means something else here
+    executor, import_executor = spelled
     import_asyncio = False
     drop: Optional[str] = None
     if handoff.api is HandoffApi.TO_THREAD:
@@ -110,8 +110,11 @@ def plan_async_pool(
                 found, import_asyncio = "asyncio", True
             asyncio_name = found
         arguments = ", ".join(_text(source, a) for a in call.args)
-        loop = (fresh_name("loop", taken), f"{asyncio_name}.get_running_loop()")
-        replacement = f"{loop[0]}.run_in_executor({pool}, {arguments})"
+        loop_name = _running_loop_variable(model, function, statement)
+        if loop_name is None:
+            loop_name = fresh_name("loop", taken)
+            loop = (loop_name, f"{asyncio_name}.get_running_loop()")
+        replacement = f"{loop_name}.run_in_executor({pool}, {arguments})"
         target = _span(source, call)
     else:
         replacement = pool
@@ -187,6 +190,34 @@ def _awaiting_statement(
     ):
         scope = parent(scope)
     return (statement, scope) if isinstance(scope, ast.AsyncFunctionDef) else None
+
+
+LOOP_GETTERS = frozenset({"asyncio.get_running_loop", "asyncio.get_event_loop"})
+
+
+def _running_loop_variable(
+    model: ConcurrencyModel, function: ast.AsyncFunctionDef, statement: ast.stmt
+) -> Optional[str]:
+    """`loop` when the function did `loop = asyncio.get_running_loop()` before `statement`,
+    as its only assignment to that name: the fix then uses it."""
+    stores: dict[str, list[ast.AST]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores.setdefault(node.id, []).append(node)
+    for stmt in function.body:
+        if stmt.lineno >= statement.lineno:
+            break
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Call)
+            and not stmt.value.args
+            and model.resolve(stmt.value.func, stmt.value) in LOOP_GETTERS
+            and len(stores.get(stmt.targets[0].id, [])) == 1
+        ):
+            return stmt.targets[0].id
+    return None
 
 
 def _local_name(model: ConcurrencyModel, qualified: str) -> Optional[str]:
