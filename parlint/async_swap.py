@@ -240,10 +240,8 @@ def _span(source: SourceText, node: ast.AST) -> tuple[Location, Location]:
 
 def apply_async_pool(fctx: FixContext, plan: AsyncPoolFix) -> Optional[cst.Module]:
     import libcst as cst
-    from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
-    from parlint.cst_edits import BlockInserter
+    from parlint.cst_edits import BlockInserter, ImportSpec, RemovalSpec, update_imports
 
     line = fctx.find(cst.SimpleStatementLine, plan.statement)
     if line is None:
@@ -273,16 +271,16 @@ def apply_async_pool(fctx: FixContext, plan: AsyncPoolFix) -> Optional[cst.Modul
         return None
     if plan.guard_from is not None:
         module = guard_tail(fctx, module, plan.guard_from)
-    context = CodemodContext()
+    add: list[ImportSpec] = []
     if plan.import_executor:
-        AddImportsVisitor.add_needed_import(context, "concurrent.futures", "ProcessPoolExecutor")
+        add.append(("concurrent.futures", "ProcessPoolExecutor"))
     if plan.import_asyncio:
-        AddImportsVisitor.add_needed_import(context, "asyncio")
+        add.append(("asyncio", None))
+    remove: list[RemovalSpec] = []
     if plan.drop_to_thread is not None:
         asname = plan.drop_to_thread if plan.drop_to_thread != "to_thread" else None
-        RemoveImportsVisitor.remove_unused_import(context, "asyncio", "to_thread", asname)
-    module = AddImportsVisitor(context).transform_module(module)
-    return RemoveImportsVisitor(context).transform_module(module)
+        remove.append(("asyncio", "to_thread", asname))
+    return update_imports(module, add, remove)
 
 
 def _replacer(replacements: dict[cst.CSTNode, cst.CSTNode]) -> cst.CSTTransformer:

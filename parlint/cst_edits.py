@@ -126,5 +126,30 @@ class RunReplacer(cst.CSTTransformer):
         return updated_node if body is None else updated_node.with_changes(body=body)
 
 
+ImportSpec = tuple[str, Optional[str]]  # (module, name): `import module` when name is None
+RemovalSpec = tuple[str, Optional[str], Optional[str]]  # (module, name, asname)
+
+
+def update_imports(
+    module: cst.Module, add: Sequence[ImportSpec] = (), remove: Sequence[RemovalSpec] = ()
+) -> cst.Module:
+    """Add the imports a fix needs and remove those it left unused, in the file's style
+    (libcst's codemod visitors). Each visitor walks the whole module, and the removal
+    analyses its scopes: they run only when there is something to do."""
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+    context = CodemodContext()
+    for module_name, name in add:
+        AddImportsVisitor.add_needed_import(context, module_name, name)
+    for module_name, name, asname in remove:
+        RemoveImportsVisitor.remove_unused_import(context, module_name, name, asname)
+    if add:
+        module = AddImportsVisitor(context).transform_module(module)
+    if remove:
+        module = RemoveImportsVisitor(context).transform_module(module)
+    return module
+
+
 def statement(code: str) -> cst.BaseStatement:
     return cst.parse_statement(code)

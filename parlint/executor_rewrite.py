@@ -217,6 +217,33 @@ def worker_import(
     return None
 
 
+def unused_after(
+    model: ConcurrencyModel,
+    old_import: Optional[tuple[str, Optional[str], Optional[str]]],
+    replaced: list[ast.stmt],
+) -> Optional[tuple[str, Optional[str], Optional[str]]]:
+    """`old_import` when the rewrite of `replaced` removes its last use, else None: libcst's
+    RemoveImportsVisitor costs a scope analysis of the whole module, so it runs only then."""
+    if old_import is None:
+        return None
+    module, name, asname = old_import
+    local = asname or name or module.split(".")[0]
+    spans = [
+        ((s.lineno, s.col_offset), (s.end_lineno or s.lineno, s.end_col_offset or 0))
+        for s in replaced
+    ]
+    stack = [model.names.module_scope]
+    while stack:
+        scope = stack.pop()
+        stack.extend(scope.children)
+        for node in scope.nodes:
+            if isinstance(node, ast.Name) and node.id == local:
+                where = (node.lineno, node.col_offset)
+                if not any(start <= where < end for start, end in spans):
+                    return None
+    return old_import
+
+
 def comments_between(
     source: SourceText, first: ast.stmt, last: ast.stmt, keep: tuple[range, ...] = ()
 ) -> list[str]:
@@ -251,10 +278,8 @@ def apply_executor_rewrite(
     fctx: FixContext, plan: ExecutorRewrite, comments: tuple[str, ...] = ()
 ) -> Optional[cst.Module]:
     import libcst as cst
-    from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
-    from parlint.cst_edits import RunReplacer
+    from parlint.cst_edits import RunReplacer, update_imports
 
     first = fctx.find(cst.BaseStatement, plan.first)  # type: ignore[type-abstract]
     last = fctx.find(cst.BaseStatement, plan.last)  # type: ignore[type-abstract]
@@ -272,10 +297,6 @@ def apply_executor_rewrite(
     module = fctx.module.visit(rewriter)
     if not rewriter.done:
         return None
-    context = CodemodContext()
-    if plan.add_import:
-        AddImportsVisitor.add_needed_import(context, "concurrent.futures", plan.executor)
-    if plan.old_import is not None:
-        RemoveImportsVisitor.remove_unused_import(context, *plan.old_import)
-    module = AddImportsVisitor(context).transform_module(module)
-    return RemoveImportsVisitor(context).transform_module(module)
+    add = [("concurrent.futures", plan.executor)] if plan.add_import else []
+    remove = [plan.old_import] if plan.old_import is not None else []
+    return update_imports(module, add, remove)

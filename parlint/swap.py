@@ -321,8 +321,8 @@ def is_main_guard(test: ast.expr) -> bool:
 
 def apply_swap(fctx: FixContext, plan: SwapFix) -> Optional[cst.Module]:
     import libcst as cst
-    from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+    from parlint.cst_edits import ImportSpec, RemovalSpec, update_imports
 
     target = fctx.find(cst.BaseExpression, *plan.constructor)  # type: ignore[type-abstract]
     if target is None:
@@ -334,19 +334,19 @@ def apply_swap(fctx: FixContext, plan: SwapFix) -> Optional[cst.Module]:
         replacement = cst.Name(plan.name)
     module = fctx.module.deep_replace(target, replacement)
     assert isinstance(module, cst.Module)
-    context = CodemodContext()
+    add: list[ImportSpec] = []
     if plan.as_attribute:
         if plan.base == plan.module:
-            AddImportsVisitor.add_needed_import(context, plan.module)
+            add.append((plan.module, None))
     else:
-        AddImportsVisitor.add_needed_import(context, plan.module, plan.name)
+        add.append((plan.module, plan.name))
+    remove: list[RemovalSpec] = []
     if plan.old_import is not None:
         old_module, old_name, asname = plan.old_import
-        RemoveImportsVisitor.remove_unused_import(context, old_module, old_name or None, asname)
+        remove.append((old_module, old_name or None, asname))
     if plan.guard_from is not None:
         module = guard_tail(fctx, module, plan.guard_from)
-    module = AddImportsVisitor(context).transform_module(module)
-    return RemoveImportsVisitor(context).transform_module(module)
+    return update_imports(module, add, remove)
 
 
 def guard_tail(fctx: FixContext, module: cst.Module, first_row: int) -> cst.Module:

@@ -17,6 +17,7 @@ from parlint.executor_rewrite import (
     location_of,
     may_wait_on_others,
     submit_arguments,
+    unused_after,
     worker_import,
 )
 from parlint.ftypes import Applicability, Diagnostic, Severity
@@ -578,7 +579,9 @@ main(["pool", "thread", "gil"])
             code=opening.line + body,
             executor=opening.spelled,
             add_import=opening.add_import,
-            old_import=worker_import(ctx.model, worker),
+            old_import=unused_after(
+                ctx.model, worker_import(ctx.model, worker), [build, *following]
+            ),
         )
         comments = comments_between(ctx.source, build, join_loop, middle_rows)
         if init is not None:
@@ -1160,7 +1163,9 @@ print(sorted(loaded))
             code=opening.line + body,
             executor=opening.spelled,
             add_import=opening.add_import,
-            old_import=old_imports.pop() if len(old_imports) == 1 else None,
+            old_import=unused_after(
+                ctx.model, old_imports.pop() if len(old_imports) == 1 else None, run
+            ),
         )
         return _Rewrite(plan, tuple(comments_between(ctx.source, run[0], run[-1])))
 
