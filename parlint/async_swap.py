@@ -109,18 +109,18 @@ def plan_async_pool(
                     return None
                 found, import_asyncio = "asyncio", True
             asyncio_name = found
-        arguments = ", ".join(_text(source, a) for a in call.args)
+        arguments = ", ".join(source.segment(a) for a in call.args)
         loop_name = _running_loop_variable(model, function, statement)
         if loop_name is None:
             loop_name = fresh_name("loop", taken)
             loop = (loop_name, f"{asyncio_name}.get_running_loop()")
         replacement = f"{loop_name}.run_in_executor({pool}, {arguments})"
-        target = _span(source, call)
+        target = source.span(call)
     else:
         replacement = pool
-        target = _span(source, call.args[0])
+        target = source.span(call.args[0])
     return AsyncPoolFix(
-        statement=source.location_from_ast(statement.lineno, statement.col_offset),
+        statement=source.start_of(statement),
         targets=((target, replacement),),
         pool=pool,
         loop=loop,
@@ -226,16 +226,6 @@ def _local_name(model: ConcurrencyModel, qualified: str) -> Optional[str]:
         if qual == qualified and name not in scope.untrusted:
             return name
     return None
-
-
-def _text(source: SourceText, node: ast.expr) -> str:
-    return source.segment(node)
-
-
-def _span(source: SourceText, node: ast.AST) -> tuple[Location, Location]:
-    start = source.location_from_ast(node.lineno, node.col_offset)  # type: ignore[attr-defined]
-    end = source.location_from_ast(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
-    return start, end
 
 
 def apply_async_pool(fctx: FixContext, plan: AsyncPoolFix) -> Optional[cst.Module]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Optional
 from parlint.ftypes import Location
 from parlint.known import WorkerKind
 from parlint.model import ConcurrencyModel, Worker
+from parlint.names import simple_assignment_value
 from parlint.source import SourceText
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def submit_arguments(source: SourceText, worker: Worker) -> Optional[list[str]]:
                 return None
             if any(isinstance(e, ast.Starred) for e in value.elts):
                 return None
-            positional = [_text(source, e) for e in value.elts]
+            positional = [source.segment(e) for e in value.elts]
         elif keyword.arg == "kwargs":
             if not isinstance(value, ast.Dict):
                 return None
@@ -85,14 +86,14 @@ def submit_arguments(source: SourceText, worker: Worker) -> Optional[list[str]]:
                     return None
                 if not key.value.isidentifier():
                     return None
-                named.append(f"{key.value}={_text(source, item)}")
+                named.append(f"{key.value}={source.segment(item)}")
         elif keyword.arg == "daemon":
             continue  # an executor's workers are joined by the `with` block
         else:
             return None  # name=, group=, ...: nothing to carry them to
     if target is None or not isinstance(target, (ast.Name, ast.Attribute)):
         return None
-    return [_text(source, target), *positional, *named]
+    return [source.segment(target), *positional, *named]
 
 
 def may_wait_on_others(model: ConcurrencyModel, function: ast.AST) -> bool:
@@ -147,7 +148,7 @@ def _plain_mappings(model: ConcurrencyModel) -> set[str]:
     other: set[str] = set()
     for node in ast.walk(model.tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            owner = _assignment_value(node)
+            owner = simple_assignment_value(node)
             if isinstance(owner, (ast.Dict, ast.DictComp)) or (
                 isinstance(owner, ast.Call)
                 and model.resolve(owner.func, owner) in MAPPING_FACTORIES
@@ -158,17 +159,6 @@ def _plain_mappings(model: ConcurrencyModel) -> set[str]:
         elif isinstance(node, ast.arg):
             other.add(node.arg)
     return dicts - other
-
-
-def _assignment_value(name: ast.Name) -> Optional[ast.AST]:
-    from parlint.names import parent
-
-    owner = parent(name)
-    if isinstance(owner, ast.Assign) and owner.targets == [name]:
-        return owner.value
-    if isinstance(owner, ast.AnnAssign) and owner.target is name:
-        return owner.value
-    return None
 
 
 def _imported_modules(tree: ast.Module) -> set[str]:
@@ -264,14 +254,6 @@ def comments_between(
     except (tokenize.TokenError, IndentationError):
         return found
     return found
-
-
-def _text(source: SourceText, node: ast.AST) -> str:
-    return source.segment(node)
-
-
-def location_of(source: SourceText, node: ast.AST) -> Location:
-    return source.location_from_ast(node.lineno, node.col_offset)  # type: ignore[attr-defined]
 
 
 def apply_executor_rewrite(

@@ -265,7 +265,7 @@ class NameResolver:
             elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
                 scope.bound.add(sub.id)
                 scope.stores.add(sub.id)
-                assigned = _simple_assignment_value(sub)
+                assigned = simple_assignment_value(sub)
                 if assigned is not None:
                     aliases.append((sub.id, assigned))
                 else:
@@ -347,7 +347,7 @@ class NameResolver:
         return f"{self.module_name}:{node.lineno}:{node.name}"
 
 
-def _simple_assignment_value(name: ast.Name) -> Optional[ast.expr]:
+def simple_assignment_value(name: ast.Name) -> Optional[ast.expr]:
     """The value of `name = value` (a lone target), else None."""
     owner = parent(name)
     if isinstance(owner, ast.Assign) and len(owner.targets) == 1 and owner.targets[0] is name:

@@ -13,6 +13,7 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Optional
 
 from parlint.ftypes import Location
 
@@ -116,14 +117,22 @@ class SourceText:
         prefix = line.encode("utf-8")[:col_offset].decode("utf-8", errors="replace")
         return Location(lineno, len(prefix) + 1)
 
+    def start_of(self, node: ast.AST) -> Location:
+        """Where an `ast` node starts."""
+        return self.location_from_ast(getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
+
+    def span(self, node: ast.AST, end_node: Optional[ast.AST] = None) -> tuple[Location, Location]:
+        """Where an `ast` node (or the run from `node` to `end_node`) starts and ends."""
+        last = end_node or node
+        end = self.location_from_ast(
+            getattr(last, "end_lineno", None) or 1, getattr(last, "end_col_offset", None) or 0
+        )
+        return self.start_of(node), end
+
     def segment(self, node: ast.AST) -> str:
         """The source text of an `ast` node (`ast.get_source_segment` splits the whole file
         on every call: too slow to call per finding)."""
-        start = self.location_from_ast(node.lineno, node.col_offset)  # type: ignore[attr-defined]
-        end = self.location_from_ast(
-            node.end_lineno or node.lineno,  # type: ignore[attr-defined]
-            node.end_col_offset or 0,  # type: ignore[attr-defined]
-        )
+        start, end = self.span(node)
         return self.text[self.offset(start) : self.offset(end)]
 
     def offset(self, location: Location) -> int:

@@ -50,14 +50,7 @@ class CheckContext:
         return EffectAnalysis(self.model, self.settings)
 
     def span(self, node: ast.AST, end_node: Optional[ast.AST] = None) -> tuple[Location, Location]:
-        last = end_node or node
-        start = self.source.location_from_ast(
-            getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
-        )
-        end = self.source.location_from_ast(
-            getattr(last, "end_lineno", None) or 1, getattr(last, "end_col_offset", None) or 0
-        )
-        return start, end
+        return self.source.span(node, end_node)
 
 
 class Rule:

@@ -19,10 +19,6 @@ if TYPE_CHECKING:
     from parlint.fixes import FixContext
 
 
-def _span(ctx: CheckContext, node: ast.AST) -> tuple[Location, Location]:
-    return ctx.span(node)
-
-
 def _result_description(model: ConcurrencyModel, call: ast.Call) -> Optional[str]:
     """What calling `call` returns when that is surely not callable, else None (no guess)."""
     qual = model.resolve(call.func, call)
@@ -228,8 +224,8 @@ with ThreadPoolExecutor() as executor:
         ):
             return None
         call = handoff.call
-        outer = _span(ctx, call)
-        inner = _span(ctx, task)
+        outer = ctx.span(call)
+        inner = ctx.span(task)
         if handoff.api is HandoffApi.CONSTRUCTOR and handoff.worker is not None:
             kind = handoff.worker.kind
             keyword = next((k for k in call.keywords if k.value is task), None)
@@ -454,7 +450,7 @@ t.join()
             else:
                 consequence = "unpacking it fails with `TypeError` when the task starts"
             message = f"`args={shown}` is {what}, not a tuple: {consequence}; write `({text},)`"
-            plan = _ArgsFix(_span(ctx, value), parenthesized)
+            plan = _ArgsFix(ctx.span(value), parenthesized)
             yield self.report(ctx, value, message, fixable=True, fix_data=plan)
 
     @staticmethod

@@ -14,7 +14,6 @@ from parlint.executor_rewrite import (
     apply_executor_rewrite,
     comments_between,
     executor_spelling,
-    location_of,
     may_wait_on_others,
     submit_arguments,
     unused_after,
@@ -119,6 +118,15 @@ def _executor_code(
     variable = fresh_name("executor", taken)
     argument = f"max_workers={max_workers}" if max_workers else ""
     return _Opening(f"with {text}({argument}) as {variable}:\n", variable, text, add_import)
+
+
+def _task_names(worker: Worker, *keywords: str) -> set[str]:
+    """The names read by the constructor's `target=` / `args=` / `kwargs=` values."""
+    found: set[str] = set()
+    for keyword in worker.call.keywords:
+        if keyword.arg in keywords:
+            found |= _names_in(keyword.value)
+    return found
 
 
 def _names_in(node: ast.AST) -> set[str]:
@@ -536,7 +544,7 @@ main(["pool", "thread", "gil"])
         if middle_names & loop_names:
             return None  # the work in between reads a loop variable the rewrite removes
         arguments = submit_arguments(ctx.source, worker)
-        if arguments is None or _names_in(ast.parse(arguments[0], mode="eval")) & (
+        if arguments is None or _task_names(worker, "target") & (
             _names_in(target) | ({local} if local else set())
         ):
             return None
@@ -554,8 +562,8 @@ main(["pool", "thread", "gil"])
         if opening is None:
             return None
         executor = opening.variable
-        iterable_text = _text(ctx, iterable)
-        target_text = _text(ctx, target)
+        iterable_text = ctx.source.segment(iterable)
+        target_text = ctx.source.segment(target)
         moved = _moved_middle(ctx, shape)
         if moved is None:
             return None
@@ -563,7 +571,7 @@ main(["pool", "thread", "gil"])
         if isinstance(target, ast.Name) and arguments[1:] == [target.id] and not middle:
             body = f"{INDENT}list({executor}.map({arguments[0]}, {iterable_text}))\n"
         else:
-            used = _names_in(ast.parse(f"f({', '.join(arguments)})", mode="eval"))
+            used = _task_names(worker, "args", "kwargs")
             if isinstance(target, ast.Name) and target.id not in used:
                 target_text = "_"  # the count matters, not the value
             submits = (
@@ -573,9 +581,9 @@ main(["pool", "thread", "gil"])
                 submits, middle, identifiers | {executor}, loop_names | {container}
             )
         plan = ExecutorRewrite(
-            first=location_of(ctx.source, build),
-            last=location_of(ctx.source, join_loop),
-            drop=(location_of(ctx.source, init),) if init is not None else (),
+            first=ctx.source.start_of(build),
+            last=ctx.source.start_of(join_loop),
+            drop=(ctx.source.start_of(init),) if init is not None else (),
             code=opening.line + body,
             executor=opening.spelled,
             add_import=opening.add_import,
@@ -625,8 +633,8 @@ main(["pool", "thread", "gil"])
         submits = f"{opening.variable}.submit({variable}.run) for {variable} in {container}"
         body = _submit_block(submits, middle, identifiers | {opening.variable}, loop_names)
         plan = ExecutorRewrite(
-            first=location_of(ctx.source, start_loop),
-            last=location_of(ctx.source, join_loop),
+            first=ctx.source.start_of(start_loop),
+            last=ctx.source.start_of(join_loop),
             drop=(),
             code=opening.line + body,
             executor=opening.spelled,
@@ -671,10 +679,6 @@ def _reads_identity(nodes: list[ast.AST], container: str) -> bool:
             if isinstance(base, ast.Name) and base.id in aliases:
                 return True
     return False
-
-
-def _text(ctx: CheckContext, node: ast.AST) -> str:
-    return ctx.source.segment(node)
 
 
 def _submit_block(submits: str, middle: str, taken: set[str], freed: set[str]) -> str:
@@ -766,7 +770,7 @@ def _bounded_count(ctx: CheckContext, iterable: ast.expr) -> Optional[str]:
             isinstance(argument.value, int) and argument.value > 0
         ):
             return None
-        return _text(ctx, argument)
+        return ctx.source.segment(argument)
     return None
 
 
@@ -1131,16 +1135,16 @@ print(sorted(loaded))
             start_stmt = next(s for s, w in starts if w is worker)
             if start_stmt.lineno < parent(worker.call).lineno:  # type: ignore[union-attr]
                 return None
-        for found in arguments:
-            if _names_in(ast.parse(found[0], mode="eval")) & {next(iter(w.names)) for w in group}:
-                return None
+        names = {next(iter(w.names)) for w in group}
+        if any(_task_names(w, "target") & names for w in group):
+            return None
         ordered = [w for _, w in sorted(starts, key=lambda p: (p[0].lineno, p[0].col_offset))]
         by_worker = {id(w): a for w, a in zip(group, arguments)}
         kind = _executor_kind(ctx, ordered, set(), self.settings.free_threaded)
         if kind is None:
             return None
         scope = group[0].scope
-        taken = scope_identifiers(scope) - {next(iter(w.names)) for w in group}
+        taken = scope_identifiers(scope) - names
         opening = _executor_code(ctx, kind, str(len(group)), taken)
         if opening is None:
             return None
@@ -1157,8 +1161,8 @@ print(sorted(loaded))
         body = listing + f"{INDENT}for {future} in {futures}:\n{INDENT}{INDENT}{future}.result()\n"
         old_imports = {worker_import(ctx.model, w) for w in group}
         plan = ExecutorRewrite(
-            first=location_of(ctx.source, run[0]),
-            last=location_of(ctx.source, run[-1]),
+            first=ctx.source.start_of(run[0]),
+            last=ctx.source.start_of(run[-1]),
             drop=(),
             code=opening.line + body,
             executor=opening.spelled,

@@ -359,9 +359,9 @@ def run(work, items):
             return None
         # A `return`/`break`/`continue` or a name binding inside the moved statements stays
         # correct inside a with block; a def/class would change nothing either.
-        start = ctx.source.location_from_ast(assignment.lineno, assignment.col_offset)
+        start = ctx.source.start_of(assignment)
         end_stmt = covered[-1]
-        end = ctx.source.location_from_ast(end_stmt.lineno, end_stmt.col_offset)
+        end = ctx.source.start_of(end_stmt)
         return _WithFix(start, end, name)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:

@@ -291,13 +291,13 @@ def main():
         module = ctx.model.names.module_scope
         for name, qual in module.qualified.items():
             if qual in LOCK_TYPES and name not in module.untrusted:
-                location = ctx.source.location_from_ast(stmt.lineno, stmt.col_offset)
+                location = ctx.source.start_of(stmt)
                 return _LockFix(location, name, False)
         for name in sorted(module.bound):
             if "lock" in name.lower():
                 return None  # a lock of another kind exists: let the author choose
         lock = fresh_name("lock", all_identifiers(ctx.tree))
-        return _LockFix(ctx.source.location_from_ast(stmt.lineno, stmt.col_offset), lock, True)
+        return _LockFix(ctx.source.start_of(stmt), lock, True)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         import libcst as cst

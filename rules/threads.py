@@ -24,10 +24,6 @@ def _first(events: list[Event]) -> Event:
     return min(events, key=lambda e: (e.call.lineno, e.call.col_offset))
 
 
-def _location(ctx: CheckContext, node: ast.AST) -> Location:
-    return ctx.source.location_from_ast(node.lineno, node.col_offset)  # type: ignore[attr-defined]
-
-
 @dataclass(frozen=True)
 class _JoinFix:
     statement: Location
@@ -289,7 +285,7 @@ def main(skip):
                 return None
         if exits_if_joined_at(ctx.model, worker, block, insert_at):
             return None
-        return _JoinFix(_location(ctx, stmt), start.via_name)
+        return _JoinFix(ctx.source.start_of(stmt), start.via_name)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         import libcst as cst
@@ -638,8 +634,8 @@ def main(threads):
         if any(isinstance(n, (ast.Break, ast.Continue)) for n in body_nodes(loop)):
             return None
         assert start.via_name is not None
-        loop_location = _location(ctx, loop)
-        join_location = _location(ctx, join_stmt)
+        loop_location = ctx.source.start_of(loop)
+        join_location = ctx.source.start_of(join_stmt)
         if start.iteration is loop:
             if not isinstance(loop.iter, ast.Name) or start.via_name != loop.target.id:
                 return None

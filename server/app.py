@@ -218,6 +218,12 @@ class ParlintServer(LanguageServer):
                 )
             )
 
+    def schedule_edit(self, uri: str) -> None:
+        """An edit: lint after the debounce, when the user's settings lint as they type."""
+        editor = self.store.editor_settings(uri_to_path(uri))
+        if editor.lint_on == "type":
+            self.schedule(uri, editor.debounce_ms)
+
     def schedule(self, uri: str, delay_ms: int) -> None:
         """Lint after `delay_ms` of quiet: each change restarts the clock (debounce)."""
         previous = self.pending.pop(uri, None)
@@ -427,10 +433,7 @@ def _register(server: ParlintServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     async def did_change(ls: ParlintServer, params: types.DidChangeTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        editor = ls.store.editor_settings(uri_to_path(uri))
-        if editor.lint_on == "type":
-            ls.schedule(uri, editor.debounce_ms)
+        ls.schedule_edit(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     async def did_save(ls: ParlintServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -448,14 +451,11 @@ def _register(server: ParlintServer) -> None:
     async def notebook_change(
         ls: ParlintServer, params: types.DidChangeNotebookDocumentParams
     ) -> None:
-        uri = params.notebook_document.uri
-        editor = ls.store.editor_settings(uri_to_path(uri))
         structure = params.change.cells.structure if params.change.cells else None
         for closed in (structure.did_close or []) if structure else []:
             if not ls.pull_mode:
                 ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(closed.uri, []))
-        if editor.lint_on == "type":
-            ls.schedule(uri, editor.debounce_ms)
+        ls.schedule_edit(params.notebook_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
     async def notebook_save(ls: ParlintServer, params: types.DidSaveNotebookDocumentParams) -> None:
