@@ -84,34 +84,37 @@ class Linter:
     def check(self, text: str, *, with_fixes: bool = False) -> CheckResult:
         source = SourceText(text)
         errors: list[str] = []
-        diagnostics = self._check_source(source, errors)
+        diagnostics, tree = self._check_source(source, errors)
         if with_fixes and any(d.fixable for d in diagnostics):
-            regions = _Regions(source)
+            regions = _Regions(source, tree)
             diagnostics = [self.with_fix(regions, d, errors) for d in diagnostics]
         return CheckResult(diagnostics, errors)
 
-    def _check_source(self, source: SourceText, errors: list[str]) -> list[Diagnostic]:
+    def _check_source(
+        self, source: SourceText, errors: list[str]
+    ) -> tuple[list[Diagnostic], Optional[ast.Module]]:
+        """The diagnostics, and the tree they came from (fixes reuse it) when it parsed."""
         if not could_matter(source.text):
-            return []
+            return [], None
         try:
             tree = ast.parse(source.text, filename=self.filename or "<unknown>")
         except SyntaxError as exc:
-            return self._parse_error(source, exc.msg, exc.lineno or 1, exc.offset)
+            return self._parse_error(source, exc.msg, exc.lineno or 1, exc.offset), None
         except (ValueError, RecursionError, MemoryError) as exc:
             message = "source contains null bytes" if "null" in str(exc) else str(exc)
             if isinstance(exc, RecursionError):
                 message = "too deeply nested to parse"
-            return self._parse_error(source, message, 1, None)
+            return self._parse_error(source, message, 1, None), None
         try:
             model = ConcurrencyModel(tree, self.filename or "<module>")
         except RecursionError:
-            return self._parse_error(source, "too deeply nested to analyse", 1, None)
+            return self._parse_error(source, "too deeply nested to analyse", 1, None), tree
         except Exception as exc:
             log.exception("building the model crashed on %s", self.filename)
             errors.append(
                 f"{self.filename or '<stdin>'}: internal error: {type(exc).__name__}: {exc}"
             )
-            return []
+            return [], tree
         ctx = CheckContext(self.filename, source, tree, model, self.settings)
         found: list[Diagnostic] = []
         for rule in self.rules:
@@ -123,7 +126,7 @@ class Linter:
         suppressions = Suppressions(source)
         kept = [d for d in found if not suppressions.suppressed(d)]
         kept.sort(key=lambda d: (d.location, d.code, d.end_location))
-        return _unique(kept)
+        return _unique(kept), tree
 
     def _parse_error(
         self, source: SourceText, message: str, row: int, offset: Optional[int]
@@ -178,11 +181,11 @@ class Linter:
         while passes < budget:
             passes += 1
             source = SourceText(text)
-            diagnostics = self._check_source(source, errors)
+            diagnostics, tree = self._check_source(source, errors)
             candidates = [d for d in diagnostics if d.fix_applicability in allowed]
             if not candidates:
                 return FixResult(text, fixed, diagnostics, errors)
-            regions = _Regions(source)
+            regions = _Regions(source, tree)
             taken: list[tuple[int, int]] = []
             edits: list[Edit] = []
             applied: list[Diagnostic] = []
@@ -220,21 +223,22 @@ class Linter:
                 return FixResult(text, fixed, diagnostics, errors)
             fixed.extend(applied)
             text = new_text
-        final = self._check_source(SourceText(text), errors)
+        final, _ = self._check_source(SourceText(text), errors)
         return FixResult(text, fixed, final, errors)
 
 
 class _Regions:
     """One libcst context per top-level statement that holds a fix (see FixContext)."""
 
-    def __init__(self, source: SourceText) -> None:
+    def __init__(self, source: SourceText, tree: Optional[ast.Module] = None) -> None:
         self.source = source
+        self.tree = tree  # the check's tree, when there was one: not parsed again
         self.contexts: dict[tuple[int, int], FixContext] = {}
         self._spans: Optional[list[tuple[int, int]]] = None
 
     def _top_level_spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            tree = ast.parse(self.source.text)
+            tree = self.tree or ast.parse(self.source.text)
             spans = []
             for stmt in tree.body:
                 if isinstance(stmt, _REGION_TYPES):

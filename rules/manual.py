@@ -21,10 +21,26 @@ from parlint.executor_rewrite import (
 )
 from parlint.ftypes import Applicability, Diagnostic, Severity
 from parlint.known import WorkerKind
-from parlint.model import Event, Handoff, Worker
+from parlint.model import Handoff, Worker
 from parlint.names import containing_block, fresh_name, parent, scope_identifiers
 from parlint.rules.base import CheckContext, Invalid, Rule
 from parlint.swap import process_ready
+from parlint.thread_lists import (
+    ListShape,
+    event_calls,
+    has_multiline_string,
+    later_read,
+    list_shape,
+    loop_var,
+    middle_statement_rows,
+    names_in,
+    only_in,
+    own_statement,
+    reaching_event,
+    reads_identity,
+    task_names,
+    uses_thread_identity,
+)
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -118,110 +134,6 @@ def _executor_code(
     variable = fresh_name("executor", taken)
     argument = f"max_workers={max_workers}" if max_workers else ""
     return _Opening(f"with {text}({argument}) as {variable}:\n", variable, text, add_import)
-
-
-def _task_names(worker: Worker, *keywords: str) -> set[str]:
-    """The names read by the constructor's `target=` / `args=` / `kwargs=` values."""
-    found: set[str] = set()
-    for keyword in worker.call.keywords:
-        if keyword.arg in keywords:
-            found |= _names_in(keyword.value)
-    return found
-
-
-def _names_in(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-
-
-def _later_read(scope_nodes: list[ast.AST], names: set[str], after: ast.stmt) -> bool:
-    """Whether any of `names` is read after `after` before being bound again."""
-    end = (after.end_lineno or after.lineno, after.end_col_offset or 0)
-    pending = set(names)
-    for node in scope_nodes:
-        if not pending:
-            return False
-        if not isinstance(node, ast.Name) or node.id not in pending:
-            continue
-        if (node.lineno, node.col_offset) < end:
-            continue
-        if _comprehension_variable(node):
-            continue  # `f` in `sum(f.size for f in fetchers)` is the comprehension's own
-        if isinstance(node.ctx, ast.Load):
-            return True
-        pending.discard(node.id)
-    return False
-
-
-COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-
-
-def _comprehension_variable(name: ast.Name) -> bool:
-    """Whether `name` is bound by a comprehension around it."""
-    current = parent(name)
-    while current is not None and not isinstance(current, ast.stmt):
-        if isinstance(current, COMPREHENSIONS) and any(
-            name.id in _names_in(generator.target) for generator in current.generators
-        ):
-            return True
-        current = parent(current)
-    return False
-
-
-def _only_in(scope_nodes: list[ast.AST], name: str, statements: list[ast.stmt]) -> bool:
-    """Whether every use of `name` in the scope lies inside `statements`."""
-    spans = [
-        ((s.lineno, s.col_offset), (s.end_lineno or s.lineno, s.end_col_offset or 0))
-        for s in statements
-    ]
-    for node in scope_nodes:
-        if isinstance(node, ast.Name) and node.id == name:
-            where = (node.lineno, node.col_offset)
-            if not any(start <= where < end for start, end in spans):
-                return False
-    return True
-
-
-def _method_statement(stmt: ast.stmt, name: str, method: str) -> bool:
-    """`name.method()` as a statement of its own, without arguments."""
-    return (
-        isinstance(stmt, ast.Expr)
-        and isinstance(stmt.value, ast.Call)
-        and isinstance(stmt.value.func, ast.Attribute)
-        and stmt.value.func.attr == method
-        and isinstance(stmt.value.func.value, ast.Name)
-        and stmt.value.func.value.id == name
-        and not stmt.value.args
-        and not stmt.value.keywords
-    )
-
-
-def _loop_over(stmt: Optional[ast.stmt], container: str, method: str) -> Optional[str]:
-    """`for t in container: t.method()` and nothing else, or the statement
-    `[t.method() for t in container]`: the loop variable, else None."""
-    if (
-        isinstance(stmt, ast.For)
-        and not stmt.orelse
-        and isinstance(stmt.target, ast.Name)
-        and isinstance(stmt.iter, ast.Name)
-        and stmt.iter.id == container
-        and len(stmt.body) == 1
-        and _method_statement(stmt.body[0], stmt.target.id, method)
-    ):
-        return stmt.target.id
-    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.ListComp):
-        comp = stmt.value
-        generator = comp.generators[0]
-        if (
-            len(comp.generators) == 1
-            and not generator.ifs
-            and not generator.is_async
-            and isinstance(generator.target, ast.Name)
-            and isinstance(generator.iter, ast.Name)
-            and generator.iter.id == container
-            and _method_statement(ast.Expr(comp.elt), generator.target.id, method)
-        ):
-            return generator.target.id
-    return None
 
 
 class ManualThreadList(_ExecutorRule):
@@ -474,7 +386,10 @@ main(["pool", "thread", "gil"])
                 continue
             reported.add(id(loop))
             container = sorted(worker.containers)[0]
-            start, join = _reaching(worker, worker.starts), _reaching(worker, worker.joins)
+            start, join = (
+                reaching_event(worker, worker.starts),
+                reaching_event(worker, worker.joins),
+            )
             things = worker.kind_plural
             message = (
                 f"{things.capitalize()} built in a loop, kept in `{container}`, started and "
@@ -516,12 +431,12 @@ main(["pool", "thread", "gil"])
             return None
         if len(worker.loops) != 1 or len(worker.containers) != 1 or worker.runs:
             return None
-        if len(_calls(worker.starts)) != 1 or len(_calls(worker.joins)) != 1:
+        if len(event_calls(worker.starts)) != 1 or len(event_calls(worker.joins)) != 1:
             return None
         sharing = [w for w in ctx.model.workers if w.scope is worker.scope]
         if sum(1 for w in sharing if container in w.containers) != 1:
             return None
-        shape = _list_shape(worker, container)
+        shape = list_shape(worker, container)
         if shape is None:
             return None
         if worker.subclass is not None:
@@ -531,21 +446,21 @@ main(["pool", "thread", "gil"])
         following = [s for s in (shape.start_loop, join_loop) if s is not None]
         statements = [s for s in (init, build, *following) if s is not None]
         nodes = worker.scope.nodes
-        if not _only_in(nodes, container, statements):
+        if not only_in(nodes, container, statements):
             return None
-        loop_names = {_loop_var(s) for s in following} | _names_in(target)
+        loop_names = {loop_var(s) for s in following} | names_in(target)
         if local is not None:
             loop_names.add(local)
-            if not _only_in(nodes, local, statements):
+            if not only_in(nodes, local, statements):
                 return None
-        if _later_read(nodes, loop_names, join_loop):
+        if later_read(nodes, loop_names, join_loop):
             return None
-        middle_names = set().union(*(_names_in(stmt) for stmt in shape.middle))
+        middle_names = set().union(*(names_in(stmt) for stmt in shape.middle))
         if middle_names & loop_names:
             return None  # the work in between reads a loop variable the rewrite removes
         arguments = submit_arguments(ctx.source, worker)
-        if arguments is None or _task_names(worker, "target") & (
-            _names_in(target) | ({local} if local else set())
+        if arguments is None or task_names(worker, "target") & (
+            names_in(target) | ({local} if local else set())
         ):
             return None
         max_workers = _bounded_count(ctx, iterable)
@@ -554,7 +469,7 @@ main(["pool", "thread", "gil"])
             function = ctx.effects.task_function(handoff) if handoff else None
             if function is None or may_wait_on_others(ctx.model, function):
                 return None
-        kind = _executor_kind(ctx, [worker], _names_in(target), self.settings.free_threaded)
+        kind = _executor_kind(ctx, [worker], names_in(target), self.settings.free_threaded)
         if kind is None:
             return None
         identifiers = scope_identifiers(worker.scope)
@@ -571,7 +486,7 @@ main(["pool", "thread", "gil"])
         if isinstance(target, ast.Name) and arguments[1:] == [target.id] and not middle:
             body = f"{INDENT}list({executor}.map({arguments[0]}, {iterable_text}))\n"
         else:
-            used = _task_names(worker, "args", "kwargs")
+            used = task_names(worker, "args", "kwargs")
             if isinstance(target, ast.Name) and target.id not in used:
                 target_text = "_"  # the count matters, not the value
             submits = (
@@ -597,7 +512,7 @@ main(["pool", "thread", "gil"])
         return _Rewrite(plan, tuple(comments))
 
     def _plan_subclass(
-        self, ctx: CheckContext, worker: Worker, container: str, shape: _ListShape
+        self, ctx: CheckContext, worker: Worker, container: str, shape: ListShape
     ) -> Optional[_Rewrite]:
         """Thread subclasses that keep their results on `self`: the objects stay (later
         code reads them, in order), and the executor runs each one's `run()`."""
@@ -607,15 +522,15 @@ main(["pool", "thread", "gil"])
             return None  # a process's attributes would stay in the child
         if subclass.methods & {"start", "join", "is_alive"} or shape.start_loop is None:
             return None
-        if _reads_identity(worker.scope.nodes, container) or _uses_thread_identity(
+        if reads_identity(worker.scope.nodes, container) or uses_thread_identity(
             list(ast.walk(subclass.run))
         ):
             return None
         start_loop, join_loop = shape.start_loop, shape.join_loop
-        loop_names = {_loop_var(start_loop), _loop_var(join_loop)}
-        if _later_read(worker.scope.nodes, loop_names, join_loop):
+        loop_names = {loop_var(start_loop), loop_var(join_loop)}
+        if later_read(worker.scope.nodes, loop_names, join_loop):
             return None
-        middle_names = set().union(*(_names_in(stmt) for stmt in shape.middle))
+        middle_names = set().union(*(names_in(stmt) for stmt in shape.middle))
         if middle_names & loop_names:
             return None
         max_workers = _bounded_count(ctx, shape.iterable)
@@ -629,7 +544,7 @@ main(["pool", "thread", "gil"])
         if moved is None:
             return None
         middle, middle_rows = moved
-        variable = _loop_var(start_loop)
+        variable = loop_var(start_loop)
         submits = f"{opening.variable}.submit({variable}.run) for {variable} in {container}"
         body = _submit_block(submits, middle, identifiers | {opening.variable}, loop_names)
         plan = ExecutorRewrite(
@@ -645,42 +560,6 @@ main(["pool", "thread", "gil"])
         return _Rewrite(plan, tuple(comments))
 
 
-# What tells one thread from another: an executor runs `run()` on its own threads, so code
-# that reads these would see a pool thread, or an object that never started.
-THREAD_IDENTITY = frozenset(
-    {"is_alive", "ident", "native_id", "name", "getName", "setName", "daemon", "isDaemon",
-     "setDaemon", "current_thread", "get_ident", "get_native_id", "currentThread"}
-)  # fmt: skip
-
-
-IDENTITY_FUNCTIONS = frozenset({"current_thread", "currentThread", "get_ident", "get_native_id"})
-
-
-def _uses_thread_identity(nodes: list[ast.AST]) -> bool:
-    """Whether code (a `run` method) reads which thread it is on."""
-    return any(
-        (isinstance(n, ast.Attribute) and n.attr in THREAD_IDENTITY)
-        or (isinstance(n, ast.Name) and n.id in IDENTITY_FUNCTIONS)
-        for n in nodes
-    )
-
-
-def _reads_identity(nodes: list[ast.AST], container: str) -> bool:
-    """Whether the scope reads a thread attribute of the objects in `container`
-    (`t.name` for `t` in it, `threads[0].is_alive()`)."""
-    aliases = {container}
-    for node in nodes:
-        if isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.target, ast.Name):
-            if isinstance(node.iter, ast.Name) and node.iter.id == container:
-                aliases.add(node.target.id)
-    for node in nodes:
-        if isinstance(node, ast.Attribute) and node.attr in THREAD_IDENTITY:
-            base = node.value.value if isinstance(node.value, ast.Subscript) else node.value
-            if isinstance(base, ast.Name) and base.id in aliases:
-                return True
-    return False
-
-
 def _submit_block(submits: str, middle: str, taken: set[str], freed: set[str]) -> str:
     """The `with` block's body: the futures, the caller's work, the wait for each result.
     `freed` names are removed by the rewrite and may be reused."""
@@ -694,26 +573,14 @@ def _submit_block(submits: str, middle: str, taken: set[str], freed: set[str]) -
     )
 
 
-def _moved_middle(ctx: CheckContext, shape: _ListShape) -> Optional[tuple[str, tuple[range, ...]]]:
+def _moved_middle(ctx: CheckContext, shape: ListShape) -> Optional[tuple[str, tuple[range, ...]]]:
     """The statements between start and join as text for the `with` block, and their rows;
     None when they cannot move as text."""
-    middle_rows = _middle_rows(shape)
+    middle_rows = middle_statement_rows(shape)
     moved = [_indented(ctx, rows, stmt.col_offset) for rows, stmt in zip(middle_rows, shape.middle)]
-    if any(text is None for text in moved) or _has_multiline_string(shape.middle):
+    if any(text is None for text in moved) or has_multiline_string(shape.middle):
         return None
     return "".join(text for text in moved if text is not None), middle_rows
-
-
-def _middle_rows(shape: _ListShape) -> tuple[range, ...]:
-    """For each statement between the start and the join: its rows, from the row after the
-    statement before it (so the comments above it move with it)."""
-    rows: list[range] = []
-    previous = shape.start_loop or shape.build
-    for stmt in shape.middle:
-        first = (previous.end_lineno or previous.lineno) + 1
-        rows.append(range(first, (stmt.end_lineno or stmt.lineno) + 1))
-        previous = stmt
-    return tuple(rows)
 
 
 def _indented(ctx: CheckContext, rows: range, base: int) -> Optional[str]:
@@ -731,32 +598,6 @@ def _indented(ctx: CheckContext, rows: range, base: int) -> Optional[str]:
     return "".join(line + "\n" for line in shifted)
 
 
-def _has_multiline_string(statements: tuple[ast.stmt, ...]) -> bool:
-    return any(
-        isinstance(node, (ast.Constant, ast.JoinedStr))
-        and (node.end_lineno or node.lineno) > node.lineno
-        for stmt in statements
-        for node in ast.walk(stmt)
-    )
-
-
-def _calls(events: list[Event]) -> set[int]:
-    return {id(e.call) for e in events}
-
-
-def _reaching(worker: Worker, events: list[Event]) -> Event:
-    return next((e for e in events if worker.reaches_every_instance(e)), events[0])
-
-
-def _loop_var(stmt: ast.stmt) -> str:
-    for method in ("start", "join"):
-        for container in _names_in(stmt):
-            name = _loop_over(stmt, container, method)
-            if name is not None:
-                return name
-    raise ValueError("not a start or join loop")
-
-
 def _bounded_count(ctx: CheckContext, iterable: ast.expr) -> Optional[str]:
     """`n` for `range(n)`: the code fixed how many run at once."""
     if (
@@ -771,138 +612,6 @@ def _bounded_count(ctx: CheckContext, iterable: ast.expr) -> Optional[str]:
         ):
             return None
         return ctx.source.segment(argument)
-    return None
-
-
-@dataclass(frozen=True)
-class _ListShape:
-    build: ast.stmt  # the comprehension's assignment, or the `for` loop that appends
-    init: Optional[ast.stmt]  # `threads = []` before an appending loop
-    start_loop: Optional[ast.stmt]  # None when the building loop starts each one
-    middle: tuple[ast.stmt, ...]  # the caller's own work while the threads run
-    join_loop: ast.stmt
-    target: ast.expr  # the building loop's target and iterable
-    iterable: ast.expr
-    local: Optional[str]  # `t` in `t = Thread(...)` inside the building loop
-
-
-# Statements that leave a block early: with them between start and join, some paths skip
-# the join, and a `with` block would change that.
-EARLY_EXITS = (ast.Return, ast.Break, ast.Continue, ast.Yield, ast.YieldFrom, ast.Await, ast.Raise)
-
-
-def _list_shape(worker: Worker, container: str) -> Optional[_ListShape]:
-    """The statements of the canonical shape, or None."""
-    loop = worker.loops[0]
-    call = worker.call
-    if isinstance(loop, ast.ListComp):
-        owner = parent(loop)
-        if not (
-            isinstance(owner, ast.Assign)
-            and len(owner.targets) == 1
-            and isinstance(owner.targets[0], ast.Name)
-            and owner.targets[0].id == container
-            and loop.elt is call
-            and len(loop.generators) == 1
-            and not loop.generators[0].ifs
-            and not loop.generators[0].is_async
-        ):
-            return None
-        build: ast.stmt = owner
-        init = None
-        target, iterable = loop.generators[0].target, loop.generators[0].iter
-        local = None
-        starts_here = False
-    elif isinstance(loop, ast.For) and not loop.orelse:
-        build = loop
-        target, iterable = loop.target, loop.iter
-        found = _loop_body(loop, container, call)
-        if found is None:
-            return None
-        local, starts_here = found
-        init = _list_init(loop, container)
-        if init is None:
-            return None
-    else:
-        return None
-    block_info = containing_block(build)
-    if block_info is None:
-        return None
-    block, index = block_info
-    rest = block[index + 1 :]
-    start_loop: Optional[ast.stmt] = None
-    if not starts_here:
-        if not rest or _loop_over(rest[0], container, "start") is None:
-            return None
-        start_loop, rest = rest[0], rest[1:]
-    join_at = next(
-        (i for i, stmt in enumerate(rest) if _loop_over(stmt, container, "join") is not None),
-        None,
-    )
-    if join_at is None:
-        return None
-    middle = tuple(rest[:join_at])
-    if any(isinstance(n, EARLY_EXITS) for stmt in middle for n in ast.walk(stmt)):
-        return None
-    return _ListShape(build, init, start_loop, middle, rest[join_at], target, iterable, local)
-
-
-def _loop_body(
-    loop: ast.For, container: str, call: ast.Call
-) -> Optional[tuple[Optional[str], bool]]:
-    """A `for` body that only builds, appends and perhaps starts: (variable, starts)."""
-    body = loop.body
-    local: Optional[str] = None
-    if (
-        isinstance(body[0], ast.Assign)
-        and len(body[0].targets) == 1
-        and isinstance(body[0].targets[0], ast.Name)
-        and body[0].value is call
-    ):
-        local = body[0].targets[0].id
-        body = body[1:]
-    appended = call if local is None else None
-    seen_append = False
-    starts = False
-    for stmt in body:
-        if (
-            isinstance(stmt, ast.Expr)
-            and isinstance(stmt.value, ast.Call)
-            and isinstance(stmt.value.func, ast.Attribute)
-            and stmt.value.func.attr == "append"
-            and isinstance(stmt.value.func.value, ast.Name)
-            and stmt.value.func.value.id == container
-            and len(stmt.value.args) == 1
-            and not seen_append
-        ):
-            value = stmt.value.args[0]
-            if appended is not None and value is not appended:
-                return None
-            if local is not None and not (isinstance(value, ast.Name) and value.id == local):
-                return None
-            seen_append = True
-        elif local is not None and not starts and _method_statement(stmt, local, "start"):
-            starts = True
-        else:
-            return None
-    return (local, starts) if seen_append else None
-
-
-def _list_init(loop: ast.For, container: str) -> Optional[ast.stmt]:
-    """The `container = []` earlier in the loop's block."""
-    block_info = containing_block(loop)
-    if block_info is None:
-        return None
-    block, index = block_info
-    for stmt in reversed(block[:index]):
-        if (
-            isinstance(stmt, ast.Assign)
-            and len(stmt.targets) == 1
-            and isinstance(stmt.targets[0], ast.Name)
-            and stmt.targets[0].id == container
-        ):
-            value = stmt.value
-            return stmt if isinstance(value, ast.List) and not value.elts else None
     return None
 
 
@@ -1104,8 +813,8 @@ print(sorted(loaded))
                 return None
             start, join = worker.starts[0], worker.joins[0]
             start_stmt, join_stmt = (
-                _own_statement(start, name, "start"),
-                _own_statement(join, name, "join"),
+                own_statement(start, name, "start"),
+                own_statement(join, name, "join"),
             )
             if start_stmt is None or join_stmt is None:
                 return None
@@ -1130,13 +839,13 @@ print(sorted(loaded))
             return None  # one finished before another started: not the same program
         for worker in group:
             name = next(iter(worker.names))
-            if not _only_in(worker.scope.nodes, name, run):
+            if not only_in(worker.scope.nodes, name, run):
                 return None
             start_stmt = next(s for s, w in starts if w is worker)
             if start_stmt.lineno < parent(worker.call).lineno:  # type: ignore[union-attr]
                 return None
         names = {next(iter(w.names)) for w in group}
-        if any(_task_names(w, "target") & names for w in group):
+        if any(task_names(w, "target") & names for w in group):
             return None
         ordered = [w for _, w in sorted(starts, key=lambda p: (p[0].lineno, p[0].col_offset))]
         by_worker = {id(w): a for w, a in zip(group, arguments)}
@@ -1172,13 +881,3 @@ print(sorted(loaded))
             ),
         )
         return _Rewrite(plan, tuple(comments_between(ctx.source, run[0], run[-1])))
-
-
-def _own_statement(event: Event, name: str, method: str) -> Optional[ast.stmt]:
-    """The statement `name.method()` of a start/join that is not in a loop, else None."""
-    if event.loops or event.iteration is not None:
-        return None
-    stmt = event.statement
-    if stmt is None or not _method_statement(stmt, name, method):
-        return None
-    return stmt
