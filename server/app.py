@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
-from functools import partial
+from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from parlint import __version__
@@ -23,6 +23,8 @@ from parlint.rules.registry import rule_by_code
 from parlint.server.convert import Positions, to_lsp
 from parlint.server.documents import (
     Analysis,
+    DocumentText,
+    Snapshot,
     View,
     analyse,
     noqa_code_at,
@@ -30,7 +32,9 @@ from parlint.server.documents import (
     uri_to_path,
     view_of,
 )
-from parlint.server.notebooks import NotebookText, code_cells, combine
+from parlint.server.fix_worker import FixAbandoned, FixFailed, FixWorker, build_fix, fix_all
+from parlint.server.notebooks import code_cells, combine
+from parlint.server.protocol import ParlintProtocol
 from parlint.server.settings import EditorSettings, SettingsStore
 from parlint.source import SourceText
 
@@ -64,11 +68,17 @@ class ParlintServer(LanguageServer):
                 ],
                 save=True,
             ),
+            protocol_cls=ParlintProtocol,
         )
         self.store = SettingsStore()
         self.analyses: dict[str, Analysis] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
-        self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="parlint-lint")
+        # One thread: linting is pure Python, so under the GIL a second thread adds no
+        # throughput, only memory (glibc gives each thread its own malloc arena, which keeps
+        # the high-water mark of a large file's tree: +16 MB of RSS for nothing).
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parlint-lint")
+        self.fix_worker = FixWorker()
+        self.shown_problems: set[str] = set()
         self.settings_epoch = 0
         self._ready: Optional[asyncio.Event] = None
 
@@ -116,23 +126,30 @@ class ParlintServer(LanguageServer):
             cell_uri=uri
         ) or self.workspace.get_notebook_document(notebook_uri=uri)
 
-    def snapshot(
-        self, uri: str
-    ) -> Optional[tuple[str, Optional[int], str, Optional[NotebookText]]]:
-        """(key, version, text, notebook view) of what `uri` belongs to, or None if closed."""
+    def snapshot(self, uri: str) -> Optional[Snapshot]:
+        """What `uri` belongs to (the document, or its notebook) as it is now, or None."""
         notebook = self.notebook_of(uri)
         if notebook is not None:
-            cells = [
-                (cell, self.workspace.get_text_document(cell).source)
+            documents = {
+                cell: self.document_text(cell)
                 for cell in code_cells(notebook)
                 if self.is_open(cell)
-            ]
-            view = combine(cells)
-            return notebook.uri, notebook.version, view.text, view
+            }
+            view = combine([(cell, d.text) for cell, d in documents.items()])
+            return Snapshot(notebook.uri, notebook.version, view.text, view, documents)
         if not self.is_open(uri):
             return None
+        document = self.document_text(uri)
+        return Snapshot(uri, document.version, document.text, None, {uri: document})
+
+    def document_text(self, uri: str) -> DocumentText:
         document = self.workspace.get_text_document(uri)
-        return uri, document.version, document.source, None
+        return DocumentText(document.version, document.source)
+
+    def is_current(self, analysis: Analysis) -> bool:
+        """Whether every document the analysis read is still at the version it read."""
+        snapshot = self.snapshot(analysis.key)
+        return snapshot is not None and snapshot.documents == analysis.documents
 
     async def analysis(self, uri: str) -> Optional[Analysis]:
         """The analysis of the document's current version (cached), or None when it is gone."""
@@ -147,9 +164,9 @@ class ParlintServer(LanguageServer):
             snapshot = self.snapshot(uri)
             if snapshot is None:
                 return None
-            key, version, text, notebook = snapshot
+            key, version, text = snapshot.key, snapshot.version, snapshot.text
             cached = self.analyses.get(key)
-            if cached is not None and cached.version == version and cached.text == text:
+            if cached is not None and cached.documents == snapshot.documents:
                 return cached
             path = uri_to_path(key)
             settings = self.store.checker_settings(path)
@@ -159,13 +176,16 @@ class ParlintServer(LanguageServer):
             )
             for message in errors:
                 self.log("error", message)
-            self._report_settings_errors()
+            self.report_settings_errors()
             current = self.snapshot(uri)
             if current is None:
                 return None
-            if current[1] != version or current[2] != text:
+            if current.documents != snapshot.documents:
                 continue  # superseded while it ran: analyse the newer text instead
-            result = Analysis(key, version, text, path, settings, diagnostics, notebook)
+            result = Analysis(
+                key, version, text, path, settings, diagnostics, snapshot.notebook,
+                documents=snapshot.documents,
+            )  # fmt: skip
             self.analyses[key] = result
             return result
         return None
@@ -179,9 +199,21 @@ class ParlintServer(LanguageServer):
             return [analysis.key]
         return [cell.uri for cell in analysis.notebook.cells]
 
-    def _report_settings_errors(self) -> None:
-        while self.store.errors:
-            self.log("warning", self.store.errors.pop(0))
+    def report_settings_errors(self) -> None:
+        """Each problem with the settings is logged, and shown once in one message."""
+        problems = list(dict.fromkeys(self.store.errors))
+        self.store.errors.clear()
+        for problem in problems:
+            self.log("warning", problem)
+        new = [p for p in problems if p not in self.shown_problems]
+        if new:
+            self.shown_problems.update(new)
+            self.window_show_message(
+                types.ShowMessageParams(
+                    type=types.MessageType.Warning,
+                    message="parlint: " + "; ".join(new),
+                )
+            )
 
     def lsp_diagnostics(self, uri: str, analysis: Analysis) -> list[types.Diagnostic]:
         editor = self.store.editor_settings(analysis.path)
@@ -207,8 +239,7 @@ class ParlintServer(LanguageServer):
             if not editor.enable:
                 self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
             return
-        snapshot = self.snapshot(uri)
-        if snapshot is None or snapshot[1] != analysis.version:
+        if not self.is_current(analysis):
             return  # a newer version is on its way
         for document in self.document_uris(analysis):
             version = analysis.version if analysis.notebook is None else None
@@ -311,7 +342,7 @@ class ParlintServer(LanguageServer):
                 if path is not None and answer is not None:
                     self.store.folders[str(path)] = EditorSettings.from_client(answer, problems)
         self.store.errors.extend(problems)
-        self._report_settings_errors()
+        self.report_settings_errors()
 
     async def register_watchers(self) -> None:
         caps = self.client_capabilities.workspace
@@ -334,42 +365,58 @@ class ParlintServer(LanguageServer):
     # -- code actions -----------------------------------------------------------------------
     async def built_fix(
         self, analysis: Analysis, index: int, alternative: Optional[int] = None
-    ) -> Diagnostic:
+    ) -> Optional[Diagnostic]:
+        """The diagnostic with its fix built (in the fix worker), or None when it failed."""
         key = (index, alternative)
         if key not in analysis.fixes:
-            loop = asyncio.get_running_loop()
             diagnostic = analysis.diagnostics[index]
-            linter = analysis.linter
-            job = (
-                partial(linter.build_fix, analysis.text, diagnostic)
-                if alternative is None
-                else partial(linter.build_alternative, analysis.text, diagnostic, alternative)
-            )
-            built, errors = await loop.run_in_executor(self.executor, job)
+            try:
+                built, errors = await self.fix_worker.run(
+                    analysis.key,
+                    build_fix,
+                    analysis.settings,
+                    analysis.path,
+                    analysis.text,
+                    diagnostic,
+                    alternative,
+                )
+            except FixAbandoned:
+                return None
+            except FixFailed as exc:
+                self.log("error", f"parlint: building the {diagnostic.code} fix failed: {exc}")
+                return None
             for message in errors:
                 self.log("error", message)
             analysis.fixes[key] = built
         return analysis.fixes[key]
 
-    def workspace_edit(self, per_document: dict[str, list[Edit]]) -> types.WorkspaceEdit:
-        """Edits in parlint's positions, per document URI, as the client wants them."""
+    def workspace_edit(
+        self, analysis: Analysis, per_document: dict[str, list[Edit]]
+    ) -> Optional[types.WorkspaceEdit]:
+        """Edits in parlint's positions, per document URI, as the client wants them.
+
+        Positions are converted with the text the analysis read, and the edit is labelled with
+        that text's version; when a document has changed since, there is no edit at all.
+        """
+        if not self.is_current(analysis):
+            return None
         caps = self.client_capabilities.workspace
         document_changes = bool(
             caps and caps.workspace_edit and caps.workspace_edit.document_changes
         )
         changes: dict[str, list[types.TextEdit]] = {}
-        versions: dict[str, Optional[int]] = {}
         for uri, edits in per_document.items():
-            document = self.workspace.get_text_document(uri)
-            positions = Positions(SourceText(document.source), self.encoding)
+            document = analysis.documents.get(uri)
+            if document is None:
+                return None
+            positions = Positions(SourceText(document.text), self.encoding)
             changes[uri] = [positions.text_edit(e) for e in edits]
-            versions[uri] = document.version
         if document_changes:
             return types.WorkspaceEdit(
                 document_changes=[
                     types.TextDocumentEdit(
                         types.OptionalVersionedTextDocumentIdentifier(
-                            uri=uri, version=versions[uri]
+                            uri=uri, version=analysis.documents[uri].version
                         ),
                         list(edits),
                     )
@@ -383,22 +430,70 @@ class ParlintServer(LanguageServer):
     ) -> Optional[types.WorkspaceEdit]:
         """Edits of the analysed text, mapped to the documents (cells) they belong to."""
         if analysis.notebook is None:
-            return self.workspace_edit({analysis.key: list(edits)})
+            return self.workspace_edit(analysis, {analysis.key: list(edits)})
         per_cell = analysis.notebook.edits_for(edits)
-        return self.workspace_edit(per_cell) if per_cell is not None else None
+        return self.workspace_edit(analysis, per_cell) if per_cell is not None else None
 
     async def fix_all_edit(self, analysis: Analysis) -> Optional[types.WorkspaceEdit]:
         editor = self.store.editor_settings(analysis.path)
-        linter = analysis.linter
-        loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(
-            self.executor, lambda: linter.fix(analysis.text, unsafe=editor.unsafe_fixes)
-        )
-        return self.analysis_edit(analysis, list(diff_edits(analysis.source, result.text)))
+        try:
+            text, errors = await self.fix_worker.run(
+                analysis.key,
+                fix_all,
+                analysis.settings,
+                analysis.path,
+                analysis.text,
+                editor.unsafe_fixes,
+            )
+        except FixAbandoned:
+            return None
+        except FixFailed as exc:
+            self.log("error", f"parlint: fixing all problems failed: {exc}")
+            return None
+        for message in errors:
+            self.log("error", message)
+        return self.analysis_edit(analysis, list(diff_edits(analysis.source, text)))
 
     def fix_title(self, d: Diagnostic) -> str:
         unsafe = d.fix_applicability is Applicability.UNSAFE
         return f"parlint ({d.code}): {d.fix_title}{' (unsafe)' if unsafe else ''}"
+
+
+@dataclass(frozen=True)
+class ResolveData:
+    """The `data` a code action carries to `codeAction/resolve`, checked: the client sends
+    back what we gave it, but a client (or a user's extension) may send anything."""
+
+    uri: str
+    version: Optional[int]
+    fix_all: bool = False
+    index: Optional[int] = None
+    alternative: Optional[int] = None
+
+    @classmethod
+    def read(cls, data: Any) -> ResolveData:
+        if not isinstance(data, dict) or not isinstance(data.get("uri"), str):
+            raise JsonRpcInvalidParams(
+                message="Invalid Params: the code action has no parlint data"
+            )
+        version = data.get("version")
+        if version is not None and not _is_count(version, allow_negative=True):
+            raise JsonRpcInvalidParams(message="Invalid Params: `version` must be an integer")
+        if data.get("fixAll") is True:
+            return cls(data["uri"], version, fix_all=True)
+        index, alternative = data.get("index"), data.get("alternative")
+        if not _is_count(index):
+            raise JsonRpcInvalidParams(message="Invalid Params: `index` must be an integer >= 0")
+        if alternative is not None and not _is_count(alternative):
+            raise JsonRpcInvalidParams(
+                message="Invalid Params: `alternative` must be an integer >= 0"
+            )
+        return cls(data["uri"], version, index=index, alternative=alternative)
+
+
+def _is_count(value: Any, allow_negative: bool = False) -> bool:
+    # `True` is an int to Python, and JSON's 1.0 arrives as a float: neither is an index.
+    return type(value) is int and (allow_negative or value >= 0)
 
 
 def create_server() -> ParlintServer:
@@ -424,6 +519,7 @@ def _register(server: ParlintServer) -> None:
         try:
             await ls.register_watchers()
             await ls.pull_configuration()
+            ls.report_settings_errors()
         finally:
             ls.ready.set()
 
@@ -433,6 +529,7 @@ def _register(server: ParlintServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     async def did_change(ls: ParlintServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.fix_worker.abandon(params.text_document.uri)
         ls.schedule_edit(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -451,6 +548,7 @@ def _register(server: ParlintServer) -> None:
     async def notebook_change(
         ls: ParlintServer, params: types.DidChangeNotebookDocumentParams
     ) -> None:
+        ls.fix_worker.abandon(params.notebook_document.uri)
         structure = params.change.cells.structure if params.change.cells else None
         for closed in (structure.did_close or []) if structure else []:
             if not ls.pull_mode:
@@ -529,6 +627,8 @@ def _register(server: ParlintServer) -> None:
         lsp = {item.data["index"]: item for item in ls.lsp_diagnostics(uri, analysis)}  # type: ignore[index]
         actions: list[types.CodeAction] = []
         editor = ls.store.editor_settings(analysis.path)
+        if any(d.fixable for _, d in view.items):
+            ls.fix_worker.warm()  # the user may pick a fix next: have its builder ready
         if wants_quickfix:
             for index, d in view.items:
                 item = lsp.get(index)
@@ -557,20 +657,25 @@ def _register(server: ParlintServer) -> None:
                     )
                     if not ls.resolves_edits:
                         built = await ls.built_fix(analysis, index, alternative)
-                        edit = ls.analysis_edit(analysis, built.fix.edits) if built.fix else None
+                        edit = (
+                            ls.analysis_edit(analysis, built.fix.edits)
+                            if built is not None and built.fix
+                            else None
+                        )
                         if edit is None:
                             continue
                         action.edit = edit
                         action.data = None
                     actions.append(action)
                 noqa = noqa_edit(view.text, d.noqa_row or d.location.row, d.code)
-                if noqa is not None:
+                noqa_workspace_edit = ls.workspace_edit(analysis, {uri: [noqa]}) if noqa else None
+                if noqa_workspace_edit is not None:
                     actions.append(
                         types.CodeAction(
                             title=f"parlint ({d.code}): Disable {d.code} for this line",
                             kind=types.CodeActionKind.QuickFix,
                             diagnostics=[item],
-                            edit=ls.workspace_edit({uri: [noqa]}),
+                            edit=noqa_workspace_edit,
                         )
                     )
         allowed = {Applicability.SAFE} | ({Applicability.UNSAFE} if editor.unsafe_fixes else set())
@@ -589,29 +694,26 @@ def _register(server: ParlintServer) -> None:
 
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def resolve(ls: ParlintServer, action: types.CodeAction) -> types.CodeAction:
-        data = action.data if isinstance(action.data, dict) else {}
-        uri = data.get("uri")
-        if not isinstance(uri, str):
-            return action
-        analysis = await ls.analysis(uri)
-        if analysis is None or analysis.version != data.get("version"):
+        data = ResolveData.read(action.data)
+        analysis = await ls.analysis(data.uri)
+        if analysis is None or analysis.version != data.version:
             return action  # the document changed: the client asks again
-        if data.get("fixAll"):
+        if data.fix_all:
             action.edit = await ls.fix_all_edit(analysis)
             return action
-        index = data.get("index")
-        if not isinstance(index, int) or not 0 <= index < len(analysis.diagnostics):
-            return action
-        alternative = data.get("alternative")
-        if alternative is not None and not (
-            isinstance(alternative, int)
-            and 0 <= alternative < len(analysis.diagnostics[index].alternatives)
-        ):
-            return action
-        built = await ls.built_fix(analysis, index, alternative)
-        if built.fix is not None:
+        if data.index is None or data.index >= len(analysis.diagnostics):
+            raise JsonRpcInvalidParams(message="Invalid Params: no such diagnostic")
+        diagnostic = analysis.diagnostics[data.index]
+        if data.alternative is not None and data.alternative >= len(diagnostic.alternatives):
+            raise JsonRpcInvalidParams(message="Invalid Params: no such alternative fix")
+        built = await ls.built_fix(analysis, data.index, data.alternative)
+        if built is not None and built.fix is not None:
             action.edit = ls.analysis_edit(analysis, built.fix.edits)
         return action
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: ParlintServer, params: None) -> None:
+        ls.fix_worker.close()
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: ParlintServer, params: types.HoverParams) -> Optional[types.Hover]:

@@ -25,6 +25,25 @@ def uri_to_path(uri: str) -> Optional[Path]:
     return Path(path)
 
 
+@dataclass(frozen=True)
+class DocumentText:
+    """One document (a file or a notebook cell) as the client last sent it."""
+
+    version: Optional[int]
+    text: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a URI belongs to as it is now: the document, or all the cells of its notebook."""
+
+    key: str  # the document's URI, or the notebook's
+    version: Optional[int]
+    text: str  # what is analysed: the document, or the notebook's code cells as one module
+    notebook: Optional[NotebookText]
+    documents: dict[str, DocumentText]
+
+
 @dataclass
 class Analysis:
     """The diagnostics of one version of one text, with the settings they were found with.
@@ -39,16 +58,15 @@ class Analysis:
     settings: Settings
     diagnostics: list[Diagnostic]
     notebook: Optional[NotebookText] = None
+    # Each document the text was made of, at the version read: edits are converted with
+    # these texts and labelled with these versions, never with what the editor has now.
+    documents: dict[str, DocumentText] = field(default_factory=dict)
     # (index of a diagnostic, alternative or None) -> the diagnostic with that fix built
     fixes: dict[tuple[int, Optional[int]], Diagnostic] = field(default_factory=dict)
 
     @property
     def source(self) -> SourceText:
         return SourceText(self.text)
-
-    @property
-    def linter(self) -> Linter:
-        return Linter(self.settings, str(self.path) if self.path else None)
 
 
 @dataclass(frozen=True)

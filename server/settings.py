@@ -8,6 +8,7 @@ the configuration file), `filesystemFirst` (a configuration file, when there is 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -18,6 +19,11 @@ log = logging.getLogger("parlint.server")
 
 PREFERENCES = ("editorFirst", "filesystemFirst", "editorOnly")
 LINT_ON = ("type", "save")
+SEVERITIES = ("error", "warning", "information", "hint")
+# Longer than any editor's idea of "as you type": a larger value is a mistake (10**12 would
+# mean the file is never linted).
+MAX_DEBOUNCE_MS = 10_000
+_CODE = re.compile(r"^[A-Z]+[0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -74,15 +80,15 @@ class EditorSettings:
                 problems.append(f"setting parlint.configurationPreference must be one of {allowed}")
         if "debounce" in raw:
             debounce = raw["debounce"]
-            if isinstance(debounce, int) and not isinstance(debounce, bool) and 0 <= debounce:
+            if type(debounce) is int and 0 <= debounce <= MAX_DEBOUNCE_MS:
                 values["debounce_ms"] = debounce
             else:
-                problems.append("setting parlint.debounce must be a number of milliseconds")
-        if isinstance(raw.get("severity"), dict):
-            levels = {"error", "warning", "information", "hint"}
-            values["severity"] = {
-                str(k): str(v) for k, v in raw["severity"].items() if str(v) in levels
-            }
+                problems.append(
+                    f"setting parlint.debounce must be a whole number of milliseconds from 0 to "
+                    f"{MAX_DEBOUNCE_MS}, not {debounce!r}; using {cls.debounce_ms}"
+                )
+        if "severity" in raw:
+            values["severity"] = _severities(raw["severity"], problems)
         return cls(**{k: v for k, v in values.items() if v is not None})
 
     @property
@@ -150,3 +156,24 @@ class SettingsStore:
             if message not in self.errors:
                 self.errors.append(message)
             return settings
+
+
+def _severities(value: Any, problems: list[str]) -> dict[str, str]:
+    """`parlint.severity`: rule code -> one of SEVERITIES; bad entries are reported, dropped."""
+    if not isinstance(value, dict):
+        problems.append(
+            f"setting parlint.severity must map rule codes to one of {', '.join(SEVERITIES)}"
+        )
+        return {}
+    result: dict[str, str] = {}
+    for code, level in value.items():
+        if not (isinstance(code, str) and _CODE.match(code)):
+            problems.append(f"setting parlint.severity: {code!r} is not a rule code")
+        elif level not in SEVERITIES:
+            problems.append(
+                f"setting parlint.severity.{code} must be one of {', '.join(SEVERITIES)}, "
+                f"not {level!r}; using the rule's own severity"
+            )
+        else:
+            result[code] = level
+    return result
