@@ -250,7 +250,7 @@ def run(jobs: Sequence[Job], options: RunOptions, cache_dir: Optional[Path]) -> 
             outcomes[index] = FileOutcome(FileResult(job.display, ()))
         else:
             pending.append(index)
-    for index, outcome in zip(pending, _execute([jobs[i] for i in pending], options)):
+    for index, outcome in zip(pending, _execute([jobs[i] for i in pending], options), strict=True):
         outcomes[index] = outcome
         job = jobs[index]
         if use_cache and outcome.cacheable and outcome.digest is not None:
