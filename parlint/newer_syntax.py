@@ -124,17 +124,21 @@ def _is_name(token: tokenize.TokenInfo) -> bool:
     return token.type == tokenize.NAME and token.string.isidentifier()
 
 
-def _type_alias(tokens: _Tokens, problem: SyntaxProblem) -> bool:
-    """PEP 695 (3.12): `type Alias = ...` / `type Alias[T] = ...`: before 3.12 `type` is a
-    plain name, and a name followed by another name is never valid."""
+def _alias_shape(tokens: _Tokens) -> bool:
+    """`type Alias = ...` / `type Alias[T] = ...` (PEP 695): before 3.12 `type` is a plain
+    name, and a name followed by another name is never valid."""
     return (
         len(tokens) >= 3
         and _is(tokens[0], tokenize.NAME, "type")
         and _is_name(tokens[1])
         and tokens[2].type == tokenize.OP
         and tokens[2].string in ("=", "[")
-        and _at(tokens[1], problem)
     )
+
+
+def _type_alias(tokens: _Tokens, problem: SyntaxProblem) -> bool:
+    """PEP 695 (3.12): a type alias statement, where older parsers stop at its name."""
+    return _alias_shape(tokens) and _at(tokens[1], problem)
 
 
 def _generic_header(tokens: _Tokens) -> Optional[int]:
@@ -162,17 +166,40 @@ def _type_parameters(tokens: _Tokens, problem: SyntaxProblem) -> bool:
 
 def _type_parameter_default(tokens: _Tokens, problem: SyntaxProblem) -> bool:
     """PEP 696 (3.13): a default for a type parameter, `class C[T = int]`: an `=` directly
-    inside the type parameter brackets."""
+    inside the type parameter brackets, with the parser stopped in that parameter (3.12) or
+    where type parameters begin (older versions)."""
     bracket = _generic_header(tokens)
     if bracket is not None:
-        # Before 3.12 the parser already stops at the `[`.
         older_stop = tokens[bracket]
-    elif _type_alias(tokens, problem) and _is(tokens[2], tokenize.OP, "["):
+    elif _alias_shape(tokens) and _is(tokens[2], tokenize.OP, "["):
         bracket, older_stop = 2, tokens[1]
     else:
         return False
+    if _at(older_stop, problem):
+        return _has_parameter_default(tokens[bracket:])
     depth = 0
+    parameter: list[tokenize.TokenInfo] = []
     for token in tokens[bracket:]:
+        if token.type == tokenize.OP and token.string in "([{":
+            depth += 1
+        elif token.type == tokenize.OP and token.string in ")]}":
+            depth -= 1
+            if depth == 0:
+                return False
+        elif depth == 1 and _is(token, tokenize.OP, ","):
+            parameter = []
+            continue
+        elif depth == 1 and _is(token, tokenize.OP, "="):
+            return any(_at(t, problem) for t in (*parameter, token))
+        if depth >= 1:
+            parameter.append(token)
+    return False
+
+
+def _has_parameter_default(tokens: _Tokens) -> bool:
+    """Whether an `=` sits directly inside the brackets that open at `tokens[0]`."""
+    depth = 0
+    for token in tokens:
         if token.type != tokenize.OP:
             continue
         if token.string in "([{":
@@ -182,7 +209,7 @@ def _type_parameter_default(tokens: _Tokens, problem: SyntaxProblem) -> bool:
             if depth == 0:
                 return False
         elif token.string == "=" and depth == 1:
-            return _at(token, problem) or _at(older_stop, problem)
+            return True
     return False
 
 
