@@ -19,6 +19,7 @@ from typing import Optional
 from parlint import __version__
 from parlint.config import Settings
 from parlint.engine import Linter, could_matter, decode
+from parlint.files import read_source_file
 from parlint.ftypes import Diagnostic, FileResult, Location, Severity
 from parlint.rules.parse import ParseError
 from parlint.source import Encoding
@@ -154,7 +155,7 @@ def write_atomically(path: Path, text: str, encoding: Encoding) -> None:
 def run_job(job: Job, options: RunOptions) -> FileOutcome:
     path = Path(job.path)
     try:
-        data = path.read_bytes()
+        data = read_source_file(job.path).data
     except OSError as exc:
         return read_error(job.display, exc)
     outcome, new_text, encoding = process_source(data, job.display, job.settings, options)
@@ -237,7 +238,7 @@ def run(jobs: Sequence[Job], options: RunOptions, cache_dir: Optional[Path]) -> 
             pending.append(index)
             continue
         try:
-            data = Path(job.path).read_bytes()
+            data = read_source_file(job.path).data
         except OSError as exc:
             outcomes[index] = read_error(job.display, exc)
             continue

@@ -23,7 +23,11 @@ CLEAN = "import threading\n\nt = threading.Thread(target=print)\nt.start()\nt.jo
 
 
 def parlint(
-    *args: str, cwd: Path, stdin: bytes | None = None, env: dict[str, str] | None = None
+    *args: str,
+    cwd: Path,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     environment = dict(os.environ, PARLINT_CACHE_DIR=str(cwd / ".cache-test"), **(env or {}))
     completed = subprocess.run(
@@ -32,7 +36,7 @@ def parlint(
         input=stdin,
         capture_output=True,
         env=environment,
-        timeout=120,
+        timeout=timeout,
     )
     return subprocess.CompletedProcess(
         completed.args,
@@ -77,6 +81,63 @@ def test_missing_path_is_a_usage_error(project: Path) -> None:
     result = parlint("check", "nope.py", cwd=project)
     assert result.returncode == 2
     assert "nope.py: no such file or directory" in result.stderr
+
+
+def test_broken_symlink_is_a_usage_error_that_says_so(project: Path) -> None:
+    (project / "gone.py").symlink_to("nowhere.py")
+    result = parlint("check", "gone.py", cwd=project)
+    assert result.returncode == 2
+    assert "gone.py: no such file or directory (a broken symbolic link)" in result.stderr
+
+
+CACHE_MODES = pytest.mark.parametrize("cache", [["--no-cache"], []], ids=["no-cache", "cache"])
+
+
+@CACHE_MODES
+def test_symlink_loops_are_errors_for_their_path_and_the_run_goes_on(
+    project: Path, cache: list[str]
+) -> None:
+    (project / "pkg" / "x.py").symlink_to("y.py")
+    (project / "pkg" / "y.py").symlink_to("x.py")
+    (project / "pkg" / "gone.py").symlink_to("nowhere.py")
+    result = parlint("check", "--output-format", "concise", *cache, cwd=project)
+    assert (result.returncode, result.stderr) == (1, "")
+    lines = result.stdout.splitlines()
+    assert "pkg/x.py:1:1: PAR000 Cannot read: Too many levels of symbolic links" in lines
+    assert "pkg/y.py:1:1: PAR000 Cannot read: Too many levels of symbolic links" in lines
+    assert "pkg/gone.py:1:1: PAR000 Cannot read: No such file or directory" in lines
+    assert "pkg/jobs.py:6:5: PAR101 `t` is started but never joined in `main()`" in lines
+    named = parlint("check", "--output-format", "concise", *cache, "pkg/x.py", cwd=project)
+    assert (named.returncode, named.stderr) == (1, "")
+    assert named.stdout.splitlines() == [
+        "pkg/x.py:1:1: PAR000 Cannot read: Too many levels of symbolic links",
+        "Found 1 error.",
+    ]
+
+
+@CACHE_MODES
+def test_fifos_and_devices_are_errors_for_their_path_never_a_hang(
+    project: Path, cache: list[str]
+) -> None:
+    os.mkfifo(project / "pkg" / "pipe.py")
+    (project / "pkg" / "zero.py").symlink_to("/dev/zero")
+    os.mkfifo(project / ".gitignore")  # read while walking: must not block either
+    result = parlint("check", "--output-format", "concise", *cache, cwd=project, timeout=60)
+    assert (result.returncode, result.stderr) == (1, "")
+    lines = result.stdout.splitlines()
+    assert "pkg/pipe.py:1:1: PAR000 Cannot read: not a regular file (a FIFO)" in lines
+    assert "pkg/zero.py:1:1: PAR000 Cannot read: not a regular file (a character device)" in lines
+    assert "pkg/jobs.py:6:5: PAR101 `t` is started but never joined in `main()`" in lines
+    named = parlint(
+        "check", "--output-format", "concise", *cache, "pkg/pipe.py", "pkg/zero.py", "pkg/jobs.py",
+        cwd=project, timeout=60,
+    )  # fmt: skip
+    assert named.returncode == 1
+    assert named.stdout.splitlines()[:3] == [
+        "pkg/pipe.py:1:1: PAR000 Cannot read: not a regular file (a FIFO)",
+        "pkg/zero.py:1:1: PAR000 Cannot read: not a regular file (a character device)",
+        "pkg/jobs.py:6:5: PAR101 `t` is started but never joined in `main()`",
+    ]
 
 
 def test_unparseable_file_is_par000_and_the_run_goes_on(project: Path) -> None:
