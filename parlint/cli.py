@@ -19,6 +19,8 @@ from parlint.rules.registry import all_rules, rule_by_code
 from parlint.runner import Job, RunOptions, process_source, run
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+# Stopped by a signal: 128 + its number, as shells report it (SIGINT, SIGPIPE).
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 SUBCOMMANDS = ("check", "rule", "server")
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
 
@@ -129,6 +131,29 @@ def _normalize_argv(argv: list[str]) -> list[str]:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    try:
+        status = _main(argv)
+        sys.stdout.flush()  # here, not at exit, so that a closed pipe is caught below
+        return status
+    except BrokenPipeError:
+        # `parlint check | head -1`: the reader has all it wants. End quietly, as ruff does,
+        # with the status a process stopped by SIGPIPE has.
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device: what is still buffered would otherwise raise again
+    when the interpreter flushes it on exit."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: Optional[Sequence[str]]) -> int:
     args_list = _normalize_argv(list(sys.argv[1:] if argv is None else argv))
     try:
         args = build_parser().parse_args(args_list)
@@ -146,7 +171,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"parlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def _rule_command(args: argparse.Namespace, out: TextIO) -> int:

@@ -140,6 +140,26 @@ def test_fifos_and_devices_are_errors_for_their_path_never_a_hang(
     ]
 
 
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    # Far more output than a pipe buffers, so parlint is still writing when the pipe closes.
+    functions = "".join(
+        f"\n\ndef job{i}():\n    t = threading.Thread(target=print)\n    t.start()\n"
+        for i in range(1000)
+    )
+    (tmp_path / "many.py").write_text("import threading\n" + functions)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "parlint", "check", "--no-cache", "many.py"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # as `| head -1` does
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 141  # 128 + SIGPIPE, as a shell reports it
+    assert first.startswith(b"many.py:6:5: PAR101")
+    assert stderr == b""
+
+
 def test_unparseable_file_is_par000_and_the_run_goes_on(project: Path) -> None:
     (project / "pkg" / "broken.py").write_text("import threading\ndef f(:\n    threading.Thread\n")
     result = parlint("check", "--output-format", "concise", cwd=project)
