@@ -270,6 +270,56 @@ def test_statistics(project: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("fmt", ["json", "json-lines"])
+def test_statistics_honour_json_output_formats_with_ruffs_keys(project: Path, fmt: str) -> None:
+    result = parlint("check", "--statistics", "--output-format", fmt, cwd=project)
+    assert result.returncode == 1
+    expected = [
+        {"code": "PAR101", "name": "unjoined-thread", "count": 1, "fixable": False,
+         "fixable_count": 0},
+        {"code": "PAR502", "name": "args-not-tuple", "count": 1, "fixable": True,
+         "fixable_count": 1},
+    ]  # fmt: skip
+    if fmt == "json":
+        assert json.loads(result.stdout) == expected
+    else:
+        assert [json.loads(line) for line in result.stdout.splitlines()] == expected
+
+
+@pytest.mark.parametrize("option", ["--select", "--extend-select", "--ignore"])
+@pytest.mark.parametrize("value", ["", ",", " ", "PAR1,"])
+def test_an_empty_rule_selector_is_a_usage_error(project: Path, option: str, value: str) -> None:
+    result = parlint("check", option, value, cwd=project)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"parlint: error: invalid value {value!r} for {option}: an empty rule selector; "
+        "expected ALL or rule codes or prefixes, comma-separated (PAR, PAR1, PAR101)\n"
+    )
+
+
+def test_a_mistyped_command_is_named_with_a_suggestion(project: Path) -> None:
+    result = parlint("chek", "pkg", cwd=project)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "parlint: error: unknown command 'chek' (and no such file or directory); "
+        "did you mean 'check'?\n"
+    )
+    (project / "chek").mkdir()  # an existing path still means `check` it
+    (project / "chek" / "jobs.py").write_text(UNJOINED)
+    checked = parlint("chek", "--output-format", "concise", cwd=project)
+    assert checked.returncode == 1
+    assert checked.stdout.startswith("chek/jobs.py:6:5: PAR101")
+
+
+def test_no_python_files_warns_and_exits_0(project: Path) -> None:
+    (project / "empty").mkdir()
+    result = parlint("check", "empty", cwd=project)
+    assert (result.returncode, result.stdout) == (0, "All checks passed!\n")
+    assert result.stderr == "parlint: warning: No Python files found under the given path(s)\n"
+    quiet = parlint("check", "--quiet", "empty", cwd=project)
+    assert (quiet.returncode, quiet.stderr) == (0, "")
+
+
 def test_stdin(project: Path) -> None:
     result = parlint(
         "check", "-", "--stdin-filename", "pkg/x.py", "--output-format", "concise",
