@@ -163,7 +163,10 @@ def _reject_mistyped_command(word: str) -> None:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         status = _main(argv)
-        sys.stdout.flush()  # here, not at exit, so that a closed pipe is caught below
+        # Here, not at exit, so that a closed pipe is caught below. (The language server
+        # closes stdout itself when it ends.)
+        if not sys.stdout.closed:
+            sys.stdout.flush()
         return status
     except BrokenPipeError:
         # `parlint check | head -1`: the reader has all it wants. End quietly, as ruff does,
