@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from collections.abc import Sequence
@@ -19,6 +20,8 @@ from parlint.rules.registry import all_rules, rule_by_code
 from parlint.runner import Job, RunOptions, process_source, run
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+# Stopped by a signal: 128 + its number, as shells report it (SIGINT, SIGPIPE).
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 SUBCOMMANDS = ("check", "rule", "server")
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
 
@@ -29,10 +32,24 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _selectors(values: Optional[list[str]]) -> Optional[tuple[str, ...]]:
+def _selectors(option: str, values: Optional[list[str]]) -> Optional[tuple[str, ...]]:
+    """The rule selectors given with `option`, each comma-separated part one selector.
+
+    An empty part (`--select ''`, `--select ','`, `--select 'PAR1,'`) is an error, as in
+    ruff: dropping it would silently turn every rule off.
+    """
     if values is None:
         return None
-    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+    selectors = []
+    for value in values:
+        for part in value.split(","):
+            if not part.strip():
+                raise UsageError(
+                    f"invalid value {value!r} for {option}: an empty rule selector; expected "
+                    "ALL or rule codes or prefixes, comma-separated (PAR, PAR1, PAR101)"
+                )
+            selectors.append(part.strip())
+    return tuple(selectors)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,12 +142,53 @@ def _normalize_argv(argv: list[str]) -> list[str]:
     first = argv[0]
     if first in SUBCOMMANDS or first in ("-h", "--help", "--version"):
         return argv
+    _reject_mistyped_command(first)
     return ["check", *argv]
 
 
+def _reject_mistyped_command(word: str) -> None:
+    """`parlint chek src`: a first argument that is no path and looks like a subcommand is a
+    typo of it, not a file to check. Anything path-like is left to `check` to judge."""
+    if word.startswith("-") or any(sep in word for sep in ("/", os.sep, ".")):
+        return
+    if os.path.lexists(word):
+        return
+    close = difflib.get_close_matches(word, SUBCOMMANDS, n=1)
+    if close:
+        raise UsageError(
+            f"unknown command {word!r} (and no such file or directory); did you mean {close[0]!r}?"
+        )
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args_list = _normalize_argv(list(sys.argv[1:] if argv is None else argv))
     try:
+        status = _main(argv)
+        # Here, not at exit, so that a closed pipe is caught below. (The language server
+        # closes stdout itself when it ends.)
+        if not sys.stdout.closed:
+            sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # `parlint check | head -1`: the reader has all it wants. End quietly, as ruff does,
+        # with the status a process stopped by SIGPIPE has.
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device: what is still buffered would otherwise raise again
+    when the interpreter flushes it on exit."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: Optional[Sequence[str]]) -> int:
+    try:
+        args_list = _normalize_argv(list(sys.argv[1:] if argv is None else argv))
         args = build_parser().parse_args(args_list)
         if args.command == "rule":
             return _rule_command(args, sys.stdout)
@@ -146,7 +204,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"parlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def _rule_command(args: argparse.Namespace, out: TextIO) -> int:
@@ -182,9 +240,9 @@ def _check_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if fmt not in FORMATS:
         raise UsageError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
     overrides = Overrides(
-        select=_selectors(args.select),
-        extend_select=_selectors(args.extend_select),
-        ignore=_selectors(args.ignore),
+        select=_selectors("--select", args.select),
+        extend_select=_selectors("--extend-select", args.extend_select),
+        ignore=_selectors("--ignore", args.ignore),
         target_version=args.target_version,
         free_threaded=args.free_threaded,
     )
@@ -207,6 +265,8 @@ def _check_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise UsageError("`-` (stdin) cannot be combined with other paths")
         return _check_stdin(args, resolver, options, fmt, out, err)
     files = collect_files([Path(p) for p in paths], resolver, force_exclude=args.force_exclude)
+    if not files and not args.quiet:
+        err.write("parlint: warning: No Python files found under the given path(s)\n")
     jobs = [Job(str(f), _display(f, cwd), resolver.settings_for(f)) for f in files]
     cache_dir = Path(os.environ.get("PARLINT_CACHE_DIR") or cwd / ".parlint_cache")
     outcomes = run(jobs, options, cache_dir)
@@ -243,7 +303,7 @@ def _report(
     remaining = [d for r in results for d in r.diagnostics]
     with_diagnostics = [r for r in results if r.diagnostics]
     if args.statistics:
-        out.write(statistics(with_diagnostics, unsafe_fixes=args.unsafe_fixes))
+        out.write(statistics(with_diagnostics, unsafe_fixes=args.unsafe_fixes, fmt=fmt))
     else:
         out.write(
             render(

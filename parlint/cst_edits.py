@@ -37,7 +37,7 @@ class BlockInserter(cst.CSTTransformer):
             return None
         self.done = True
         result: list[cst.CSTNode] = []
-        for old, new in zip(original.body, updated_body):
+        for old, new in zip(original.body, updated_body, strict=False):
             if old is self.drop:
                 continue
             if old is self.anchor:
@@ -100,7 +100,7 @@ class RunReplacer(cst.CSTTransformer):
         self.done = True
         kept: list[cst.CSTNode] = []
         carried: list[cst.EmptyLine] = []  # comments above a deleted statement move down
-        for old, new in zip(original[:i], updated[:i]):
+        for old, new in zip(original[:i], updated[:i], strict=False):
             if any(old is d for d in self.drops):
                 carried.extend(getattr(old, "leading_lines", ()))
                 continue

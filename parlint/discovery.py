@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Optional
 import pathspec
 
 from parlint.config import ConfigResolver, Settings
+from parlint.files import read_source_file
 
 SOURCE_SUFFIXES = (".py", ".pyi")
 
@@ -32,22 +35,36 @@ def collect_files(
     A file named explicitly is checked whatever its extension, exclusions and .gitignore
     (as ruff does), unless `force_exclude` is set and `exclude`/`extend-exclude` match it.
     """
-    for path in paths:
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or directory")
+    is_directory = [_named_directory(path) for path in paths]
     found: list[Path] = []
     seen: set[str] = set()
     gitignores = _GitIgnores()
-    for path in paths:
+    for path, directory in zip(paths, is_directory, strict=True):
         if force_exclude and is_force_excluded(path, resolver):
             continue
-        files = _walk(path, resolver, gitignores) if path.is_dir() else [path]
+        files = _walk(path, resolver, gitignores) if directory else [path]
         for file in files:
             key = os.path.abspath(file)
             if key not in seen:
                 seen.add(key)
                 found.append(file)
     return found
+
+
+def _named_directory(path: Path) -> bool:
+    """Whether a path from the command line is a directory to walk (else a file to check).
+
+    A path that is not there is a usage error. One that is there but cannot be examined (a
+    symlink loop, no permission) is checked as a file: reading it reports what is wrong, and
+    the run goes on, as for a file that cannot be read.
+    """
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        broken = " (a broken symbolic link)" if os.path.islink(path) else ""
+        raise UsageError(f"{path}: no such file or directory{broken}") from None
+    except OSError:
+        return False
 
 
 def is_force_excluded(path: Path, resolver: ConfigResolver) -> bool:
@@ -82,8 +99,8 @@ class _GitIgnores:
         if file not in self._specs:
             spec = None
             try:
-                with open(file, encoding="utf-8", errors="replace") as handle:
-                    spec = pathspec.GitIgnoreSpec.from_lines(handle)
+                text = read_source_file(file).data.decode("utf-8", errors="replace")
+                spec = pathspec.GitIgnoreSpec.from_lines(io.StringIO(text, newline=None))
             except (OSError, ValueError):
                 # An unreadable .gitignore, or one with a line git itself would skip: git
                 # does not stop on it, so neither does the walk.
@@ -191,6 +208,14 @@ class _InsideNamedDirectory:
         return adjusted
 
 
+def _links_to_directory(entry: os.DirEntry[str]) -> bool:
+    """A symlink to a directory: not followed (it can loop or leave the tree)."""
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:
+        return False
+
+
 def _walk(top: Path, resolver: ConfigResolver, gitignores: _GitIgnores) -> list[Path]:
     result: list[Path] = []
     top_absolute = os.path.abspath(top)
@@ -233,7 +258,9 @@ def _walk(top: Path, resolver: ConfigResolver, gitignores: _GitIgnores) -> list[
                 continue
             if is_dir:
                 subdirectories.append((entry.path, path, chain))
-            elif entry.is_file():
+            elif not _links_to_directory(entry):
+                # Whatever else carries a source name is checked: reading a FIFO, a device,
+                # a broken link or a symlink loop reports the problem for that path.
                 result.append(Path(entry.path))
         stack.extend(reversed(subdirectories))
     return result

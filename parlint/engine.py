@@ -15,6 +15,8 @@ from parlint.fixes import FixContext, apply_edits, edit_offsets, overlaps
 from parlint.ftypes import Applicability, Diagnostic, Edit, Fix, Location, Severity
 from parlint.known import API_WORDS, MODULE_WORDS
 from parlint.model import ConcurrencyModel
+from parlint.newer_syntax import SyntaxProblem
+from parlint.newer_syntax import describe as describe_syntax_error
 from parlint.noqa import Suppressions
 from parlint.rules.base import CheckContext, Rule
 from parlint.rules.parse import ParseError
@@ -99,7 +101,9 @@ class Linter:
         try:
             tree = ast.parse(source.text, filename=self.filename or "<unknown>")
         except SyntaxError as exc:
-            return self._parse_error(source, exc.msg, exc.lineno or 1, exc.offset), None
+            problem = SyntaxProblem(exc.msg, exc.lineno or 1, exc.offset or 0)
+            message = describe_syntax_error(source, problem)
+            return self._parse_error(source, message, exc.lineno or 1, exc.offset), None
         except (ValueError, RecursionError, MemoryError) as exc:
             message = "source contains null bytes" if "null" in str(exc) else str(exc)
             if isinstance(exc, RecursionError):

@@ -81,7 +81,7 @@ def submit_arguments(source: SourceText, worker: Worker) -> Optional[list[str]]:
         elif keyword.arg == "kwargs":
             if not isinstance(value, ast.Dict):
                 return None
-            for key, item in zip(value.keys, value.values):
+            for key, item in zip(value.keys, value.values, strict=True):
                 if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
                     return None
                 if not key.value.isidentifier():

@@ -7,7 +7,6 @@ import hashlib
 import multiprocessing
 import os
 import pickle
-import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -19,6 +18,7 @@ from typing import Optional
 from parlint import __version__
 from parlint.config import Settings
 from parlint.engine import Linter, could_matter, decode
+from parlint.files import read_source_file, write_fixed_file
 from parlint.ftypes import Diagnostic, FileResult, Location, Severity
 from parlint.rules.parse import ParseError
 from parlint.source import Encoding
@@ -133,38 +133,28 @@ def process_source(
     return FileOutcome(result, "", tuple(checked.errors), digest, cacheable), None, encoding
 
 
-def write_atomically(path: Path, text: str, encoding: Encoding) -> None:
-    """Replace the file in one step, keeping its encoding, BOM, line endings and mode."""
-    data = encoding.encode(text)
-    mode = stat.S_IMODE(path.stat().st_mode)
-    fd, temp = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.", suffix=".parlint")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-
-
 def run_job(job: Job, options: RunOptions) -> FileOutcome:
-    path = Path(job.path)
     try:
-        data = path.read_bytes()
+        source = read_source_file(job.path)
     except OSError as exc:
         return read_error(job.display, exc)
-    outcome, new_text, encoding = process_source(data, job.display, job.settings, options)
+    outcome, new_text, encoding = process_source(source.data, job.display, job.settings, options)
     if new_text is not None and options.fix and not options.diff and encoding is not None:
         try:
-            write_atomically(path, new_text, encoding)
+            write_fixed_file(job.path, encoding.encode(new_text), source.identity)
         except OSError as exc:
-            message = f"{job.display}: cannot write the fixed file: {exc.strerror or exc}"
-            return replace(outcome, errors=(*outcome.errors, message))
+            return _not_written(job, source.data, options, exc)
     return outcome
+
+
+def _not_written(job: Job, data: bytes, options: RunOptions, error: OSError) -> FileOutcome:
+    """The outcome of a file whose fixes could not be written: its diagnostics as they
+    stand in the file on disk (none of them fixed), and the error."""
+    unfixed, _, _ = process_source(
+        data, job.display, job.settings, replace(options, fix=False, diff=False)
+    )
+    message = f"{job.display}: cannot write the fixed file: {error.strerror or error}"
+    return replace(unfixed, errors=(*unfixed.errors, message), cacheable=False)
 
 
 def _run_chunk(jobs: Sequence[Job], options: RunOptions) -> list[FileOutcome]:
@@ -237,7 +227,7 @@ def run(jobs: Sequence[Job], options: RunOptions, cache_dir: Optional[Path]) -> 
             pending.append(index)
             continue
         try:
-            data = Path(job.path).read_bytes()
+            data = read_source_file(job.path).data
         except OSError as exc:
             outcomes[index] = read_error(job.display, exc)
             continue
@@ -250,7 +240,7 @@ def run(jobs: Sequence[Job], options: RunOptions, cache_dir: Optional[Path]) -> 
             outcomes[index] = FileOutcome(FileResult(job.display, ()))
         else:
             pending.append(index)
-    for index, outcome in zip(pending, _execute([jobs[i] for i in pending], options)):
+    for index, outcome in zip(pending, _execute([jobs[i] for i in pending], options), strict=True):
         outcomes[index] = outcome
         job = jobs[index]
         if use_cache and outcome.cacheable and outcome.digest is not None:

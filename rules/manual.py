@@ -577,7 +577,10 @@ def _moved_middle(ctx: CheckContext, shape: ListShape) -> Optional[tuple[str, tu
     """The statements between start and join as text for the `with` block, and their rows;
     None when they cannot move as text."""
     middle_rows = middle_statement_rows(shape)
-    moved = [_indented(ctx, rows, stmt.col_offset) for rows, stmt in zip(middle_rows, shape.middle)]
+    moved = [
+        _indented(ctx, rows, stmt.col_offset)
+        for rows, stmt in zip(middle_rows, shape.middle, strict=False)
+    ]
     if any(text is None for text in moved) or has_multiline_string(shape.middle):
         return None
     return "".join(text for text in moved if text is not None), middle_rows
@@ -848,7 +851,7 @@ print(sorted(loaded))
         if any(task_names(w, "target") & names for w in group):
             return None
         ordered = [w for _, w in sorted(starts, key=lambda p: (p[0].lineno, p[0].col_offset))]
-        by_worker = {id(w): a for w, a in zip(group, arguments)}
+        by_worker = {id(w): a for w, a in zip(group, arguments, strict=False)}
         kind = _executor_kind(ctx, ordered, set(), self.settings.free_threaded)
         if kind is None:
             return None

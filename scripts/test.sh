@@ -42,3 +42,7 @@ echo "== VS Code extension (npm ci, eslint, tsc, unit tests, .vsix)"
 # (scripts/install-code-server.sh) and uses the .vsix built above.
 echo "== pytest"
 "$VENV/bin/pytest" "$@"
+
+# Then every other supported Python (3.10 to 3.13): the examples and the rule tests on each.
+echo "== other Python versions"
+bash scripts/test-python-versions.sh "$VENV"

@@ -337,7 +337,7 @@ class ParlintServer(LanguageServer):
         if answers:
             if answers[0] is not None:
                 self.store.global_settings = EditorSettings.from_client(answers[0], problems)
-            for folder, answer in zip(folders, answers[1:]):
+            for folder, answer in zip(folders, answers[1:], strict=False):
                 path = uri_to_path(folder.uri)
                 if path is not None and answer is not None:
                     self.store.folders[str(path)] = EditorSettings.from_client(answer, problems)

@@ -23,7 +23,11 @@ CLEAN = "import threading\n\nt = threading.Thread(target=print)\nt.start()\nt.jo
 
 
 def parlint(
-    *args: str, cwd: Path, stdin: bytes | None = None, env: dict[str, str] | None = None
+    *args: str,
+    cwd: Path,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     environment = dict(os.environ, PARLINT_CACHE_DIR=str(cwd / ".cache-test"), **(env or {}))
     completed = subprocess.run(
@@ -32,7 +36,7 @@ def parlint(
         input=stdin,
         capture_output=True,
         env=environment,
-        timeout=120,
+        timeout=timeout,
     )
     return subprocess.CompletedProcess(
         completed.args,
@@ -77,6 +81,83 @@ def test_missing_path_is_a_usage_error(project: Path) -> None:
     result = parlint("check", "nope.py", cwd=project)
     assert result.returncode == 2
     assert "nope.py: no such file or directory" in result.stderr
+
+
+def test_broken_symlink_is_a_usage_error_that_says_so(project: Path) -> None:
+    (project / "gone.py").symlink_to("nowhere.py")
+    result = parlint("check", "gone.py", cwd=project)
+    assert result.returncode == 2
+    assert "gone.py: no such file or directory (a broken symbolic link)" in result.stderr
+
+
+CACHE_MODES = pytest.mark.parametrize("cache", [["--no-cache"], []], ids=["no-cache", "cache"])
+
+
+@CACHE_MODES
+def test_symlink_loops_are_errors_for_their_path_and_the_run_goes_on(
+    project: Path, cache: list[str]
+) -> None:
+    (project / "pkg" / "x.py").symlink_to("y.py")
+    (project / "pkg" / "y.py").symlink_to("x.py")
+    (project / "pkg" / "gone.py").symlink_to("nowhere.py")
+    result = parlint("check", "--output-format", "concise", *cache, cwd=project)
+    assert (result.returncode, result.stderr) == (1, "")
+    lines = result.stdout.splitlines()
+    assert "pkg/x.py:1:1: PAR000 Cannot read: Too many levels of symbolic links" in lines
+    assert "pkg/y.py:1:1: PAR000 Cannot read: Too many levels of symbolic links" in lines
+    assert "pkg/gone.py:1:1: PAR000 Cannot read: No such file or directory" in lines
+    assert "pkg/jobs.py:6:5: PAR101 `t` is started but never joined in `main()`" in lines
+    named = parlint("check", "--output-format", "concise", *cache, "pkg/x.py", cwd=project)
+    assert (named.returncode, named.stderr) == (1, "")
+    assert named.stdout.splitlines() == [
+        "pkg/x.py:1:1: PAR000 Cannot read: Too many levels of symbolic links",
+        "Found 1 error.",
+    ]
+
+
+@CACHE_MODES
+def test_fifos_and_devices_are_errors_for_their_path_never_a_hang(
+    project: Path, cache: list[str]
+) -> None:
+    os.mkfifo(project / "pkg" / "pipe.py")
+    (project / "pkg" / "zero.py").symlink_to("/dev/zero")
+    os.mkfifo(project / ".gitignore")  # read while walking: must not block either
+    result = parlint("check", "--output-format", "concise", *cache, cwd=project, timeout=60)
+    assert (result.returncode, result.stderr) == (1, "")
+    lines = result.stdout.splitlines()
+    assert "pkg/pipe.py:1:1: PAR000 Cannot read: not a regular file (a FIFO)" in lines
+    assert "pkg/zero.py:1:1: PAR000 Cannot read: not a regular file (a character device)" in lines
+    assert "pkg/jobs.py:6:5: PAR101 `t` is started but never joined in `main()`" in lines
+    named = parlint(
+        "check", "--output-format", "concise", *cache, "pkg/pipe.py", "pkg/zero.py", "pkg/jobs.py",
+        cwd=project, timeout=60,
+    )  # fmt: skip
+    assert named.returncode == 1
+    assert named.stdout.splitlines()[:3] == [
+        "pkg/pipe.py:1:1: PAR000 Cannot read: not a regular file (a FIFO)",
+        "pkg/zero.py:1:1: PAR000 Cannot read: not a regular file (a character device)",
+        "pkg/jobs.py:6:5: PAR101 `t` is started but never joined in `main()`",
+    ]
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    # Far more output than a pipe buffers, so parlint is still writing when the pipe closes.
+    functions = "".join(
+        f"\n\ndef job{i}():\n    t = threading.Thread(target=print)\n    t.start()\n"
+        for i in range(1000)
+    )
+    (tmp_path / "many.py").write_text("import threading\n" + functions)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "parlint", "check", "--no-cache", "many.py"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # as `| head -1` does
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 141  # 128 + SIGPIPE, as a shell reports it
+    assert first.startswith(b"many.py:6:5: PAR101")
+    assert stderr == b""
 
 
 def test_unparseable_file_is_par000_and_the_run_goes_on(project: Path) -> None:
@@ -187,6 +268,56 @@ def test_statistics(project: Path) -> None:
         "1\tPAR101\t[ ] unjoined-thread",
         "1\tPAR502\t[*] args-not-tuple",
     ]
+
+
+@pytest.mark.parametrize("fmt", ["json", "json-lines"])
+def test_statistics_honour_json_output_formats_with_ruffs_keys(project: Path, fmt: str) -> None:
+    result = parlint("check", "--statistics", "--output-format", fmt, cwd=project)
+    assert result.returncode == 1
+    expected = [
+        {"code": "PAR101", "name": "unjoined-thread", "count": 1, "fixable": False,
+         "fixable_count": 0},
+        {"code": "PAR502", "name": "args-not-tuple", "count": 1, "fixable": True,
+         "fixable_count": 1},
+    ]  # fmt: skip
+    if fmt == "json":
+        assert json.loads(result.stdout) == expected
+    else:
+        assert [json.loads(line) for line in result.stdout.splitlines()] == expected
+
+
+@pytest.mark.parametrize("option", ["--select", "--extend-select", "--ignore"])
+@pytest.mark.parametrize("value", ["", ",", " ", "PAR1,"])
+def test_an_empty_rule_selector_is_a_usage_error(project: Path, option: str, value: str) -> None:
+    result = parlint("check", option, value, cwd=project)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"parlint: error: invalid value {value!r} for {option}: an empty rule selector; "
+        "expected ALL or rule codes or prefixes, comma-separated (PAR, PAR1, PAR101)\n"
+    )
+
+
+def test_a_mistyped_command_is_named_with_a_suggestion(project: Path) -> None:
+    result = parlint("chek", "pkg", cwd=project)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "parlint: error: unknown command 'chek' (and no such file or directory); "
+        "did you mean 'check'?\n"
+    )
+    (project / "chek").mkdir()  # an existing path still means `check` it
+    (project / "chek" / "jobs.py").write_text(UNJOINED)
+    checked = parlint("chek", "--output-format", "concise", cwd=project)
+    assert checked.returncode == 1
+    assert checked.stdout.startswith("chek/jobs.py:6:5: PAR101")
+
+
+def test_no_python_files_warns_and_exits_0(project: Path) -> None:
+    (project / "empty").mkdir()
+    result = parlint("check", "empty", cwd=project)
+    assert (result.returncode, result.stdout) == (0, "All checks passed!\n")
+    assert result.stderr == "parlint: warning: No Python files found under the given path(s)\n"
+    quiet = parlint("check", "--quiet", "empty", cwd=project)
+    assert (quiet.returncode, quiet.stderr) == (0, "")
 
 
 def test_stdin(project: Path) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from parlint.ftypes import Applicability, Diagnostic, FileResult
 from parlint.output.common import applicable, plural
@@ -48,29 +50,69 @@ def summary(
     return "\n".join(lines) + "\n"
 
 
-def statistics(results: Sequence[FileResult], *, unsafe_fixes: bool = False) -> str:
-    """`ruff --statistics`: a line per code, most frequent first: `count\\tCODE\\t[*] name`.
+@dataclass(frozen=True)
+class RuleCount:
+    """One line of `--statistics`: how often a rule was reported, how often fixably."""
 
-    As ruff does, the `[*]`/`[ ]` column appears only when some code has an applicable fix.
-    """
+    code: str
+    name: str
+    count: int
+    fixable_count: int
+
+    @property
+    def fixable(self) -> bool:
+        return self.fixable_count > 0
+
+
+def rule_counts(results: Sequence[FileResult], *, unsafe_fixes: bool = False) -> list[RuleCount]:
+    """A count per code, most frequent first (then by code)."""
     counts: Counter[str] = Counter()
+    fixable: Counter[str] = Counter()
     names: dict[str, str] = {}
-    fixable: set[str] = set()
     for result in results:
         for d in result.diagnostics:
             counts[d.code] += 1
             names.setdefault(d.code, d.name)
             if applicable(d, unsafe_fixes):
-                fixable.add(d.code)
+                fixable[d.code] += 1
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [RuleCount(code, names[code], count, fixable[code]) for code, count in ordered]
+
+
+def statistics(
+    results: Sequence[FileResult], *, unsafe_fixes: bool = False, fmt: str = "full"
+) -> str:
+    """`ruff --statistics`: a line per code, most frequent first: `count\tCODE\t[*] name`.
+
+    As ruff does, the `[*]`/`[ ]` column appears only when some code has an applicable fix.
+    With `fmt` json (or json-lines), ruff's objects instead: `code`, `name`, `count`,
+    `fixable`, `fixable_count`; every other format gets the text.
+    """
+    counts = rule_counts(results, unsafe_fixes=unsafe_fixes)
+    if fmt == "json":
+        return json.dumps([_count_object(c) for c in counts], indent=2) + "\n"
+    if fmt == "json-lines":
+        return "".join(json.dumps(_count_object(c)) + "\n" for c in counts)
     if not counts:
         return ""
-    count_width = len(str(max(counts.values())))
-    code_width = max(len(code) for code in counts)
+    count_width = len(str(max(c.count for c in counts)))
+    code_width = max(len(c.code) for c in counts)
+    any_fixable = any(c.fixable for c in counts)
     lines = []
-    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        mark = ("[*] " if code in fixable else "[ ] ") if fixable else ""
-        lines.append(f"{count:>{count_width}}\t{code:<{code_width}}\t{mark}{names[code]}")
+    for c in counts:
+        mark = ("[*] " if c.fixable else "[ ] ") if any_fixable else ""
+        lines.append(f"{c.count:>{count_width}}\t{c.code:<{code_width}}\t{mark}{c.name}")
     return "\n".join(lines) + "\n"
+
+
+def _count_object(count: RuleCount) -> dict[str, object]:
+    return {
+        "code": count.code,
+        "name": count.name,
+        "count": count.count,
+        "fixable": count.fixable,
+        "fixable_count": count.fixable_count,
+    }
 
 
 def fix_summary(fixed: Sequence[FileResult]) -> str:

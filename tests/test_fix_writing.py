@@ -1,0 +1,137 @@
+"""`--fix` writes the fixed file back as the same file, or says it could not (SPEC "Fix
+requirements"): symlinks, hard links, owner, group and mode kept; an unwritable file is an
+error and is not counted as fixed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from parlint.files import FileChanged, read_source_file, write_fixed_file
+
+BROKEN = 'import threading\n\nt = threading.Thread(target=print, args=("x"))\nt.start()\nt.join()\n'
+FIXED = BROKEN.replace('args=("x")', 'args=("x",)')
+OTHER_USER = 1234
+
+as_root = pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs root (to chown files and to run parlint as another user)",
+)
+
+
+def parlint(*args: str, cwd: Path, user: int | None = None) -> subprocess.CompletedProcess[str]:
+    """parlint with --fix, as this user or (with setpriv) as `user`."""
+    command = [sys.executable, "-m", "parlint", "check", "--fix", "--output-format", "concise"]
+    if user is not None:
+        command = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *command]
+    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A directory another user can reach (pytest's tmp_path is private to root)."""
+    with tempfile.TemporaryDirectory() as name:
+        os.chmod(name, 0o755)
+        yield Path(name)
+
+
+def test_a_symlink_stays_a_link_and_its_target_is_fixed(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "job.py"
+    target.write_text(BROKEN)
+    link = tmp_path / "job.py"
+    link.symlink_to(Path("real") / "job.py")
+    result = parlint("job.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert link.is_symlink() and os.readlink(link) == os.path.join("real", "job.py")
+    assert target.read_text() == FIXED
+    assert "Found 1 error (1 fixed, 0 remaining)." in result.stdout
+
+
+def test_hard_links_keep_sharing_the_fixed_file(tmp_path: Path) -> None:
+    first = tmp_path / "job.py"
+    first.write_text(BROKEN)
+    second = tmp_path / "alias.py"
+    os.link(first, second)
+    inode = first.stat().st_ino
+    result = parlint("job.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert first.read_text() == second.read_text() == FIXED
+    assert first.stat().st_ino == second.stat().st_ino == inode
+    assert first.stat().st_nlink == 2
+
+
+@as_root
+def test_owner_group_and_mode_are_kept(tmp_path: Path) -> None:
+    target = tmp_path / "job.py"
+    target.write_text(BROKEN)
+    os.chown(target, OTHER_USER, OTHER_USER)
+    target.chmod(0o640)
+    result = parlint("job.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    status = target.stat()
+    assert (status.st_uid, status.st_gid) == (OTHER_USER, OTHER_USER)
+    assert stat.S_IMODE(status.st_mode) == 0o640
+    assert target.read_text() == FIXED
+
+
+@as_root
+def test_a_writable_file_in_a_read_only_directory_is_fixed_in_place(shared_dir: Path) -> None:
+    # The user may change the file but not the directory: no temporary file can be made
+    # next to it, so the fixed text (complete in memory) is written into the file itself.
+    directory = shared_dir / "locked"
+    directory.mkdir(mode=0o755)  # root's: the other user cannot create files here
+    target = directory / "job.py"
+    target.write_text(BROKEN)
+    os.chown(target, OTHER_USER, OTHER_USER)
+    inode = target.stat().st_ino
+    result = parlint("locked/job.py", cwd=shared_dir, user=OTHER_USER)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert target.read_text() == FIXED
+    assert target.stat().st_ino == inode
+    assert "Found 1 error (1 fixed, 0 remaining)." in result.stdout
+    assert sorted(p.name for p in directory.iterdir()) == ["job.py"]
+
+
+@as_root
+def test_an_unwritable_file_is_an_error_and_is_not_counted_as_fixed(shared_dir: Path) -> None:
+    # The directory is the user's (a rename would work) but the file is not: it stays as it is.
+    directory = shared_dir / "mine"
+    directory.mkdir()
+    os.chown(directory, OTHER_USER, OTHER_USER)
+    locked = directory / "locked.py"
+    locked.write_text(BROKEN)
+    locked.chmod(0o644)  # root's, read-only for the user
+    writable = directory / "open.py"
+    writable.write_text(BROKEN)
+    os.chown(writable, OTHER_USER, OTHER_USER)
+    result = parlint("mine", cwd=shared_dir, user=OTHER_USER)
+    assert result.returncode == 2
+    assert locked.read_text() == BROKEN
+    assert writable.read_text() == FIXED
+    assert result.stdout.splitlines() == [
+        'mine/locked.py:3:42: PAR502 [*] `args=("x")` is a string, not a tuple: each '
+        'character becomes a separate argument; write `("x",)`',
+        "Found 2 errors (1 fixed, 1 remaining).",
+    ]
+    assert result.stderr == (
+        "parlint: error: mine/locked.py: cannot write the fixed file: Permission denied\n"
+    )
+
+
+def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path: Path) -> None:
+    target = tmp_path / "job.py"
+    target.write_text(BROKEN)
+    read = read_source_file(str(target))
+    target.write_text(BROKEN + "# edited meanwhile, longer\n")
+    with pytest.raises(FileChanged):
+        write_fixed_file(str(target), FIXED.encode(), read.identity)
+    assert target.read_text() == BROKEN + "# edited meanwhile, longer\n"
