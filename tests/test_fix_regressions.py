@@ -1,0 +1,207 @@
+"""Fixes on the inputs that once broke them: each fix is built, applied without an error, and
+keeps the rest of the file byte for byte (form feeds, line endings, comments)."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from parlint.engine import Linter
+from parlint.fixes import apply_edits
+from parlint.ftypes import Diagnostic, Location
+from parlint.source import SourceText
+
+
+def fixed(source: str) -> str:
+    """`source` after `--fix --unsafe-fixes`, which must report no error and leave nothing
+    fixable behind."""
+    result = Linter().fix(source, unsafe=True)
+    assert result.errors == []
+    assert [d.code for d in result.remaining if d.fixable] == []
+    ast.parse(result.text)
+    return result.text
+
+
+def built(source: str, code: str) -> Diagnostic:
+    """The one `code` diagnostic of `source`, with its fix built without an error."""
+    result = Linter().check(source, with_fixes=True)
+    assert result.errors == []
+    (diagnostic,) = [d for d in result.diagnostics if d.code == code]
+    return diagnostic
+
+
+def applied(source: str, diagnostic: Diagnostic) -> str:
+    assert diagnostic.fix is not None
+    return apply_edits(SourceText(source), diagnostic.fix.edits)
+
+
+# -- form feeds ---------------------------------------------------------------------------
+
+FEED_IN_NESTED_BLOCK = """import threading
+
+
+def f(work):
+    if work:
+        t = threading.Thread(target=work)
+\f        t.start()
+"""
+
+
+def test_form_feed_before_an_indented_statement_gets_the_join_fix() -> None:
+    assert fixed(FEED_IN_NESTED_BLOCK) == FEED_IN_NESTED_BLOCK + "        t.join()\n"
+
+
+def test_form_feed_resetting_the_indentation_gets_the_join_fix() -> None:
+    # Python counts the indentation from the form feed on: `t.start()` is in `f`'s body.
+    source = FEED_IN_NESTED_BLOCK.replace("\f        t.start()", "\f    t.start()")
+    assert fixed(source) == source + "    t.join()\n"
+
+
+def test_form_feed_after_a_fixed_line_is_kept() -> None:
+    source = """import threading
+
+
+def work():
+    return 1
+
+
+def f():
+    t = threading.Thread(target=work())
+\f    t.start()
+    t.join()
+"""
+    d = built(source, "PAR501")
+    assert applied(source, d) == source.replace("target=work()", "target=work")
+
+
+def test_form_feed_on_a_line_the_fix_rewrites_stays_before_it() -> None:
+    source = """import threading
+
+
+def work():
+    return 1
+
+
+def f():
+\f    t = threading.Thread(target=work())
+    t.start()
+    t.join()
+"""
+    d = built(source, "PAR501")
+    assert applied(source, d) == source.replace("target=work()", "target=work")
+
+
+# -- line endings -------------------------------------------------------------------------
+
+UNJOINED = """import threading
+
+
+def main():
+    t = threading.Thread(target=print)
+    t.start()
+main()
+"""
+UNJOINED_FIXED = UNJOINED.replace("    t.start()\n", "    t.start()\n    t.join()\n")
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"], ids=["cr", "crlf"])
+def test_join_fix_keeps_the_files_line_endings(newline: str) -> None:
+    source = UNJOINED.replace("\n", newline)
+    assert fixed(source) == UNJOINED_FIXED.replace("\n", newline)
+
+
+def test_join_fix_in_a_mixed_file_ends_like_the_line_it_follows() -> None:
+    source = (
+        "import threading\r\n\r\r"
+        "def main():\n"
+        "    t = threading.Thread(target=print)\r\n"
+        "    t.start()\r\n"
+        "main()\r"
+    )
+    d = built(source, "PAR101")
+    assert d.fix is not None
+    assert [(e.content, e.location.row, e.location.column) for e in d.fix.edits] == [
+        ("    t.join()\r\n", 7, 1)
+    ]
+    assert fixed(source) == source.replace("t.start()\r\n", "t.start()\r\n    t.join()\r\n")
+
+
+THREAD_LIST = """import threading
+
+
+def download(url):
+    return len(url)
+
+
+def fetch_all(urls):
+    threads = [threading.Thread(target=download, args=(u,)) for u in urls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print("done")
+"""
+THREAD_LIST_FIXED = """from concurrent.futures import ThreadPoolExecutor
+
+
+def download(url):
+    return len(url)
+
+
+def fetch_all(urls):
+    with ThreadPoolExecutor() as executor:
+        list(executor.map(download, urls))
+    print("done")
+"""
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"], ids=["cr", "crlf"])
+def test_executor_rewrite_keeps_the_files_line_endings(newline: str) -> None:
+    source = THREAD_LIST.replace("\n", newline)
+    assert fixed(source) == THREAD_LIST_FIXED.replace("\n", newline)
+
+
+def test_executor_rewrite_in_a_mixed_file_keeps_each_lines_ending() -> None:
+    # A rewritten line ends like the line it replaces; lines the fix keeps are untouched.
+    endings = ["\n", "\r\n", "\r"]
+    lines = THREAD_LIST.splitlines()
+    source = "".join(line + endings[i % 3] for i, line in enumerate(lines))
+    d = built(source, "PAR102")
+    assert d.fix is not None
+    for edit in d.fix.edits:
+        for location in (edit.location, edit.end_location):
+            line = SourceText(source).line_with_ending(location.row)
+            assert line[location.column - 2 : location.column] != "\r\n"
+    assert fixed(source) == (
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "\r\n"
+        "\r"
+        "def download(url):\n"
+        "    return len(url)\r\n"
+        "\r\n"
+        "def fetch_all(urls):\r\n"
+        "    with ThreadPoolExecutor() as executor:\r"
+        "        list(executor.map(download, urls))\n"
+        '    print("done")\r\n'
+    )
+
+
+def test_no_edit_ends_between_cr_and_lf() -> None:
+    from parlint.fixes import diff_edits
+
+    source = SourceText("a = 1\r\nb = 2\n")
+    (edit,) = diff_edits(source, "a = 1\nb = 2\n")
+    assert (edit.content, edit.location, edit.end_location) == (
+        "\n",
+        Location(1, 6),
+        Location(2, 1),
+    )
+
+
+def test_form_feed_of_a_line_the_rewrite_removes_moves_to_the_next_statement() -> None:
+    source = THREAD_LIST.replace(
+        "    for t in threads:\n        t.join()\n", "\f    for t in threads:\n        t.join()\n"
+    )
+    assert fixed(source) == THREAD_LIST_FIXED.replace('    print("done")', '\f    print("done")')
+
