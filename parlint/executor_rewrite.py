@@ -11,7 +11,6 @@ when left unused.
 from __future__ import annotations
 
 import ast
-import io
 import tokenize
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
@@ -20,7 +19,7 @@ from parlint.ftypes import Location
 from parlint.known import WorkerKind
 from parlint.model import ConcurrencyModel, Worker
 from parlint.names import simple_assignment_value
-from parlint.source import SourceText
+from parlint.source import SourceText, python_tokens
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -247,7 +246,7 @@ def comments_between(
     if "#" not in text:
         return found
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        for token in python_tokens(text):
             row = token.start[0] + first.lineno - 1
             if token.type == tokenize.COMMENT and not any(row in kept for kept in keep):
                 found.append(token.string)

@@ -205,3 +205,15 @@ def test_form_feed_of_a_line_the_rewrite_removes_moves_to_the_next_statement() -
     )
     assert fixed(source) == THREAD_LIST_FIXED.replace('    print("done")', '\f    print("done")')
 
+
+# -- comments -----------------------------------------------------------------------------
+
+
+def test_lone_cr_between_comments_in_a_rewritten_join_loop() -> None:
+    source = THREAD_LIST.replace(
+        "    for t in threads:\n        t.join()\n",
+        "    for t in threads:\n        # a\r        # b\n        t.join()\n",
+    )
+    assert fixed(source) == THREAD_LIST_FIXED.replace(
+        "    with ThreadPoolExecutor", "    # a\n    # b\n    with ThreadPoolExecutor"
+    )
