@@ -31,6 +31,14 @@ def built(source: str, code: str) -> Diagnostic:
     return diagnostic
 
 
+def built_all(source: str) -> list[Diagnostic]:
+    """Every diagnostic of `source`, each fix built without an error."""
+    result = Linter().check(source, with_fixes=True)
+    assert result.errors == []
+    assert all(d.fix is not None for d in result.diagnostics if d.fixable)
+    return result.diagnostics
+
+
 def applied(source: str, diagnostic: Diagnostic) -> str:
     assert diagnostic.fix is not None
     return apply_edits(SourceText(source), diagnostic.fix.edits)
@@ -217,3 +225,24 @@ def test_lone_cr_between_comments_in_a_rewritten_join_loop() -> None:
     assert fixed(source) == THREAD_LIST_FIXED.replace(
         "    with ThreadPoolExecutor", "    # a\n    # b\n    with ThreadPoolExecutor"
     )
+
+
+# -- files Python refuses to compile ------------------------------------------------------
+
+
+def test_module_level_nonlocal_is_a_parse_error_not_a_fix_crash() -> None:
+    # `ast.parse` accepts it; Python's compiler (and libcst's scope analysis) do not.
+    source = THREAD_LIST.replace("\n\n\ndef download", "\nnonlocal x\n\n\ndef download")
+    result = Linter().check(source, with_fixes=True)
+    assert result.errors == []
+    assert [(d.code, d.location.row, d.message) for d in result.diagnostics] == [
+        ("PAR000", 2, "Cannot parse: nonlocal declaration not allowed at module level")
+    ]
+    assert Linter().fix(source, unsafe=True).text == source
+
+
+def test_nonlocal_in_a_function_is_fine() -> None:
+    source = THREAD_LIST.replace(
+        '    print("done")', '    def count():\n        nonlocal urls\n    print("done")'
+    )
+    assert [d.code for d in built_all(source)] == ["PAR102"]
