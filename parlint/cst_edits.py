@@ -54,13 +54,12 @@ class BlockInserter(cst.CSTTransformer):
                 result.append(new)
         if self.at_end:
             last = result[-1] if result else None
-            returns = (
-                isinstance(last, cst.SimpleStatementLine)
-                and len(last.body) == 1
-                and isinstance(last.body[0], cst.Return)
-            )
-            index = len(result) - 1 if self.end_before_return and returns else len(result)
-            result[index:index] = list(self.at_end)
+            if not self.end_before_return or not _ends_in_return(last):
+                result.extend(self.at_end)
+            elif isinstance(last, cst.SimpleStatementLine) and len(last.body) > 1:
+                result[-1:] = _before_last_statement(last, self.at_end)
+            else:
+                result[-1:-1] = self.at_end
         return result
 
     def leave_IndentedBlock(
@@ -72,6 +71,28 @@ class BlockInserter(cst.CSTTransformer):
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         body = self._rewrite(original_node, list(updated_node.body))
         return updated_node if body is None else updated_node.with_changes(body=body)
+
+
+def _ends_in_return(line: Optional[cst.CSTNode]) -> bool:
+    return isinstance(line, cst.SimpleStatementLine) and isinstance(line.body[-1], cst.Return)
+
+
+def _before_last_statement(
+    line: cst.SimpleStatementLine, inserted: Sequence[cst.BaseStatement]
+) -> list[cst.BaseStatement]:
+    """`x = 1; return x` with `inserted` run between its statements: on the same line
+    (`x = 1; t.join(); return x`) when they are simple, else on lines of their own."""
+    *kept, final = line.body
+    if all(isinstance(s, cst.SimpleStatementLine) for s in inserted):
+        separator = kept[-1].semicolon
+        small = [s.with_changes(semicolon=separator) for n in inserted for s in n.body]  # type: ignore[attr-defined]
+        return [line.with_changes(body=[*kept, *small, final])]
+    head = line.with_changes(
+        body=[*kept[:-1], kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)],
+        trailing_whitespace=cst.TrailingWhitespace(),
+    )
+    tail = cst.SimpleStatementLine(body=[final], trailing_whitespace=line.trailing_whitespace)
+    return [head, *inserted, tail]
 
 
 class RunReplacer(cst.CSTTransformer):

@@ -227,6 +227,47 @@ def test_lone_cr_between_comments_in_a_rewritten_join_loop() -> None:
     )
 
 
+# -- statements sharing a line --------------------------------------------------------------
+
+
+def test_join_goes_before_a_return_that_shares_its_line() -> None:
+    source = """import threading
+
+
+def main(work):
+    t = threading.Thread(target=work)
+    t.start()
+    x = 1; return x
+"""
+    assert fixed(source) == source.replace("x = 1; return x", "x = 1; t.join(); return x")
+
+
+def test_join_goes_before_a_return_on_the_start_line() -> None:
+    source = """import threading
+
+
+def main(work):
+    t = threading.Thread(target=work)
+    t.start(); return 1  # started
+"""
+    assert fixed(source) == source.replace("t.start(); return 1", "t.start(); t.join(); return 1")
+
+
+def test_block_inserter_splits_a_shared_return_line_for_a_compound_statement() -> None:
+    import libcst as cst
+
+    from parlint.cst_edits import BlockInserter, statement
+
+    module = cst.parse_module("def f():\n    x = 1; return x  # done\n")
+    function = module.body[0]
+    assert isinstance(function, cst.FunctionDef)
+    line = function.body.body[0]
+    inserter = BlockInserter(line, at_end=(statement("if x:\n    pass\n"),), end_before_return=True)
+    assert module.visit(inserter).code == (
+        "def f():\n    x = 1\n    if x:\n        pass\n    return x  # done\n"
+    )
+
+
 # -- files Python refuses to compile ------------------------------------------------------
 
 
