@@ -268,6 +268,23 @@ def test_block_inserter_splits_a_shared_return_line_for_a_compound_statement() -
     )
 
 
+# -- fixes that would start a worker twice ------------------------------------------------
+
+
+def test_run_of_a_worker_started_later_gets_no_start_fix() -> None:
+    source = """import threading
+
+
+def main(work):
+    p = threading.Thread(target=work)
+    p.run(); p.start()
+    p.join()
+"""
+    (d,) = built_all(source)
+    assert (d.code, d.location.row, d.fix_applicability, d.fix) == ("PAR104", 6, None, None)
+    assert Linter().fix(source, unsafe=True).text == source
+
+
 # -- files Python refuses to compile ------------------------------------------------------
 
 
