@@ -84,6 +84,32 @@ class FixContext:
             return node
         return None
 
+    def find_statement(self, start: Location) -> Optional[tuple[cst.BaseStatement, int]]:
+        """The libcst statement line that holds the `ast` statement at `start`, and the index of
+        that statement among the line's simple statements (`x = 1; return x`); 0 for a
+        compound statement."""
+        import libcst as cst
+
+        compound = self.find(cst.BaseCompoundStatement, start)  # type: ignore[type-abstract]
+        if compound is not None:
+            return compound, 0
+        small = self.find(cst.BaseSmallStatement, start)  # type: ignore[type-abstract]
+        line = self._lines_by_statement.get(id(small))
+        if small is None or line is None:
+            return None
+        return line, next(i for i, s in enumerate(line.body) if s is small)
+
+    @cached_property
+    def _lines_by_statement(self) -> dict[int, cst.SimpleStatementLine]:
+        import libcst as cst
+
+        return {
+            id(small): node
+            for node in self.positions
+            if isinstance(node, cst.SimpleStatementLine)
+            for small in node.body
+        }
+
     def edits(self, new_module: cst.Module) -> tuple[Edit, ...]:
         shift = self.first_row - 1
         return tuple(

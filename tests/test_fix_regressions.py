@@ -253,6 +253,83 @@ def main(work):
     assert fixed(source) == source.replace("t.start(); return 1", "t.start(); t.join(); return 1")
 
 
+NAMED_THREADS = """import threading
+
+
+def main():
+    res = []
+    a = threading.Thread(target=res.append, args=(1,))
+    b = threading.Thread(target=res.append, args=(2,))
+    c = threading.Thread(target=res.append, args=(3,))
+    a.start()
+    b.start()
+    c.start()
+    a.join()
+    b.join()
+    c.join(); print(sorted(res))  # report
+
+
+main()
+"""
+
+
+def test_executor_rewrite_keeps_a_statement_after_the_last_join_on_its_line() -> None:
+    assert (
+        fixed(NAMED_THREADS)
+        == """from concurrent.futures import ThreadPoolExecutor
+
+
+def main():
+    res = []
+    with ThreadPoolExecutor(max_workers=3) as executor:
+        futures = [
+            executor.submit(res.append, 1),
+            executor.submit(res.append, 2),
+            executor.submit(res.append, 3),
+        ]
+        for future in futures:
+            future.result()
+    print(sorted(res))  # report
+
+
+main()
+"""
+    )
+
+
+def test_executor_rewrite_keeps_a_statement_before_the_first_constructor_on_its_line() -> None:
+    source = NAMED_THREADS.replace("    res = []\n    a =", "    res = []; a =")
+    assert fixed(source).startswith(
+        "from concurrent.futures import ThreadPoolExecutor\n\n\n"
+        "def main():\n"
+        "    res = []\n"
+        "    with ThreadPoolExecutor(max_workers=3) as executor:\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        (
+            "    threads = []; count = len(urls)  # how many\n",
+            "    count = len(urls)  # how many\n",
+        ),
+        ("    count = len(urls); threads = []\n", "    count = len(urls)\n"),
+    ],
+)
+def test_executor_rewrite_deletes_only_the_list_from_a_shared_line(line: str, kept: str) -> None:
+    source = THREAD_LIST.replace(
+        "    threads = [threading.Thread(target=download, args=(u,)) for u in urls]\n",
+        line
+        + "    for u in urls:\n"
+        + "        t = threading.Thread(target=download, args=(u,))\n"
+        + "        threads.append(t)\n",
+    ).replace('print("done")', "print(count)")
+    assert fixed(source) == THREAD_LIST_FIXED.replace(
+        "    with ThreadPoolExecutor", kept + "    with ThreadPoolExecutor"
+    ).replace('print("done")', "print(count)")
+
+
 def test_block_inserter_splits_a_shared_return_line_for_a_compound_statement() -> None:
     import libcst as cst
 
