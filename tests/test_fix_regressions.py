@@ -227,7 +227,7 @@ def test_lone_cr_between_comments_in_a_rewritten_join_loop() -> None:
     )
 
 
-# -- statements sharing a line --------------------------------------------------------------
+# -- statements sharing a line ------------------------------------------------------------
 
 
 def test_join_goes_before_a_return_that_shares_its_line() -> None:
@@ -359,6 +359,33 @@ def main(work):
 """
     (d,) = built_all(source)
     assert (d.code, d.location.row, d.fix_applicability, d.fix) == ("PAR104", 6, None, None)
+    assert Linter().fix(source, unsafe=True).text == source
+
+
+# -- moves between threads and processes --------------------------------------------------
+
+
+def test_process_whose_task_writes_module_state_is_not_moved_to_a_thread() -> None:
+    # The child's append is invisible to the parent (it prints []); a thread's is not.
+    source = """import multiprocessing
+import time
+
+RESULTS = []
+
+
+def task():
+    time.sleep(0.01)
+    RESULTS.append(1)
+
+
+if __name__ == "__main__":
+    p = multiprocessing.Process(target=task)
+    p.start()
+    p.join()
+    print(RESULTS)
+"""
+    (d,) = built_all(source)
+    assert (d.code, d.location.row, d.fix_applicability) == ("PAR202", 13, None)
     assert Linter().fix(source, unsafe=True).text == source
 
 
