@@ -345,7 +345,7 @@ def test_block_inserter_splits_a_shared_return_line_for_a_compound_statement() -
     )
 
 
-# -- fixes that would start a worker twice ------------------------------------------------
+# -- fixes that would start a worker twice, or never --------------------------------------
 
 
 def test_run_of_a_worker_started_later_gets_no_start_fix() -> None:
@@ -360,6 +360,46 @@ def main(work):
     (d,) = built_all(source)
     assert (d.code, d.location.row, d.fix_applicability, d.fix) == ("PAR104", 6, None, None)
     assert Linter().fix(source, unsafe=True).text == source
+
+
+def test_thread_that_is_never_started_keeps_its_called_target() -> None:
+    # The original runs work() when the thread is built; `target=work` would never run it.
+    source = """import threading
+
+
+def work():
+    print("working")
+
+
+def main():
+    t = threading.Thread(target=work())
+    return t
+
+
+main()
+"""
+    (d,) = built_all(source)
+    assert (d.code, d.location.row, d.fix_applicability) == ("PAR501", 9, None)
+    assert Linter().fix(source, unsafe=True).text == source
+
+
+def test_threads_built_in_a_comprehension_and_all_started_keep_the_target_fix() -> None:
+    source = """import threading
+
+
+def work(n):
+    print(n)
+
+
+def main(items):
+    threads = [threading.Thread(target=work(n)) for n in items]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+"""
+    d = next(d for d in built_all(source) if d.code == "PAR501")
+    assert applied(source, d) == source.replace("target=work(n))", "target=work, args=(n,))")
 
 
 # -- moves between threads and processes --------------------------------------------------
