@@ -402,6 +402,54 @@ def main(items):
     assert applied(source, d) == source.replace("target=work(n))", "target=work, args=(n,))")
 
 
+# -- names reused for another worker -----------------------------------------------------
+
+
+REUSED_NAME = """import threading
+
+
+def download(url):
+    print("fetching", url)
+
+
+def report():
+    print("done")
+
+
+def main(urls):
+    threads = []
+    for url in urls:
+        t = threading.Thread(target=download, args=(url,)); t.start(); threads.append(t)
+    for worker in threads:
+        worker.join()
+    t = threading.Thread(target=report)
+    t.start()
+
+
+main(["a", "b"])
+"""
+
+
+def test_unjoined_thread_is_reported_where_the_reused_name_starts_it() -> None:
+    unjoined = [d for d in built_all(REUSED_NAME) if d.code == "PAR101"]
+    assert [(d.location.row, d.location.column) for d in unjoined] == [(19, 5)]
+    assert fixed(REUSED_NAME) == REUSED_NAME.replace(
+        "    t.start()\n\n\n", "    t.start()\n    t.join()\n\n\n"
+    )
+
+
+def test_a_comprehensions_own_variable_joins_nothing_outside_it() -> None:
+    source = """import threading
+
+
+def main(work, others):
+    t = threading.Thread(target=work)
+    t.start()
+    return [t.join() for t in others]
+"""
+    assert [(d.code, d.location.row) for d in built_all(source)] == [("PAR101", 6)]
+
+
 # -- moves between threads and processes --------------------------------------------------
 
 
