@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import logging
+import symtable
 from dataclasses import dataclass, replace
 from typing import Optional, Union
 
@@ -109,6 +110,9 @@ class Linter:
             if isinstance(exc, RecursionError):
                 message = "too deeply nested to parse"
             return self._parse_error(source, message, 1, None), None
+        refused = compiler_refusal(source.text, self.filename)
+        if refused is not None:
+            return self._parse_error(source, refused.msg, refused.lineno or 1, refused.offset), None
         try:
             model = ConcurrencyModel(tree, self.filename or "<module>")
         except RecursionError:
@@ -271,6 +275,24 @@ _REGION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, as
 
 def _decorators(stmt: ast.stmt) -> list[ast.expr]:
     return list(getattr(stmt, "decorator_list", []))
+
+
+def compiler_refusal(text: str, filename: Optional[str]) -> Optional[SyntaxError]:
+    """The error Python's compiler raises for code `ast.parse` accepts, where it matters.
+
+    A `nonlocal` at module level parses, but Python will not run the file and libcst's scope
+    analysis (which fixes use) raises on it. Only files that mention `nonlocal` pay for the
+    symbol-table pass, which reads the text again.
+    """
+    if "nonlocal" not in text:
+        return None
+    try:
+        symtable.symtable(text, filename or "<unknown>", "exec")
+    except SyntaxError as exc:
+        return exc
+    except (ValueError, RecursionError, MemoryError):
+        return None  # what `ast.parse` accepted; the analysis reports its own limits
+    return None
 
 
 def parse_error_diagnostic(

@@ -11,7 +11,6 @@ when left unused.
 from __future__ import annotations
 
 import ast
-import io
 import tokenize
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
@@ -19,8 +18,8 @@ from typing import TYPE_CHECKING, Optional
 from parlint.ftypes import Location
 from parlint.known import WorkerKind
 from parlint.model import ConcurrencyModel, Worker
-from parlint.names import simple_assignment_value
-from parlint.source import SourceText
+from parlint.names import containing_block, simple_assignment_value
+from parlint.source import SourceText, python_tokens
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -238,22 +237,34 @@ def comments_between(
     source: SourceText, first: ast.stmt, last: ast.stmt, keep: tuple[range, ...] = ()
 ) -> list[str]:
     """The comments inside the statements `first`..`last` (they would be lost otherwise),
-    except those on the rows in `keep` (code the rewrite carries over as it is)."""
+    except those on the rows in `keep` (code the rewrite carries over as it is) and the one
+    ending the last row when a statement the rewrite keeps shares that row."""
     start = source.line_start(first.lineno)
     end_row = last.end_lineno or last.lineno
+    if _followed_on_row(last, end_row):
+        keep = (*keep, range(end_row, end_row + 1))
     end = source.line_start(end_row + 1) if end_row < source.line_count else len(source.text)
     text = source.text[start:end]
     found: list[str] = []
     if "#" not in text:
         return found
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        for token in python_tokens(text):
             row = token.start[0] + first.lineno - 1
             if token.type == tokenize.COMMENT and not any(row in kept for kept in keep):
                 found.append(token.string)
     except (tokenize.TokenError, IndentationError):
         return found
     return found
+
+
+def _followed_on_row(stmt: ast.stmt, row: int) -> bool:
+    """Whether the statement after `stmt` in its block starts on `row` (`c.join(); print()`)."""
+    found = containing_block(stmt)
+    if found is None:
+        return False
+    block, index = found
+    return index + 1 < len(block) and block[index + 1].lineno == row
 
 
 def apply_executor_rewrite(
@@ -263,19 +274,16 @@ def apply_executor_rewrite(
 
     from parlint.cst_edits import RunReplacer, update_imports
 
-    first = fctx.find(cst.BaseStatement, plan.first)  # type: ignore[type-abstract]
-    last = fctx.find(cst.BaseStatement, plan.last)  # type: ignore[type-abstract]
-    drops = [fctx.find(cst.BaseStatement, loc) for loc in plan.drop]  # type: ignore[type-abstract]
+    first = fctx.find_statement(plan.first)
+    last = fctx.find_statement(plan.last)
+    drops = [fctx.find_statement(loc) for loc in plan.drop]
     if first is None or last is None or any(d is None for d in drops):
         return None
     code = plan.code.replace(INDENT, fctx.module.default_indent)
     replacement = list(cst.parse_module(code).body)
-    leading = [
-        *getattr(first, "leading_lines", ()),
-        *(cst.EmptyLine(comment=cst.Comment(c)) for c in comments),
-    ]
-    replacement[0] = replacement[0].with_changes(leading_lines=leading)
-    rewriter = RunReplacer(first, last, tuple(d for d in drops if d is not None), replacement)
+    hoisted = [cst.EmptyLine(comment=cst.Comment(c)) for c in comments]
+    kept_drops = tuple(d for d in drops if d is not None)
+    rewriter = RunReplacer(first, last, kept_drops, replacement, hoisted)
     module = fctx.module.visit(rewriter)
     if not rewriter.done:
         return None

@@ -7,12 +7,12 @@ into the smallest text edits (what `--diff` and the editor need), and applies ed
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Optional, TypeVar
 
 from parlint.ftypes import Edit, Location
+from parlint.plain_text import PlainText, line_opcodes
 from parlint.source import SourceText, split_lines
 
 if TYPE_CHECKING:
@@ -30,6 +30,8 @@ class FixContext:
     that holds it (a function, a class, an `if __name__ == "__main__":` block) when it can:
     such a statement starts at column 0 and parses on its own, and every position inside it
     maps back by a row offset. Fixes of module-level statements parse the whole module.
+    libcst parses the region's plain text (see `PlainText`): `\n` line ends, no form feeds
+    before a statement; `edits` maps the rewrite back to the file's own bytes.
     """
 
     def __init__(self, source: SourceText, first_row: int = 1, last_row: Optional[int] = None):
@@ -42,12 +44,13 @@ class FixContext:
             start = source.line_start(first_row)
             end = source.line_start(last + 1) if last < source.line_count else len(source.text)
             self.source = SourceText(source.text[start:end])
+        self.plain = PlainText(self.source.text)
 
     @cached_property
     def module(self) -> cst.Module:
         import libcst as cst
 
-        return cst.parse_module(self.source.text)
+        return cst.parse_module(self.plain.plain)
 
     @cached_property
     def positions(self) -> dict[cst.CSTNode, CodeRange]:
@@ -64,22 +67,48 @@ class FixContext:
             index.setdefault(key, []).append(node)
         return index
 
-    def _local_row(self, row: int) -> int:
-        return row - self.first_row + 1
+    def _local(self, location: Location) -> tuple[int, int]:
+        """A file location as libcst's (row, 0-based column) in the plain region."""
+        row = location.row - self.first_row + 1
+        return row, location.column - 1 - self.plain.feed_width(row)
 
     def find(self, kind: type[N], start: Location, end: Optional[Location] = None) -> Optional[N]:
         """The libcst node of type `kind` at `start` (and ending at `end`, when given)."""
-        key = (self._local_row(start.row), start.column - 1)
-        for node in self._by_start.get(key, ()):
+        for node in self._by_start.get(self._local(start), ()):
             if not isinstance(node, kind):
                 continue
             if end is not None:
                 code_range = self.positions[node]
-                wanted = (self._local_row(end.row), end.column - 1)
-                if (code_range.end.line, code_range.end.column) != wanted:
+                if (code_range.end.line, code_range.end.column) != self._local(end):
                     continue
             return node
         return None
+
+    def find_statement(self, start: Location) -> Optional[tuple[cst.BaseStatement, int]]:
+        """The libcst statement line that holds the `ast` statement at `start`, and the index of
+        that statement among the line's simple statements (`x = 1; return x`); 0 for a
+        compound statement."""
+        import libcst as cst
+
+        compound = self.find(cst.BaseCompoundStatement, start)  # type: ignore[type-abstract]
+        if compound is not None:
+            return compound, 0
+        small = self.find(cst.BaseSmallStatement, start)  # type: ignore[type-abstract]
+        line = self._lines_by_statement.get(id(small))
+        if small is None or line is None:
+            return None
+        return line, next(i for i, s in enumerate(line.body) if s is small)
+
+    @cached_property
+    def _lines_by_statement(self) -> dict[int, cst.SimpleStatementLine]:
+        import libcst as cst
+
+        return {
+            id(small): node
+            for node in self.positions
+            if isinstance(node, cst.SimpleStatementLine)
+            for small in node.body
+        }
 
     def edits(self, new_module: cst.Module) -> tuple[Edit, ...]:
         shift = self.first_row - 1
@@ -89,48 +118,55 @@ class FixContext:
                 Location(e.location.row + shift, e.location.column),
                 Location(e.end_location.row + shift, e.end_location.column),
             )
-            for e in diff_edits(self.source, new_module.code)
+            for e in diff_edits(self.source, self.plain.restore(new_module.code))
         )
 
 
 def diff_edits(source: SourceText, new_text: str) -> tuple[Edit, ...]:
-    """The smallest edits (per changed hunk, trimmed to changed characters) from old to new."""
+    """The smallest edits (per changed hunk, trimmed to changed characters) from old to new.
+
+    An edit never starts or ends between the CR and the LF of a line ending: an editor
+    cannot address that position (LSP), and the line would read as two."""
     old_text = source.text
     if old_text == new_text:
         return ()
     old_lines = split_lines(old_text)
     new_lines = split_lines(new_text)
-    # Most of a file is unchanged: match the common head and tail before diffing the middle.
-    head = 0
-    while head < min(len(old_lines), len(new_lines)) and old_lines[head] == new_lines[head]:
-        head += 1
-    tail = 0
-    while (
-        tail < min(len(old_lines), len(new_lines)) - head
-        and old_lines[-1 - tail] == new_lines[-1 - tail]
-    ):
-        tail += 1
-    old_mid = old_lines[head : len(old_lines) - tail]
-    new_mid = new_lines[head : len(new_lines) - tail]
-    offsets = [0]
-    for line in old_lines:
-        offsets.append(offsets[-1] + len(line))
-    matcher = difflib.SequenceMatcher(None, old_mid, new_mid, autojunk=False)
+    old_offsets = _line_offsets(old_lines)
+    new_offsets = _line_offsets(new_lines)
     edits: list[Edit] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in line_opcodes(old_lines, new_lines):
         if tag == "equal":
             continue
-        start = offsets[head + i1]
-        end = offsets[head + i2]
+        start, end = old_offsets[i1], old_offsets[i2]
         old_chunk = old_text[start:end]
-        new_chunk = "".join(new_mid[j1:j2])
+        new_chunk = new_text[new_offsets[j1] : new_offsets[j2]]
         prefix = _common_prefix(old_chunk, new_chunk)
+        while prefix and _splits_crlf(old_chunk, new_chunk, prefix, prefix):
+            prefix -= 1
         suffix = _common_suffix(old_chunk[prefix:], new_chunk[prefix:])
-        start += prefix
-        end -= suffix
+        while suffix and _splits_crlf(
+            old_chunk, new_chunk, len(old_chunk) - suffix, len(new_chunk) - suffix
+        ):
+            suffix -= 1
         content = new_chunk[prefix : len(new_chunk) - suffix]
-        edits.append(Edit(content, source.location(start), source.location(end)))
+        edits.append(Edit(content, source.location(start + prefix), source.location(end - suffix)))
     return tuple(edits)
+
+
+def _line_offsets(lines: Sequence[str]) -> list[int]:
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    return offsets
+
+
+def _splits_crlf(old: str, new: str, old_index: int, new_index: int) -> bool:
+    """Whether a cut at these indexes falls between a CR and its LF in either text."""
+    return any(
+        0 < index < len(text) and text[index - 1] == "\r" and text[index] == "\n"
+        for text, index in ((old, old_index), (new, new_index))
+    )
 
 
 def _common_prefix(a: str, b: str) -> int:

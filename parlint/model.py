@@ -36,6 +36,7 @@ from parlint.names import (
     enclosing_statement,
     parent,
 )
+from parlint.reaching import reaching_bindings
 
 Loop = Union[ast.For, ast.AsyncFor, ast.While, ast.comprehension]
 
@@ -420,6 +421,10 @@ class _ScopeBuilder:
         self.holders: dict[str, set[Worker]] = {}
         self.collections: dict[str, set[Worker]] = {}
         self.pool_names: dict[str, Pool] = {}
+        # id of an assignment's target -> the workers it puts in the variable, and for each
+        # read of a variable (by id) the assignments that may reach it
+        self.bound_at: dict[int, set[Worker]] = {}
+        self.reaching: dict[int, frozenset[int]] = {}
         self.local_collections = self._find_local_collections()
         self.loads: dict[str, list[ast.Name]] = {}
         for node in self.nodes:
@@ -519,7 +524,7 @@ class _ScopeBuilder:
         """Record where the object produced by `value` goes."""
         owner = parent(value)
         if isinstance(owner, ast.NamedExpr) and owner.value is value:
-            self._hold(owner.target.id, worker)
+            self._hold(owner.target, worker)
             self._bind(owner, worker)
             return
         if isinstance(owner, (ast.Assign, ast.AnnAssign)) and owner.value is value:
@@ -584,7 +589,7 @@ class _ScopeBuilder:
             if target.id in self.scope.global_names or target.id in self.scope.nonlocal_names:
                 worker.escapes.append((target, "stored in a global"))
             else:
-                self._hold(target.id, worker)
+                self._hold(target, worker)
         elif (
             isinstance(target, ast.Subscript)
             and isinstance(target.value, ast.Name)
@@ -594,10 +599,21 @@ class _ScopeBuilder:
         else:
             worker.escapes.append((target, "stored on an attribute or in a container"))
 
-    def _hold(self, name: str, worker: Worker) -> None:
+    def _hold(self, target: ast.Name, worker: Worker) -> None:
+        name = target.id
+        self.bound_at.setdefault(id(target), set()).add(worker)
         if worker not in self.holders.setdefault(name, set()):
             self.holders[name].add(worker)
             worker.names.add(name)
+
+    def _read_by(self, load: ast.Name, held: set[Worker]) -> list[Worker]:
+        """The workers among those the variable ever `held` that `load` may read: those put
+        there by an assignment that may still be in effect (a name reused for another worker
+        later reads that one only). Rechecked each round: an alias adds assignments."""
+        sites = self.reaching.get(id(load))
+        if sites is None:
+            return list(held)  # not analysed (a name that holds a worker through an alias)
+        return [w for site in sites for w in self.bound_at.get(site, ())]
 
     def _contain(self, name: str, worker: Worker) -> None:
         if worker not in self.collections.setdefault(name, set()):
@@ -623,6 +639,8 @@ class _ScopeBuilder:
     def _follow_uses(self) -> None:
         # Aliases (`u = t`), loop variables and collections add holders: repeat to a fixpoint.
         # Every step is idempotent (events and escapes are de-duplicated afterwards).
+        if self.holders:
+            self.reaching = reaching_bindings(self.scope.node, set(self.holders))
         done: set[tuple[int, int, bool]] = set()
         changed = True
         while changed:
@@ -630,7 +648,8 @@ class _ScopeBuilder:
             for is_collection, table in ((False, self.holders), (True, self.collections)):
                 for name, workers in list(table.items()):
                     for load in self.loads.get(name, ()):
-                        for worker in list(workers):
+                        read = list(workers) if is_collection else self._read_by(load, workers)
+                        for worker in read:
                             key = (id(load), id(worker), is_collection)
                             if key in done:
                                 continue

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 import tokenize
 from dataclasses import dataclass, field
@@ -10,7 +9,7 @@ from functools import cached_property
 from typing import Optional
 
 from parlint.ftypes import Diagnostic
-from parlint.source import SourceText
+from parlint.source import SourceText, python_tokens
 
 _CODE_LIST = r"[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*"
 _LINE_NOQA = re.compile(rf"#\s*noqa(?::\s*(?P<codes>{_CODE_LIST}))?", re.IGNORECASE)
@@ -39,7 +38,7 @@ class Suppressions:
         """Comment text by row, from the tokenizer (a `#` inside a string is not a comment)."""
         comments: dict[int, str] = {}
         try:
-            for token in tokenize.generate_tokens(io.StringIO(self.source.text).readline):
+            for token in python_tokens(self.source.text):
                 if token.type == tokenize.COMMENT:
                     comments[token.start[0]] = token.string
         except (tokenize.TokenError, SyntaxError, IndentationError):

@@ -11,6 +11,7 @@ import codecs
 import io
 import re
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Optional
@@ -32,6 +33,12 @@ def split_lines(text: str) -> list[str]:
     if start < len(text):
         lines.append(text[start:])
     return lines
+
+
+def python_tokens(text: str) -> Iterator[tokenize.TokenInfo]:
+    """The tokens of `text`, its rows counted as Python counts them: CR LF, CR and LF each
+    end a line (`io.StringIO(text)` alone splits at LF only)."""
+    return tokenize.generate_tokens(io.StringIO(text, newline=None).readline)
 
 
 class SourceDecodeError(Exception):

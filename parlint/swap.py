@@ -3,10 +3,11 @@
 The rewrite replaces the constructor (`ThreadPoolExecutor` -> `ProcessPoolExecutor`,
 `threading.Thread` -> `multiprocessing.Process`, `ThreadPool` -> `multiprocessing.Pool`, and
 back), adds the import it needs in the file's style and removes the one it leaves unused
-(libcst's codemod import visitors). It is offered only when parlint can see that the task is
-a module-level function (picklable), that it shares no state with its caller (writes to
-globals, closures or its arguments would be lost in another process), that nothing uses
-thread-only or process-only attributes of the object, and that importing the module starts
+(libcst's codemod import visitors). It is offered only when parlint can see that the task
+shares no state with its caller (writes to globals, closures or its arguments are lost in
+another process, and a process's writes to its own copies become visible on a thread), that
+nothing uses thread-only or process-only attributes of the object and, towards processes,
+that the task is a module-level function (picklable) and that importing the module starts
 no work (child processes import it again under spawn) or that the work is the module's tail,
 which then moves under `if __name__ == "__main__":`.
 """
@@ -106,6 +107,8 @@ def plan_swap(
         guard = process_ready(model, effects, handoff)
         if guard is False:
             return None
+    elif thread_would_share_writes(model, effects, handoff):
+        return None
     module, name = table[qual]
     plan = _plan_names(model, constructor, module, name, location)
     if plan is not None and to_processes and isinstance(guard, int):
@@ -204,6 +207,18 @@ def process_ready(
     if handoff.task is not None and not _picklable_reference(model, handoff.task):
         return False
     return guard_plan(model)
+
+
+def thread_would_share_writes(
+    model: ConcurrencyModel, effects: EffectAnalysis, handoff: Handoff
+) -> bool:
+    """Whether moving a process's task to a thread could change what the program sees:
+    a process writes globals, closures and its arguments in its own copy, a thread writes
+    the caller's. True too when parlint cannot see the task's code."""
+    function = effects.task_function(handoff)
+    if not isinstance(function, ast.FunctionDef):
+        return True
+    return _touches_shared_state(model, function, set())
 
 
 def _module_level(model: ConcurrencyModel, function: ast.FunctionDef) -> bool:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Optional
 
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.known import ARGS_POSITION, NON_CALLABLE_RESULTS, WorkerKind
-from parlint.model import ConcurrencyModel, Handoff, HandoffApi
-from parlint.names import body_nodes, parent
+from parlint.model import ConcurrencyModel, EventKind, Handoff, HandoffApi, Worker
+from parlint.names import body_nodes, containing_block, enclosing_statement, parent
 from parlint.rules.base import CheckContext, Invalid, Rule
 
 if TYPE_CHECKING:
@@ -54,6 +54,34 @@ def _result_description(model: ConcurrencyModel, call: ast.Call) -> Optional[str
 
 def _is_none(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
+
+
+# Statements whose body runs whenever the statement does (a loop over the objects the
+# constructor built runs once per object; `try`'s body runs unless something raises).
+_RUNS_BODY = (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
+
+
+def _always_set_going(worker: Worker) -> bool:
+    """Whether every object the constructor builds is started (or run) afterwards, on every
+    path: then passing the function moves its call into the worker, and does not drop it."""
+    built = enclosing_statement(worker.call)
+    found = containing_block(built) if built is not None else None
+    if found is None:
+        return False
+    block, index = found
+    for event in worker.events:
+        if event.kind is EventKind.JOIN or not worker.reaches_every_instance(event):
+            continue
+        statement = event.statement
+        while statement is not None and statement not in block:
+            owner = parent(statement)
+            unconditional = isinstance(owner, _RUNS_BODY) and (
+                not isinstance(owner, ast.Try) or statement in owner.body + owner.finalbody
+            )
+            statement = owner if unconditional else None  # type: ignore[assignment]
+        if statement is not None and block.index(statement) >= index:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -106,7 +134,9 @@ class TargetCalled(Rule):
     ## Fix safety
     The fix passes the function and moves its arguments to `args=` / `kwargs=` (or to
     `submit`'s own arguments). It is unsafe: the call now happens in the new thread or
-    process, later, and no longer in the caller.
+    process, later, and no longer in the caller. It is not offered for a `Thread` or
+    `Process` that is not started (or run) on every path after it is built: there the
+    call is the only time the work runs, and the fix would drop it.
 
     ## Options
     None.
@@ -227,6 +257,8 @@ with ThreadPoolExecutor() as executor:
         outer = ctx.span(call)
         inner = ctx.span(task)
         if handoff.api is HandoffApi.CONSTRUCTOR and handoff.worker is not None:
+            if not _always_set_going(handoff.worker):
+                return None  # the call is the only time the work runs: keep it
             kind = handoff.worker.kind
             keyword = next((k for k in call.keywords if k.value is task), None)
             if any(k.arg in ("args", "kwargs") for k in call.keywords):

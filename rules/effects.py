@@ -354,7 +354,9 @@ class IoBoundProcess(_SwapRule):
     `multiprocessing.pool.ThreadPool`, with the imports it needs. It is unsafe: threads share
     memory, so a task that relied on running in its own process (global state, signal
     handlers, `os.chdir`) behaves differently on a thread. Not offered when a process-only
-    attribute (`pid`, `exitcode`, `terminate()`, ...) of the object is used.
+    attribute (`pid`, `exitcode`, `terminate()`, ...) of the object is used, nor when the
+    task writes state its caller could see (a global, a closure, an argument): in a process
+    the write lands in the child's copy, on a thread the caller would see it.
 
     ## Options
     - `io-calls`: more qualified names to treat as blocking I/O.

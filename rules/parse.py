@@ -12,7 +12,8 @@ class ParseError(Rule):
     """
     ## What it does
     Reports a file that parlint cannot read or parse: a syntax error, a wrong encoding or
-    a null byte. The rest of the run goes on.
+    a null byte, or a `nonlocal` declaration at module level (the parser accepts it, Python's
+    compiler does not). The rest of the run goes on.
 
     ## Why is this bad?
     parlint (and Python) cannot analyse code that does not parse, so no other rule can

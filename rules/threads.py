@@ -337,7 +337,8 @@ class RunInsteadOfStart(Rule):
     ## Fix safety
     The fix replaces `.run()` with `.start()`. It is unsafe: the target now runs
     concurrently with the caller, so code after the call can no longer rely on it having
-    finished (PAR101 then asks for the join).
+    finished (PAR101 then asks for the join). It is not offered when the same object is
+    also started, or run more than once: it would then be started twice, which raises.
 
     ## Options
     None.
@@ -408,7 +409,10 @@ if __name__ == "__main__":
                     f"`.run()` executes the target of {who} in the calling thread; "
                     "`.start()` runs it in a new " + worker.kind_word
                 )
-                fixable = not call.args and not call.keywords
+                # A worker that is also started, or run again, would start twice: the
+                # second start raises (RuntimeError for threads, AssertionError for processes).
+                once = not worker.starts and len(worker.runs) == 1
+                fixable = once and not call.args and not call.keywords
                 data = ctx.source.location_from_ast(func.end_lineno or 1, func.end_col_offset or 0)
                 yield self.report(ctx, call, message, fixable=fixable, fix_data=data)
 

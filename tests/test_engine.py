@@ -77,6 +77,13 @@ def test_line_noqa(comment: str, reported: bool) -> None:
     assert bool(codes(source)) is reported
 
 
+@pytest.mark.parametrize("newline", ["\r", "\r\n"], ids=["cr", "crlf"])
+def test_line_noqa_in_a_file_with_cr_line_ends(newline: str) -> None:
+    # A lone CR ends a line for Python: the comment belongs to the `t.start()` row.
+    source = UNJOINED.replace("t.start()", "t.start()  # noqa: PAR101").replace("\n", newline)
+    assert codes(source) == []
+
+
 def test_noqa_inside_a_string_is_not_a_comment() -> None:
     source = UNJOINED.replace("t.start()", "t.start(); s = '# noqa'")
     assert codes(source) == [(5, "PAR101")]

@@ -67,6 +67,35 @@ class Crawler:
         t.join()
 
 
+def started_for_each(items):
+    threads = [threading.Thread(target=work(n)) for n in items]  # expect: PAR102, PAR501
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def started_in_try():
+    t = threading.Thread(target=work(1))  # expect: PAR501 [fix]
+    try:
+        t.start()
+    finally:
+        t.join()
+
+
+def never_started():
+    # work(1) runs here and now; passing `work` instead would never run it.
+    t = threading.Thread(target=work(1))  # expect: PAR501 [no fix]
+    return t
+
+
+def started_on_one_path(flag):
+    t = threading.Thread(target=work(1))  # expect: PAR501 [no fix]
+    if flag:
+        t.start()
+        t.join()
+
+
 # --- negatives -------------------------------------------------------------------------
 
 

@@ -36,3 +36,16 @@ class Runner:
 
 def other_run_is_fine():
     Runner().run()
+
+
+def run_then_start():
+    # `.start()` already follows: turning the run into a start would start it twice.
+    t = threading.Thread(target=work)
+    t.run(); t.start()  # expect: PAR104 [no fix]
+    t.join()
+
+
+def run_twice():
+    t = threading.Thread(target=work)
+    t.run()  # expect: PAR104 [no fix]
+    t.run()  # expect: PAR104 [no fix]

@@ -45,6 +45,26 @@ def joined_in_one_branch(flag):
         t.join()
 
 
+def name_reused_after_joined_loop():
+    # Every thread of the loop is joined through the list; the name `t` is then reused
+    # for a thread that nobody joins: that `start()` is the finding.
+    threads = []
+    for i in range(3):  # expect: PAR102
+        t = Thread(target=work, args=(i,)); t.start(); threads.append(t)
+    for th in threads:
+        th.join()
+    t = Thread(target=work)
+    t.start()  # expect: PAR101 [fix]
+
+
+def name_reused_after_join():
+    t = Thread(target=work, args=(1,))
+    t.start()
+    t.join()
+    t = Thread(target=work, args=(2,))
+    t.start()  # expect: PAR101 [fix]
+
+
 # --- negatives -------------------------------------------------------------------------
 
 
@@ -236,6 +256,24 @@ def same_condition(with_input, path):
     work(path)
     if reader is not None:
         reader.join()
+
+
+def name_reused_both_joined():
+    t = Thread(target=work, args=(1,))
+    t.start()
+    t.join()
+    t = Thread(target=work, args=(2,))
+    t.start()
+    t.join()
+
+
+def chosen_in_branches(flag):
+    if flag:
+        t = Thread(target=work, args=(1,))
+    else:
+        t = Thread(target=work, args=(2,))
+    t.start()
+    t.join()
 
 
 def same_test_twice(flag):
