@@ -11,11 +11,11 @@ import symtable
 from dataclasses import dataclass, replace
 from typing import Optional, Union
 
+from parlint.analysis.model import ConcurrencyModel
+from parlint.analysis.stdlib import API_WORDS, MODULE_WORDS
 from parlint.config import Settings
-from parlint.fixes import FixContext, apply_edits, edit_offsets, overlaps
+from parlint.fixes.edits import FixContext, apply_edits, edit_offsets, overlaps
 from parlint.ftypes import Applicability, Diagnostic, Edit, Fix, Location, Severity
-from parlint.known import API_WORDS, MODULE_WORDS
-from parlint.model import ConcurrencyModel
 from parlint.newer_syntax import SyntaxProblem
 from parlint.newer_syntax import describe as describe_syntax_error
 from parlint.noqa import Suppressions

@@ -67,7 +67,7 @@ class Diagnostic:
     # Known at detection time: the applicability of the fix the rule can build, or None.
     fix_applicability: Optional[Applicability] = None
     fix_title: Optional[str] = None
-    # Built on demand with libcst (see parlint.fixes); None until asked for.
+    # Built on demand with libcst (see parlint.fixes.edits); None until asked for.
     fix: Optional[Fix] = None
     # Opaque, picklable data the rule needs to build its fix later.
     fix_data: Any = field(default=None, compare=False, repr=False)

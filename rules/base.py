@@ -14,10 +14,10 @@ from parlint.ftypes import Applicability, Diagnostic, Location, Related, Severit
 if TYPE_CHECKING:
     import libcst as cst
 
+    from parlint.analysis.model import ConcurrencyModel
+    from parlint.analysis.task_effects import EffectAnalysis
     from parlint.config import Settings
-    from parlint.effects import EffectAnalysis
-    from parlint.fixes import FixContext
-    from parlint.model import ConcurrencyModel
+    from parlint.fixes.edits import FixContext
     from parlint.source import SourceText
 
 DOCS_URL = "https://parlint.readthedocs.io/en/latest/rules/{code}/"
@@ -45,7 +45,7 @@ class CheckContext:
     @cached_property
     def effects(self) -> EffectAnalysis:
         """The effect analysis of this file's tasks, shared by the rules that need it."""
-        from parlint.effects import EffectAnalysis
+        from parlint.analysis.task_effects import EffectAnalysis
 
         return EffectAnalysis(self.model, self.settings)
 

@@ -7,16 +7,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
+from parlint.analysis.model import ConcurrencyModel, EventKind, Handoff, HandoffApi, Worker
+from parlint.analysis.scopes import body_nodes, containing_block, enclosing_statement, parent
+from parlint.analysis.stdlib import ARGS_POSITION, NON_CALLABLE_RESULTS, WorkerKind
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
-from parlint.known import ARGS_POSITION, NON_CALLABLE_RESULTS, WorkerKind
-from parlint.model import ConcurrencyModel, EventKind, Handoff, HandoffApi, Worker
-from parlint.names import body_nodes, containing_block, enclosing_statement, parent
 from parlint.rules.base import CheckContext, Invalid, Rule
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from parlint.fixes import FixContext
+    from parlint.fixes.edits import FixContext
 
 
 def _result_description(model: ConcurrencyModel, call: ast.Call) -> Optional[str]:

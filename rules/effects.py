@@ -7,22 +7,22 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Optional
 
-from parlint.async_swap import (
+from parlint.analysis.model import Handoff, HandoffApi
+from parlint.analysis.task_effects import EffectKind, runs_concurrently
+from parlint.fixes.async_pool import (
     AsyncPoolFix,
     apply_async_pool,
     merge_async_plans,
     plan_async_pool,
 )
-from parlint.effects import EffectKind, runs_concurrently
+from parlint.fixes.to_processes import SwapFix, apply_swap, constructor_of, plan_swap
 from parlint.ftypes import Applicability, Diagnostic, Severity
-from parlint.model import Handoff, HandoffApi
 from parlint.rules.base import CheckContext, Invalid, Rule
-from parlint.swap import SwapFix, apply_swap, constructor_of, plan_swap
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from parlint.fixes import FixContext
+    from parlint.fixes.edits import FixContext
 
 
 class _SwapRule(Rule):

@@ -7,25 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from parlint.effects import EffectKind
-from parlint.executor_rewrite import (
-    INDENT,
-    ExecutorRewrite,
-    apply_executor_rewrite,
-    comments_between,
-    executor_spelling,
-    may_wait_on_others,
-    submit_arguments,
-    unused_after,
-    worker_import,
-)
-from parlint.ftypes import Applicability, Diagnostic, Severity
-from parlint.known import WorkerKind
-from parlint.model import Handoff, Worker
-from parlint.names import containing_block, fresh_name, parent, scope_identifiers
-from parlint.rules.base import CheckContext, Invalid, Rule
-from parlint.swap import process_ready
-from parlint.thread_lists import (
+from parlint.analysis.model import Handoff, Worker
+from parlint.analysis.scopes import containing_block, fresh_name, parent, scope_identifiers
+from parlint.analysis.stdlib import WorkerKind
+from parlint.analysis.task_effects import EffectKind
+from parlint.analysis.thread_lists import (
     ListShape,
     event_calls,
     has_multiline_string,
@@ -41,11 +27,25 @@ from parlint.thread_lists import (
     task_names,
     uses_thread_identity,
 )
+from parlint.fixes.to_executor import (
+    INDENT,
+    ExecutorRewrite,
+    apply_executor_rewrite,
+    comments_between,
+    executor_spelling,
+    may_wait_on_others,
+    submit_arguments,
+    unused_after,
+    worker_import,
+)
+from parlint.fixes.to_processes import process_ready
+from parlint.ftypes import Applicability, Diagnostic, Severity
+from parlint.rules.base import CheckContext, Invalid, Rule
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from parlint.fixes import FixContext
+    from parlint.fixes.edits import FixContext
 
 ONE_LINE = 88  # beyond this, the list of submits is written one per line
 

@@ -7,15 +7,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
+from parlint.analysis.model import Handoff, HandoffApi
+from parlint.analysis.scopes import parent
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
-from parlint.model import Handoff, HandoffApi
-from parlint.names import parent
 from parlint.rules.base import CheckContext, Invalid, Rule
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from parlint.fixes import FixContext
+    from parlint.fixes.edits import FixContext
 
 # Pool methods whose result carries the task's exception (Pool.map itself raises at once).
 _DEFERRED_POOL_METHODS = frozenset(
@@ -340,7 +340,7 @@ def run(work, items):
     def _plan_fix(
         ctx: CheckContext, assignment: ast.Assign, name: str, loads: list[ast.Name]
     ) -> Optional[_WithFix]:
-        from parlint.names import containing_block
+        from parlint.analysis.scopes import containing_block
 
         found = containing_block(assignment)
         if found is None or len(assignment.targets) != 1:

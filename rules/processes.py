@@ -6,17 +6,17 @@ import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
+from parlint.analysis.model import Handoff
+from parlint.analysis.scopes import parent
+from parlint.analysis.stdlib import CONTEXT_FACTORIES, PoolKind, WorkerKind
+from parlint.fixes.to_processes import guard_plan, guard_tail, is_main_guard
 from parlint.ftypes import Applicability, Diagnostic, Related, Severity
-from parlint.known import CONTEXT_FACTORIES, PoolKind, WorkerKind
-from parlint.model import Handoff
-from parlint.names import parent
 from parlint.rules.base import CheckContext, Invalid, Rule
-from parlint.swap import guard_plan, guard_tail, is_main_guard
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from parlint.fixes import FixContext
+    from parlint.fixes.edits import FixContext
 
 # ProcessPoolExecutor refuses more workers than this on Windows (WaitForMultipleObjects).
 WINDOWS_MAX_WORKERS = 61
@@ -463,7 +463,7 @@ if __name__ == "__main__":
 
 
 def _under_main_guard(node: ast.AST) -> bool:
-    from parlint.names import parent
+    from parlint.analysis.scopes import parent
 
     child, current = node, parent(node)
     while current is not None:
@@ -475,7 +475,7 @@ def _under_main_guard(node: ast.AST) -> bool:
 
 def _top_function(node: ast.AST, tree: ast.Module) -> Optional[ast.FunctionDef]:
     """The module-level function that holds `node` (itself, or through nested scopes)."""
-    from parlint.names import parent
+    from parlint.analysis.scopes import parent
 
     current: Optional[ast.AST] = node
     while current is not None:

@@ -7,15 +7,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
-from parlint.effects import FunctionNode, runs_concurrently
+from parlint.analysis.scopes import Scope, all_identifiers, fresh_name, parent
+from parlint.analysis.task_effects import FunctionNode, runs_concurrently
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
-from parlint.names import Scope, all_identifiers, fresh_name, parent
 from parlint.rules.base import CheckContext, Invalid, Rule
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from parlint.fixes import FixContext
+    from parlint.fixes.edits import FixContext
 
 LOCK_TYPES = frozenset({"threading.Lock", "threading.RLock"})
 MAX_CALLEE_DEPTH = 2
@@ -304,7 +304,7 @@ def main():
         from libcst.codemod import CodemodContext
         from libcst.codemod.visitors import AddImportsVisitor
 
-        from parlint.cst_edits import BlockInserter
+        from parlint.fixes.cst import BlockInserter
 
         plan = diagnostic.fix_data
         if not isinstance(plan, _LockFix):

@@ -8,16 +8,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
+from parlint.analysis.lifecycle import exits_if_joined_at
+from parlint.analysis.model import Event, Worker
+from parlint.analysis.scopes import (
+    all_identifiers,
+    assigned_names,
+    body_nodes,
+    containing_block,
+    fresh_name,
+)
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
-from parlint.lifecycle import exits_if_joined_at
-from parlint.model import Event, Worker
-from parlint.names import all_identifiers, assigned_names, body_nodes, containing_block, fresh_name
 from parlint.rules.base import CheckContext, Invalid, Rule
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from parlint.fixes import FixContext
+    from parlint.fixes.edits import FixContext
 
 
 def _first(events: list[Event]) -> Event:
@@ -290,7 +296,7 @@ def main(skip):
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         import libcst as cst
 
-        from parlint.cst_edits import BlockInserter, statement
+        from parlint.fixes.cst import BlockInserter, statement
 
         plan = diagnostic.fix_data
         if not isinstance(plan, _JoinFix):
@@ -651,7 +657,7 @@ def main(threads):
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         import libcst as cst
 
-        from parlint.cst_edits import BlockInserter, statement
+        from parlint.fixes.cst import BlockInserter, statement
 
         plan = diagnostic.fix_data
         if not isinstance(plan, _SerialFix):

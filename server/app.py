@@ -17,7 +17,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from parlint import __version__
-from parlint.fixes import diff_edits
+from parlint.fixes.edits import diff_edits
 from parlint.ftypes import Applicability, Diagnostic, Edit
 from parlint.rules.registry import rule_by_code
 from parlint.server.convert import Positions, to_lsp

@@ -227,7 +227,7 @@ def test_py314_offers_interpreter_pool_executor_as_an_alternative() -> None:
     assert [title for title, _ in d.alternatives] == ["Use `InterpreterPoolExecutor`"]
     built, errors = Linter(settings).build_alternative(CPU_ON_THREADS, d, 0)
     assert not errors and built.fix is not None
-    from parlint.fixes import apply_edits
+    from parlint.fixes.edits import apply_edits
 
     fixed = apply_edits(SourceText(CPU_ON_THREADS), built.fix.edits)
     assert "from concurrent.futures import InterpreterPoolExecutor" in fixed

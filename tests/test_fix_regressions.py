@@ -8,7 +8,7 @@ import ast
 import pytest
 
 from parlint.engine import Linter
-from parlint.fixes import apply_edits
+from parlint.fixes.edits import apply_edits
 from parlint.ftypes import Diagnostic, Location
 from parlint.source import SourceText
 
@@ -196,7 +196,7 @@ def test_executor_rewrite_in_a_mixed_file_keeps_each_lines_ending() -> None:
 
 
 def test_no_edit_ends_between_cr_and_lf() -> None:
-    from parlint.fixes import diff_edits
+    from parlint.fixes.edits import diff_edits
 
     source = SourceText("a = 1\r\nb = 2\n")
     (edit,) = diff_edits(source, "a = 1\nb = 2\n")
@@ -333,7 +333,7 @@ def test_executor_rewrite_deletes_only_the_list_from_a_shared_line(line: str, ke
 def test_block_inserter_splits_a_shared_return_line_for_a_compound_statement() -> None:
     import libcst as cst
 
-    from parlint.cst_edits import BlockInserter, statement
+    from parlint.fixes.cst import BlockInserter, statement
 
     module = cst.parse_module("def f():\n    x = 1; return x  # done\n")
     function = module.body[0]

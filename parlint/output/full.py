@@ -99,7 +99,7 @@ def _frame(source: SourceText, d: Diagnostic) -> tuple[list[str], int]:
 def _fix_diff(source: SourceText, fix: Fix) -> Optional[list[str]]:
     """The fix as ruff shows it: `ℹ Unsafe fix`, then `old new |±line` for each changed line."""
     # Imported here: only --show-fixes needs edits applied.
-    from parlint.fixes import apply_edits
+    from parlint.fixes.edits import apply_edits
 
     try:
         fixed = apply_edits(source, fix.edits)

@@ -16,10 +16,10 @@ import ast
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Optional
 
-from parlint.known import EXIT_CALLS, WorkerKind
+from parlint.analysis.stdlib import EXIT_CALLS, WorkerKind
 
 if TYPE_CHECKING:
-    from parlint.model import ConcurrencyModel, Event, Exit, Worker
+    from parlint.analysis.model import ConcurrencyModel, Event, Exit, Worker
 
 State = Optional[frozenset["Worker"]]  # None: this point cannot be reached
 
@@ -69,7 +69,7 @@ def _union(*states: State) -> State:
 
 class _Flow:
     def __init__(self, model: ConcurrencyModel, workers: list[Worker]) -> None:
-        from parlint.model import EventKind
+        from parlint.analysis.model import EventKind
 
         self.model = model
         self.scope = workers[0].scope
@@ -90,7 +90,7 @@ class _Flow:
         self.injected: Optional[tuple[list[ast.stmt], int, Worker]] = None
 
     def run(self) -> dict[int, list[Exit]]:
-        from parlint.model import Exit
+        from parlint.analysis.model import Exit
 
         node = self.scope.node
         if isinstance(node, ast.Lambda):
@@ -196,7 +196,7 @@ class _Flow:
 
     def leave(self, stmt: ast.Return, state: frozenset[Worker]) -> None:
         """A `return`: the enclosing `finally` blocks run first, innermost first."""
-        from parlint.model import Exit
+        from parlint.analysis.model import Exit
 
         finals = self.finals
         current: State = state

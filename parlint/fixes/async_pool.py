@@ -26,19 +26,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Optional
 
-from parlint.executor_rewrite import executor_spelling
+from parlint.analysis.model import ConcurrencyModel, Handoff, HandoffApi
+from parlint.analysis.scopes import all_identifiers, fresh_name, parent
+from parlint.analysis.stdlib import WorkerKind
+from parlint.fixes.to_executor import executor_spelling
+from parlint.fixes.to_processes import guard_tail, process_ready
 from parlint.ftypes import Location
-from parlint.known import WorkerKind
-from parlint.model import ConcurrencyModel, Handoff, HandoffApi
-from parlint.names import all_identifiers, fresh_name, parent
 from parlint.source import SourceText
-from parlint.swap import guard_tail, process_ready
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from parlint.effects import EffectAnalysis
-    from parlint.fixes import FixContext
+    from parlint.analysis.task_effects import EffectAnalysis
+    from parlint.fixes.edits import FixContext
 
 EXECUTOR = "concurrent.futures.ProcessPoolExecutor"
 SIMPLE_STATEMENTS = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)
@@ -231,7 +231,7 @@ def _local_name(model: ConcurrencyModel, qualified: str) -> Optional[str]:
 def apply_async_pool(fctx: FixContext, plan: AsyncPoolFix) -> Optional[cst.Module]:
     import libcst as cst
 
-    from parlint.cst_edits import BlockInserter, ImportSpec, RemovalSpec, update_imports
+    from parlint.fixes.cst import BlockInserter, ImportSpec, RemovalSpec, update_imports
 
     line = fctx.find(cst.SimpleStatementLine, plan.statement)
     if line is None:

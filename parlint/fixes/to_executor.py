@@ -15,16 +15,16 @@ import tokenize
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
+from parlint.analysis.model import ConcurrencyModel, Worker
+from parlint.analysis.scopes import containing_block, simple_assignment_value
+from parlint.analysis.stdlib import WorkerKind
 from parlint.ftypes import Location
-from parlint.known import WorkerKind
-from parlint.model import ConcurrencyModel, Worker
-from parlint.names import containing_block, simple_assignment_value
 from parlint.source import SourceText, python_tokens
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from parlint.fixes import FixContext
+    from parlint.fixes.edits import FixContext
 
 EXECUTORS = {
     WorkerKind.THREAD: "ThreadPoolExecutor",
@@ -272,7 +272,7 @@ def apply_executor_rewrite(
 ) -> Optional[cst.Module]:
     import libcst as cst
 
-    from parlint.cst_edits import RunReplacer, update_imports
+    from parlint.fixes.cst import RunReplacer, update_imports
 
     first = fctx.find_statement(plan.first)
     last = fctx.find_statement(plan.last)

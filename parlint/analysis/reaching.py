@@ -22,7 +22,7 @@ import ast
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Optional
 
-from parlint.names import parent
+from parlint.analysis.scopes import parent
 
 State = dict[str, frozenset[int]]  # name -> ids of the binding nodes that may reach here
 _NOTHING: frozenset[int] = frozenset()

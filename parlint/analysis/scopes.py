@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from parlint.known import CONTEXT_FACTORIES, CONTEXT_NAMESPACE
+from parlint.analysis.stdlib import CONTEXT_FACTORIES, CONTEXT_NAMESPACE
 
 ScopeNode = Union[ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef]
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]

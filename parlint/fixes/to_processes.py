@@ -18,15 +18,15 @@ import ast
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Optional
 
+from parlint.analysis.model import ConcurrencyModel, Handoff, HandoffApi
+from parlint.analysis.stdlib import PoolKind, WorkerKind
 from parlint.ftypes import Location
-from parlint.known import PoolKind, WorkerKind
-from parlint.model import ConcurrencyModel, Handoff, HandoffApi
 
 if TYPE_CHECKING:
     import libcst as cst
 
-    from parlint.effects import EffectAnalysis
-    from parlint.fixes import FixContext
+    from parlint.analysis.task_effects import EffectAnalysis
+    from parlint.fixes.edits import FixContext
 
 # (qualified name of the new constructor, module to import from, name)
 TO_PROCESSES = {
@@ -275,7 +275,7 @@ def _touches_shared_state(
 
 def _import_work(model: ConcurrencyModel, stmt: ast.stmt) -> bool:
     """Whether a module-level statement does work when the module is imported."""
-    from parlint.catalog import matches
+    from parlint.analysis.catalog import matches
 
     if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
                          ast.ClassDef, ast.Pass)):  # fmt: skip
@@ -337,7 +337,7 @@ def is_main_guard(test: ast.expr) -> bool:
 def apply_swap(fctx: FixContext, plan: SwapFix) -> Optional[cst.Module]:
     import libcst as cst
 
-    from parlint.cst_edits import ImportSpec, RemovalSpec, update_imports
+    from parlint.fixes.cst import ImportSpec, RemovalSpec, update_imports
 
     target = fctx.find(cst.BaseExpression, *plan.constructor)  # type: ignore[type-abstract]
     if target is None:

@@ -9,8 +9,8 @@ import ast
 from dataclasses import dataclass
 from typing import Optional
 
-from parlint.model import Event, Worker
-from parlint.names import containing_block, parent
+from parlint.analysis.model import Event, Worker
+from parlint.analysis.scopes import containing_block, parent
 
 
 def task_names(worker: Worker, *keywords: str) -> set[str]:

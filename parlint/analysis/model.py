@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Optional, Union
 
-from parlint.known import (
+from parlint.analysis.reaching import reaching_bindings
+from parlint.analysis.scopes import (
+    NameResolver,
+    Scope,
+    enclosing_statement,
+    parent,
+)
+from parlint.analysis.stdlib import (
     CONTEXT_FACTORIES,
     CONTEXT_NAMESPACE,
     EXECUTOR_TASK_METHODS,
@@ -30,13 +37,6 @@ from parlint.known import (
     PoolKind,
     WorkerKind,
 )
-from parlint.names import (
-    NameResolver,
-    Scope,
-    enclosing_statement,
-    parent,
-)
-from parlint.reaching import reaching_bindings
 
 Loop = Union[ast.For, ast.AsyncFor, ast.While, ast.comprehension]
 
@@ -311,7 +311,7 @@ class ConcurrencyModel:
     @cached_property
     def lifecycle(self) -> dict[int, list[Exit]]:
         """Per worker (by id), the exits of its scope that leave it started and not joined."""
-        from parlint.lifecycle import unjoined_exits
+        from parlint.analysis.lifecycle import unjoined_exits
 
         return unjoined_exits(self)
 

@@ -19,7 +19,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional, Union
 
-from parlint.catalog import (
+from parlint.analysis.catalog import (
     BLOCKING_METHODS,
     GIL_RELEASING_MODULES,
     IO_CALLS,
@@ -30,12 +30,12 @@ from parlint.catalog import (
     in_modules,
     matches,
 )
-from parlint.model import Handoff, HandoffApi, loops_around
-from parlint.names import parent
+from parlint.analysis.model import Handoff, HandoffApi, loops_around
+from parlint.analysis.scopes import parent
 
 if TYPE_CHECKING:
+    from parlint.analysis.model import ConcurrencyModel
     from parlint.config import Settings
-    from parlint.model import ConcurrencyModel
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 MAX_DEPTH = 4

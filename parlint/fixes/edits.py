@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Optional, TypeVar
 
+from parlint.fixes.plain_text import PlainText, line_opcodes
 from parlint.ftypes import Edit, Location
-from parlint.plain_text import PlainText, line_opcodes
 from parlint.source import SourceText, split_lines
 
 if TYPE_CHECKING:
