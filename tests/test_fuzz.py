@@ -19,7 +19,7 @@ import pytest
 from fuzzing import mutate
 from fuzzing.campaign import Plan, run, summary
 from fuzzing.cases import Case
-from fuzzing.oracle import position_failures
+from fuzzing.oracle import position_failures, refind_failures, repeat_failures
 from fuzzing.reduce import Budget, reduce_case
 from fuzzing.textspan import Program
 
@@ -147,6 +147,37 @@ def test_oracle_sees_an_edit_that_ends_inside_a_crlf() -> None:
         "position-invalid",
         "lsp-edit-mismatch",
     }
+
+
+def _finding(code: str, row: int, column: int, length: int) -> Diagnostic:
+    return Diagnostic(
+        code=code,
+        name="",
+        message="",
+        severity=Severity.WARNING,
+        location=Location(row, column),
+        end_location=Location(row, column + length),
+    )
+
+
+def test_oracle_tells_a_finding_found_again_from_one_a_fix_revealed() -> None:
+    text = "def f():\n    t.start()\ndef g():\n    u.run()\n"
+    fixed_text = "def f():\n    t.start()\n    t.join()\ndef g():\n    u.start()\n"
+    start, run = _finding("PAR101", 2, 5, 9), _finding("PAR104", 4, 5, 7)
+    # The PAR104 fix made `u.start()` a new unjoined thread: not the PAR101 that was fixed.
+    revealed = _finding("PAR101", 5, 5, 9)
+    assert refind_failures(text, [start, run], [start, run], fixed_text, [revealed]) == []
+    # A join in the wrong place: the fixed `t.start()` is still found, on its row.
+    again = _finding("PAR101", 2, 5, 9)
+    [failure] = refind_failures(text, [start, run], [start, run], fixed_text, [again, revealed])
+    assert (failure.kind, failure.code) == ("fix-refinds", "PAR101")
+
+
+def test_oracle_sees_two_fixes_undoing_each_other() -> None:
+    to_processes, to_threads = _finding("PAR201", 9, 9, 20), _finding("PAR202", 8, 9, 20)
+    assert repeat_failures([to_processes, to_threads]) == []
+    [failure] = repeat_failures([to_processes, to_threads] * 3)
+    assert (failure.kind, failure.code) == ("fix-repeats", "PAR201,PAR202")
 
 
 def test_reduce_keeps_only_what_the_failure_needs() -> None:

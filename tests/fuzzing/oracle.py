@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import difflib
 import logging
 import re
 import signal
@@ -41,7 +42,7 @@ import parlint
 import parlint.rules
 import parlint.server
 from fuzzing.cases import Case
-from fuzzing.textspan import LINE_END, Program
+from fuzzing.textspan import LINE_END, Program, split_keepends
 from parlint.api import check_source
 from parlint.config import Settings
 from parlint.engine import Linter, could_matter, decode
@@ -140,7 +141,7 @@ def _from_error(message: str, logged: _LoggedErrors) -> Failure:
         match = pattern.search(message)
         if not match:
             continue
-        code, exception = match.group(1), match.group(2)
+        code, exception = match.group(1).replace(" ", ""), match.group(2)
         record = logged.take(log_start.format(code=code), exception) if log_start else None
         if record is None or record.exc_info is None:
             return Failure(kind, code, exception, "", message[:300])
@@ -469,50 +470,105 @@ def _quick_fix_failures(
     return failures
 
 
-def _flagged(program: Program, diagnostic: Diagnostic) -> tuple[str, str]:
-    """A finding as code and flagged text: what stays the same when edits elsewhere move it."""
+def _flagged(program: Program, diagnostic: Diagnostic) -> str:
+    """The text a finding flags ("" when its range is not in the text)."""
     start, end = diagnostic.location, diagnostic.end_location
     if not (_valid_location(program, start) and _valid_location(program, end)):
-        return diagnostic.code, ""
+        return ""
     first = program.row_start(start.row) + start.column - 1
     last = program.row_start(end.row) + end.column - 1
-    return diagnostic.code, program.text[first:last]
+    return program.text[first:last]
 
 
-def _refind_failures(
+class _RowMap:
+    """Where the rows of a text went in its fixed version (a line diff between the two)."""
+
+    def __init__(self, old: str, new: str) -> None:
+        matcher = difflib.SequenceMatcher(
+            None, split_keepends(old), split_keepends(new), autojunk=False
+        )
+        self.opcodes = matcher.get_opcodes()
+
+    def rows(self, row: int) -> tuple[Optional[int], range]:
+        """The row `row` became when the fix left it alone (else None), and the rows of the
+        fixed text that replaced the hunk it was in (1-based)."""
+        for tag, i1, i2, j1, j2 in self.opcodes:
+            if i1 <= row - 1 < i2:
+                if tag == "equal":
+                    moved = j1 + (row - 1 - i1) + 1
+                    return moved, range(moved, moved + 1)
+                return None, range(j1 + 1, j2 + 1)
+        return None, range(0)
+
+
+def refind_failures(
     text: str,
     diagnostics: Sequence[Diagnostic],
     fixed: Sequence[Diagnostic],
     fixed_text: str,
     after: Sequence[Diagnostic],
 ) -> list[Failure]:
-    """The findings of the original text that the fix fixed are not found again.
+    """A finding of the original text that the fix fixed is not found again.
 
-    Findings are compared by code and the text they flag, counted: after the fix, no more
-    remain than were found and not fixed. Findings that a fix revealed and that flag other
-    text (`t.run()` becoming `t.start()` makes an unjoined thread; an added import makes a
-    name resolve) are not counted against it.
+    "Again" means: by the same rule, where that finding's row went (same row and column when
+    the fix left the row alone; the same flagged text within the rows that replaced it when the
+    fix rewrote it). Other findings of the same rule that a fix revealed elsewhere (`t.run()`
+    becoming `t.start()` makes an unjoined thread) do not count.
     """
-    program = Program(text)
+    program, fixed_program = Program(text), Program(fixed_text)
+    rows = _RowMap(text, fixed_text)
     original = {(d.code, d.location, d.end_location) for d in diagnostics}
-    before = Counter(_flagged(program, d) for d in diagnostics)
-    fixed_original = Counter(
-        _flagged(program, d) for d in fixed if (d.code, d.location, d.end_location) in original
-    )
-    fixed_program = Program(fixed_text)
-    remaining = Counter(_flagged(fixed_program, d) for d in after)
+    remaining = list(after)
+    failures = []
+    for diagnostic in fixed:
+        if (diagnostic.code, diagnostic.location, diagnostic.end_location) not in original:
+            continue  # found and fixed in a later pass: a finding a fix revealed
+        moved, hunk = rows.rows(diagnostic.location.row)
+        flagged = _flagged(program, diagnostic)
+        for again in remaining:
+            if again.code != diagnostic.code:
+                continue
+            same_place = moved is not None and again.location == Location(
+                moved, diagnostic.location.column
+            )
+            rewritten = (
+                moved is None
+                and again.location.row in hunk
+                and _flagged(fixed_program, again) == flagged
+            )
+            if same_place or rewritten:
+                remaining.remove(again)
+                failures.append(
+                    Failure(
+                        "fix-refinds",
+                        diagnostic.code,
+                        "",
+                        "",
+                        f"{diagnostic.code} at {diagnostic.location} ({flagged[:60]!r}) is "
+                        f"found again after the fix, at {again.location}",
+                    )
+                )
+                break
+    return failures
+
+
+def repeat_failures(fixed: Sequence[Diagnostic]) -> list[Failure]:
+    """No finding is fixed twice in one fix-all: when one is, another fix undid the first
+    (two rules flipping the code back and forth until the pass limit)."""
+    times = Counter((d.code, d.location) for d in fixed)
+    repeated = sorted({code for (code, _), n in times.items() if n > 1})
+    if not repeated:
+        return []
+    codes = ",".join(repeated)
     return [
         Failure(
-            "fix-refinds",
-            code,
+            "fix-repeats",
+            codes,
             "",
             "",
-            f"{code} on {flagged[:60]!r}: {before[(code, flagged)]} found, "
-            f"{fixed_original[(code, flagged)]} of them fixed, {remaining[(code, flagged)]} "
-            "found after the fix",
+            f"{len(fixed)} fixes applied; {codes} fixed the same finding "
+            f"{max(times.values())} times",
         )
-        for code, flagged in sorted(fixed_original)
-        if remaining[(code, flagged)] > before[(code, flagged)] - fixed_original[(code, flagged)]
     ]
 
 
@@ -580,6 +636,7 @@ def _fix_all_failures(
         failures.append(
             Failure("fix-not-idempotent", codes, "", "", f"a second fix applied {codes}")
         )
-    failures.extend(_refind_failures(text, diagnostics, first.fixed, first.text, again.diagnostics))
+    failures.extend(refind_failures(text, diagnostics, first.fixed, first.text, again.diagnostics))
+    failures.extend(repeat_failures(first.fixed))
     failures.extend(_line_ending_failures(text, first.text, fixed_codes))
     return failures
