@@ -309,7 +309,7 @@ def write_reproducer(out: Path, finding: Finding) -> Path:
 
 def summary(plan: Plan, result: Result) -> str:
     lines = [
-        f"parlint fuzz: seed {plan.seed}, {result.seconds / 60:.1f} min, jobs {plan.jobs}"
+        f"parlint fuzz: seed {plan.seed}, {result.seconds:.0f} s, jobs {plan.jobs}"
         + (" (interrupted)" if result.interrupted else ""),
         f"cases: {result.cases} (programs generated: {result.generated}, mutants: "
         f"{result.mutants}); parsing: {result.parsed}, not parsing: "
