@@ -193,7 +193,8 @@ _STREAM_DIGEST = """
 import hashlib, itertools, sys
 sys.path.insert(0, sys.argv[1])
 if sys.argv[2] == "after-fix-modules":
-    import parlint.async_swap, parlint.cst_edits, parlint.executor_rewrite, parlint.swap
+    import parlint.fixes.async_pool, parlint.fixes.cst
+    import parlint.fixes.to_executor, parlint.fixes.to_processes
 from fuzzing.campaign import case_stream
 for seed in (int(sys.argv[3]), int(sys.argv[3]) + 1):
     cases = list(itertools.islice(case_stream(seed), 8))

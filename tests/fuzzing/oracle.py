@@ -46,7 +46,7 @@ from fuzzing.textspan import LINE_END, Program, split_keepends
 from parlint.api import check_source
 from parlint.config import Settings
 from parlint.engine import Linter, could_matter, decode
-from parlint.fixes import apply_edits
+from parlint.fixes.edits import apply_edits
 from parlint.ftypes import Diagnostic, Edit, Location
 from parlint.server.convert import Positions
 from parlint.source import SourceText
