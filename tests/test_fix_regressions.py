@@ -496,3 +496,36 @@ def test_nonlocal_in_a_function_is_fine() -> None:
         '    print("done")', '    def count():\n        nonlocal urls\n    print("done")'
     )
     assert [d.code for d in built_all(source)] == ["PAR102"]
+
+
+def test_a_worker_iterated_together_with_itself_is_analysed_not_a_parse_error() -> None:
+    source = (
+        "import threading\n\n\ndef main(work):\n"
+        "    t = threading.Thread(target=work)\n"
+        "    for t in (t, t):\n"
+        "        t.start()\n"
+        "        t.join()\n"
+    )
+    result = Linter().check(source)
+    assert result.errors == []
+    assert [d.code for d in result.diagnostics] == ["PAR105"]
+
+
+def test_a_pool_with_a_cpu_bound_and_an_io_bound_task_is_not_swapped_back_and_forth() -> None:
+    """Swapping the pool moves both tasks: PAR201 would move it to processes and PAR202 back
+    to threads, forever. The finding stays; neither swap is offered."""
+    source = (
+        "import threading\n"
+        "from concurrent.futures import ThreadPoolExecutor\n\n"
+        "guard = threading.Lock()\n\n\n"
+        "def total(n):\n    acc = 0\n    for i in range(n):\n        acc += i\n    return acc\n\n\n"
+        "def record(item):\n    with guard:\n        print(item)\n\n\n"
+        "def main(chunks):\n"
+        "    with ThreadPoolExecutor() as executor:\n"
+        "        list(executor.map(record, chunks))\n"
+        "        list(executor.map(total, chunks))\n"
+    )
+    result = Linter().fix(source, unsafe=True)
+    assert result.errors == [] and result.fixed == [] and result.text == source
+    (finding,) = result.remaining
+    assert finding.code == "PAR201" and not finding.fixable

@@ -726,7 +726,10 @@ class _ScopeBuilder:
             assert isinstance(loop, (ast.For, ast.AsyncFor, ast.comprehension))
             if isinstance(loop.target, ast.Name):
                 for use in self._loads_in_loop(loop.target.id, _loop_node(loop)):
-                    self._use(use, worker, iteration=_loop_node(loop))
+                    # `for t in (t, u)`: the `t` of the tuple is read before the loop binds
+                    # its own `t`; following it again would never end.
+                    if not _within(use, owner):
+                        self._use(use, worker, iteration=_loop_node(loop))
                 return
             worker.escapes.append((owner, "unpacked in a loop parlint cannot follow"))
             return
@@ -1004,6 +1007,15 @@ def _worker_task(worker: Worker) -> Optional[ast.expr]:
     if value is None and len(worker.call.args) > position:
         value = worker.call.args[position]
     return value
+
+
+def _within(node: ast.AST, ancestor: ast.AST) -> bool:
+    current: Optional[ast.AST] = node
+    while current is not None:
+        if current is ancestor:
+            return True
+        current = parent(current)
+    return False
 
 
 def _loop_node(loop: ast.AST) -> ast.AST:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Optional
 
 from parlint.analysis.model import ConcurrencyModel, Handoff, HandoffApi
 from parlint.analysis.stdlib import PoolKind, WorkerKind
+from parlint.analysis.task_effects import EffectKind
 from parlint.ftypes import Location
 
 if TYPE_CHECKING:
@@ -103,12 +104,19 @@ def plan_swap(
         forbidden = THREAD_ONLY if to_processes else PROCESS_ONLY
         if handoff.worker.escaped or _uses_attributes(model, handoff, forbidden):
             return None
-    if to_processes:
-        guard = process_ready(model, effects, handoff)
-        if guard is False:
-            return None
-    elif thread_would_share_writes(model, effects, handoff):
+    # Swapping a pool's constructor moves every task handed to that pool: each one must be
+    # safe to move, and none may be of the kind the other rule moves back (a pool mapping
+    # one CPU-bound and one I/O-bound task would be flipped between the two forever).
+    moved = [h for h in model.handoffs if h.pool is handoff.pool] if handoff.pool else [handoff]
+    back = EffectKind.IO if to_processes else EffectKind.CPU
+    if any(h is not handoff and effects.classify(h).kind is back for h in moved):
         return None
+    guard = process_ready(model, effects, handoff) if to_processes else None
+    for task in moved:
+        if to_processes and process_ready(model, effects, task) is False:
+            return None
+        if not to_processes and thread_would_share_writes(model, effects, task):
+            return None
     module, name = table[qual]
     plan = _plan_names(model, constructor, module, name, location)
     if plan is not None and to_processes and isinstance(guard, int):
