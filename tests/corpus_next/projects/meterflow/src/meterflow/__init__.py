@@ -1,0 +1,1 @@
+"""meterflow: a batch pipeline for smart-meter readings (src layout)."""

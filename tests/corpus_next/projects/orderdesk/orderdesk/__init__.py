@@ -1,0 +1,1 @@
+"""orderdesk: a small order-intake backend."""

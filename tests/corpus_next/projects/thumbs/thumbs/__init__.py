@@ -1,0 +1,3 @@
+"""thumbs: thumbnails of PPM images, in pure Python."""
+
+__version__ = "0.3.1"
