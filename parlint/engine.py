@@ -11,8 +11,8 @@ import symtable
 from dataclasses import dataclass, replace
 from typing import Optional, Union
 
-from parlint.analysis.model import ConcurrencyModel
 from parlint.analysis.stdlib import API_WORDS, MODULE_WORDS
+from parlint.analysis.tracking import build_model
 from parlint.config import Settings
 from parlint.fixes.edits import FixContext, apply_edits, edit_offsets, overlaps
 from parlint.ftypes import Applicability, Diagnostic, Edit, Fix, Location, Severity
@@ -114,7 +114,7 @@ class Linter:
         if refused is not None:
             return self._parse_error(source, refused.msg, refused.lineno or 1, refused.offset), None
         try:
-            model = ConcurrencyModel(tree, self.filename or "<module>")
+            model = build_model(tree, self.filename or "<module>")
         except RecursionError:
             return self._parse_error(source, "too deeply nested to analyse", 1, None), tree
         except Exception as exc:

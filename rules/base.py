@@ -14,6 +14,7 @@ from parlint.ftypes import Applicability, Diagnostic, Location, Related, Severit
 if TYPE_CHECKING:
     import libcst as cst
 
+    from parlint.analysis.lifecycle import Exit
     from parlint.analysis.model import ConcurrencyModel
     from parlint.analysis.task_effects import EffectAnalysis
     from parlint.config import Settings
@@ -48,6 +49,13 @@ class CheckContext:
         from parlint.analysis.task_effects import EffectAnalysis
 
         return EffectAnalysis(self.model, self.settings)
+
+    @cached_property
+    def lifecycle(self) -> dict[int, list[Exit]]:
+        """Per worker (by id), the exits of its scope that leave it started and not joined."""
+        from parlint.analysis.lifecycle import unjoined_exits
+
+        return unjoined_exits(self.model)
 
     def span(self, node: ast.AST, end_node: Optional[ast.AST] = None) -> tuple[Location, Location]:
         return self.source.span(node, end_node)

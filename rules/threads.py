@@ -215,7 +215,7 @@ def main(skip):
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
-        lifecycle = ctx.model.lifecycle
+        lifecycle = ctx.lifecycle
         for worker in ctx.model.workers:
             exits = lifecycle.get(id(worker))
             if not exits:

@@ -14,14 +14,22 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from parlint.analysis.stdlib import EXIT_CALLS, WorkerKind
 
 if TYPE_CHECKING:
-    from parlint.analysis.model import ConcurrencyModel, Event, Exit, Worker
+    from parlint.analysis.model import ConcurrencyModel, Event, Worker
 
 State = Optional[frozenset["Worker"]]  # None: this point cannot be reached
+
+
+@dataclass(frozen=True)
+class Exit:
+    """A way out of a scope with a worker still running: a `return`, or the scope's end."""
+
+    node: Optional[ast.AST]  # the `return` statement, or None for falling off the end
 
 
 def tracked(worker: Worker) -> bool:
@@ -90,8 +98,6 @@ class _Flow:
         self.injected: Optional[tuple[list[ast.stmt], int, Worker]] = None
 
     def run(self) -> dict[int, list[Exit]]:
-        from parlint.analysis.model import Exit
-
         node = self.scope.node
         if isinstance(node, ast.Lambda):
             return {}
@@ -196,8 +202,6 @@ class _Flow:
 
     def leave(self, stmt: ast.Return, state: frozenset[Worker]) -> None:
         """A `return`: the enclosing `finally` blocks run first, innermost first."""
-        from parlint.analysis.model import Exit
-
         finals = self.finals
         current: State = state
         for index in range(len(finals) - 1, -1, -1):
