@@ -15,6 +15,7 @@ from parlint.config import ConfigError, ConfigResolver, Overrides
 from parlint.discovery import UsageError, collect_files, is_force_excluded
 from parlint.ftypes import FileResult
 from parlint.output import FORMATS, fix_summary, render, statistics, summary
+from parlint.output.common import display_path
 from parlint.rules.base import Rule
 from parlint.rules.registry import all_rules, rule_by_code
 from parlint.runner import Job, RunOptions, process_source, run
@@ -366,7 +367,4 @@ def _check_stdin(
 
 def _display(path: Path, cwd: Path) -> str:
     """The path as users want to read it: relative to the working directory when inside it."""
-    if not path.is_absolute():
-        return os.path.normpath(path)
-    relative = os.path.relpath(path, cwd)
-    return str(path) if relative.startswith("..") else relative
+    return display_path(str(path), str(cwd))

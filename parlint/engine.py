@@ -9,8 +9,10 @@ import ast
 import logging
 import symtable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Optional, Union
 
+from parlint.analysis.project import Project
 from parlint.analysis.stdlib import API_WORDS, MODULE_WORDS
 from parlint.analysis.tracking import build_model
 from parlint.config import Settings
@@ -72,9 +74,20 @@ def could_matter(data: Union[bytes, str]) -> bool:
 class Linter:
     """Checks and fixes text with one set of settings."""
 
-    def __init__(self, settings: Optional[Settings] = None, filename: Optional[str] = None):
+    def __init__(
+        self,
+        settings: Optional[Settings] = None,
+        filename: Optional[str] = None,
+        project: Optional[Project] = None,
+    ):
         self.settings = settings or Settings()
         self.filename = filename
+        # Tasks are followed into the other modules of the file's project (a real file's,
+        # unless the caller shares one); text with no file is checked on its own.
+        self.path = Path(filename).resolve() if filename and Path(filename).is_file() else None
+        self.project = (
+            project if project is not None or self.path is None else Project.of(self.path)
+        )
         enabled = self.settings.enabled_codes(filename)
         self.enabled = enabled
         self.rules: list[Rule] = [
@@ -114,7 +127,8 @@ class Linter:
         if refused is not None:
             return self._parse_error(source, refused.msg, refused.lineno or 1, refused.offset), None
         try:
-            model = build_model(tree, self.filename or "<module>")
+            package = self.project.package(self.path) if self.project and self.path else None
+            model = build_model(tree, self.filename or "<module>", package)
         except RecursionError:
             return self._parse_error(source, "too deeply nested to analyse", 1, None), tree
         except Exception as exc:
@@ -123,7 +137,12 @@ class Linter:
                 f"{self.filename or '<stdin>'}: internal error: {type(exc).__name__}: {exc}"
             )
             return [], tree
-        ctx = CheckContext(self.filename, source, tree, model, self.settings)
+        module = (
+            self.project.add(self.path, source.text, model)
+            if self.project is not None and self.path is not None
+            else None
+        )
+        ctx = CheckContext(self.filename, source, tree, model, self.settings, self.project, module)
         found: list[Diagnostic] = []
         for rule in self.rules:
             try:

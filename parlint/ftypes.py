@@ -48,11 +48,15 @@ class Fix:
 
 @dataclass(frozen=True)
 class Related:
-    """A piece of evidence: the loop that does the work, the start call, ..."""
+    """A piece of evidence: the loop that does the work, the start call, ...
+
+    `filename` is set when the evidence is in another file of the project (a task imported
+    from another module): the path of that file, as parlint read it."""
 
     message: str
     location: Location
     end_location: Location
+    filename: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
     from parlint.analysis.lifecycle import Exit
     from parlint.analysis.model import ConcurrencyModel
-    from parlint.analysis.task_effects import EffectAnalysis
+    from parlint.analysis.project import Module, Project
+    from parlint.analysis.task_effects import Effect, EffectAnalysis
     from parlint.config import Settings
     from parlint.fixes.edits import FixContext
     from parlint.source import SourceText
@@ -42,13 +43,19 @@ class CheckContext:
     tree: ast.Module
     model: ConcurrencyModel
     settings: Settings
+    # The project the file is in (None: the text is checked on its own) and the file as one
+    # of its modules.
+    project: Optional[Project] = None
+    module: Optional[Module] = None
 
     @cached_property
     def effects(self) -> EffectAnalysis:
         """The effect analysis of this file's tasks, shared by the rules that need it."""
         from parlint.analysis.task_effects import EffectAnalysis
 
-        return EffectAnalysis(self.model, self.settings)
+        return EffectAnalysis(
+            self.model, self.settings, self.project, self.module, source=self.source
+        )
 
     @cached_property
     def lifecycle(self) -> dict[int, list[Exit]]:
@@ -135,3 +142,13 @@ class Rule:
     def related(self, ctx: CheckContext, node: ast.AST, message: str) -> Related:
         start, end = ctx.span(node)
         return Related(message, start, end)
+
+    def evidence(self, ctx: CheckContext, effect: Effect, message: str) -> tuple[Related, ...]:
+        """The related information for an effect's evidence, in this file or another."""
+        site = effect.site()
+        if site is None:
+            return ()
+        filename, start, end = site
+        if effect.origin is ctx.effects or filename is None:
+            return (Related(message, start, end),)
+        return (Related(message, start, end, filename),)

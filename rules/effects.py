@@ -277,17 +277,14 @@ async def main(sizes):
             effect = effects.classify(handoff)
             if effect.kind is not EffectKind.CPU or not runs_concurrently(handoff, ctx.model):
                 continue
-            name = _task_name(handoff, effects.task_function(handoff))
+            target = effects.task_target(handoff)
+            name = _task_name(handoff, target.function if target else None)
             message = (
                 f"{name} runs on several threads, but its {effect.detail} does pure-Python "
                 "work: threads share one GIL and take turns; use processes "
                 "(ProcessPoolExecutor) or a free-threaded Python"
             )
-            related = (
-                (self.related(ctx, effect.evidence, "the pure-Python work"),)
-                if effect.evidence
-                else ()
-            )
+            related = self.evidence(ctx, effect, "the pure-Python work")
             plan = self.swap(ctx, handoff, to_processes=True)
             diagnostic = self.report(
                 ctx,
@@ -422,15 +419,13 @@ def main():
             effect = effects.classify(handoff)
             if effect.kind is not EffectKind.IO:
                 continue
-            function = effects.task_function(handoff)
-            name = _task_name(handoff, function)
+            target = effects.task_target(handoff)
+            name = _task_name(handoff, target.function if target else None)
             message = (
                 f"{name} mostly waits on I/O ({effect.detail}): a process per task costs an "
                 "interpreter, memory and pickling; threads overlap the waiting as well"
             )
-            related = (
-                (self.related(ctx, effect.evidence, "blocks here"),) if effect.evidence else ()
-            )
+            related = self.evidence(ctx, effect, "blocks here")
             plan = self.swap(ctx, handoff, to_processes=False)
             yield self.report(
                 ctx,

@@ -245,12 +245,12 @@ def main():
             return  # a lock taken by hand: parlint does not follow its paths
         for node in scope.nodes:
             target = _rmw_target(node)
-            if target is not None and not _inside_with(node, function):
+            if target is not None and not _inside_with(ctx, node, function):
                 what = self._shared(ctx, scope, target, is_method)
                 if what is not None:
                     assert isinstance(node, ast.stmt)
                     yield node, what
-            if isinstance(node, ast.Call) and not _inside_with(node, function):
+            if isinstance(node, ast.Call) and not _inside_with(ctx, node, function):
                 # A helper called under `with lock:` runs with the lock held.
                 callee = ctx.model.function_named(node.func, node)
                 if callee is not None:
@@ -381,10 +381,30 @@ def _rmw_target(node: ast.AST) -> Optional[ast.expr]:
     return None
 
 
-def _inside_with(node: ast.AST, stop: ast.AST) -> bool:
+def _inside_with(ctx: CheckContext, node: ast.AST, stop: ast.AST) -> bool:
+    """Whether `node` runs inside a `with` block that may hold a lock."""
     current: Union[ast.AST, None] = parent(node)
     while current is not None and current is not stop:
-        if isinstance(current, (ast.With, ast.AsyncWith)):
+        if isinstance(current, (ast.With, ast.AsyncWith)) and any(
+            _may_hold_a_lock(ctx, item.context_expr) for item in current.items
+        ):
             return True
         current = parent(current)
     return False
+
+
+def _may_hold_a_lock(ctx: CheckContext, expr: ast.expr) -> bool:
+    """A `with` item may hold a lock unless it makes a new object parlint knows: a fresh
+    `threading.Lock()` protects nothing (each thread takes its own), a file is no lock."""
+    if not isinstance(expr, ast.Call):
+        return True
+    made = ctx.model.resolve(expr.func, expr)
+    return made not in _NOT_SHARED_LOCKS
+
+
+_NOT_SHARED_LOCKS = frozenset(
+    {"threading.Lock", "threading.RLock", "threading.Semaphore", "threading.BoundedSemaphore",
+     "threading.Condition", "multiprocessing.Lock", "multiprocessing.RLock", "builtins.open",
+     "io.open", "socket.socket", "socket.create_connection", "urllib.request.urlopen",
+     "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.TemporaryDirectory"}
+)  # fmt: skip

@@ -10,6 +10,7 @@ import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Optional
 
 from lsprotocol import types
@@ -17,6 +18,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from parlint import __version__
+from parlint.analysis.project import read_text
 from parlint.fixes.edits import diff_edits
 from parlint.ftypes import Applicability, Diagnostic, Edit
 from parlint.rules.registry import rule_by_code
@@ -227,8 +229,17 @@ class ParlintServer(LanguageServer):
                 continue
             data = {"index": index, "version": analysis.version, "fixable": d.fixable}
             severity = _SEVERITIES.get(editor.severity.get(d.code, ""))
-            result.append(to_lsp(d, positions, uri, data, severity))
+            result.append(to_lsp(d, positions, uri, data, severity, self.positions_of_file))
         return result
+
+    def positions_of_file(self, filename: str) -> Optional[Positions]:
+        """Positions in another file of the project (the editor's text when it is open)."""
+        uri = Path(filename).as_uri()
+        if self.is_open(uri):
+            text: Optional[str] = self.workspace.get_text_document(uri).source
+        else:
+            text = read_text(Path(filename))
+        return Positions(SourceText(text), self.encoding) if text is not None else None
 
     async def publish(self, uri: str) -> None:
         if self.pull_mode:

@@ -7,6 +7,8 @@ done here and in `parlint.source`, nowhere else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Optional
 
 from lsprotocol import types
@@ -68,14 +70,24 @@ def to_lsp(
     uri: str,
     data: Optional[dict[str, Any]] = None,
     severity: Optional[types.DiagnosticSeverity] = None,
+    other_file: Optional[Callable[[str], Optional[Positions]]] = None,
 ) -> types.Diagnostic:
-    related = [
-        types.DiagnosticRelatedInformation(
-            location=types.Location(uri, positions.range(r.location, r.end_location)),
-            message=r.message,
+    """The LSP diagnostic; `other_file` gives the positions of a file that evidence in
+    another file of the project points into (None: that evidence is left out)."""
+    related = []
+    for r in diagnostic.related:
+        where, where_uri = positions, uri
+        if r.filename is not None:
+            found = other_file(r.filename) if other_file is not None else None
+            if found is None:
+                continue
+            where, where_uri = found, Path(r.filename).as_uri()
+        related.append(
+            types.DiagnosticRelatedInformation(
+                location=types.Location(where_uri, where.range(r.location, r.end_location)),
+                message=r.message,
+            )
         )
-        for r in diagnostic.related
-    ]
     return types.Diagnostic(
         range=positions.range(diagnostic.location, diagnostic.end_location),
         message=diagnostic.message,

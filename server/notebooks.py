@@ -52,7 +52,7 @@ class NotebookText:
                         r, location=cell.local(r.location), end_location=cell.local(r.end_location)
                     )
                     for r in d.related
-                    if cell.holds(r.location.row)
+                    if r.filename is None and cell.holds(r.location.row)
                 )
                 found.append(
                     (

@@ -345,6 +345,7 @@ def test_json_is_ruffs_shape_sorted_and_pretty() -> None:
         '          "column": 3,\n'
         '          "row": 4\n'
         "        },\n"
+        '        "filename": "pkg/m.py",\n'
         '        "location": {\n'
         '          "column": 2,\n'
         '          "row": 4\n'
@@ -657,3 +658,22 @@ def test_fix_summary_like_ruff() -> None:
         "\nFixed 1 error:\n- m.py:\n    1 × PAR502 (args-not-tuple)\n\n"
     )
     assert fix_summary([FileResult("m.py", ())]) == ""
+
+
+def test_evidence_in_another_file_is_shown_with_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    other = str(tmp_path / "pkg" / "jobs.py")
+    remote = replace(
+        UNJOINED,
+        related=(Related("the pure-Python work", Location(14, 5), Location(15, 9), other),),
+    )
+    full = render([_file(remote)], "full")
+    assert "= note: pkg/jobs.py:14:5: the pure-Python work" in full
+    (item,) = json.loads(render([_file(remote)], "json"))
+    assert item["related"][0]["filename"] == "pkg/jobs.py"
+    assert item["filename"] == "pkg/m.py"
+    sarif = json.loads(render([_file(remote)], "sarif"))
+    (related,) = sarif["runs"][0]["results"][0]["relatedLocations"]
+    assert related["physicalLocation"]["artifactLocation"]["uri"] == "pkg/jobs.py"

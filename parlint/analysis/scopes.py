@@ -192,9 +192,14 @@ def body_nodes(node: ast.AST) -> Iterator[ast.AST]:
 class NameResolver:
     """Builds the scope tree of a module and resolves expressions to qualified names."""
 
-    def __init__(self, tree: ast.Module, module_name: str = "<module>") -> None:
+    def __init__(
+        self, tree: ast.Module, module_name: str = "<module>", package: Optional[str] = None
+    ) -> None:
         self.tree = tree
         self.module_name = module_name
+        # The dotted package the module is in, when it is part of a project: relative imports
+        # then resolve to absolute names (`from .jobs import crunch` -> `pkg.jobs.crunch`).
+        self.package = package
         self.scopes: dict[int, Scope] = {}
         self.module_scope: Scope
         self._buckets = index_tree(tree)
@@ -246,18 +251,16 @@ class NameResolver:
                         scope.qualified[top] = top
                         scope.bound.add(top)
             elif isinstance(sub, ast.ImportFrom):
-                if sub.level or not sub.module:
-                    for alias in sub.names:
-                        local = alias.asname or alias.name
-                        scope.bound.add(local)
-                        scope.untrusted.add(local)
-                    continue
+                source = self._import_source(sub)
                 for alias in sub.names:
                     if alias.name == "*":
                         continue
                     local = alias.asname or alias.name
-                    scope.qualified[local] = f"{sub.module}.{alias.name}"
                     scope.bound.add(local)
+                    if source is None:
+                        scope.untrusted.add(local)
+                    else:
+                        scope.qualified[local] = f"{source}.{alias.name}"
             elif isinstance(sub, ast.Global):
                 scope.global_names.update(sub.names)
             elif isinstance(sub, ast.Nonlocal):
@@ -297,6 +300,20 @@ class NameResolver:
         for sub_node in nested:
             self._build(sub_node, scope)
         return scope
+
+    def _import_source(self, node: ast.ImportFrom) -> Optional[str]:
+        """The absolute module a `from ... import` reads from, or None when not known."""
+        if not node.level:
+            return node.module
+        if self.package is None:
+            return None
+        parts = self.package.split(".") if self.package else []
+        if node.level - 1 > len(parts) or (node.level - 1 == len(parts) and not node.module):
+            return None  # beyond the top of the project
+        base = parts[: len(parts) - (node.level - 1)]
+        if node.module:
+            base.append(node.module)
+        return ".".join(base) or None
 
     # -- queries --------------------------------------------------------------------------
     def scope_of_node(self, node: ScopeNode) -> Scope:

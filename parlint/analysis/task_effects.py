@@ -31,10 +31,13 @@ from parlint.analysis.catalog import (
     matches,
 )
 from parlint.analysis.model import Handoff, HandoffApi, loops_around
-from parlint.analysis.scopes import parent
+from parlint.analysis.scopes import parent, simple_assignment_value
+from parlint.ftypes import Location
+from parlint.source import SourceText
 
 if TYPE_CHECKING:
     from parlint.analysis.model import ConcurrencyModel
+    from parlint.analysis.project import Module, Project
     from parlint.config import Settings
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
@@ -57,82 +60,189 @@ class Effect:
     # The loop doing the work (CPU), the blocking call (IO), the GIL-releasing call (GIL).
     evidence: Optional[ast.AST] = None
     detail: str = ""
+    # The analysis of the module the evidence is in (another module of the project, or None
+    # for the module that asked).
+    origin: Optional[EffectAnalysis] = field(default=None, compare=False)
+
+    def site(self) -> Optional[tuple[Optional[str], Location, Location]]:
+        """(file when it is another module's, start, end) of the evidence."""
+        if self.evidence is None or self.origin is None:
+            return None
+        start, end = self.origin.source.span(self.evidence)
+        return self.origin.filename, start, end
+
+
+@dataclass(frozen=True)
+class Target:
+    """The function a task runs, and the analysis of the module that defines it."""
+
+    analysis: EffectAnalysis
+    function: FunctionNode
 
 
 @dataclass
 class _Facts:
-    """What one function does, with the functions of this module it calls folded in."""
+    """What one function does, with the functions of the project it calls folded in. Each
+    piece of evidence keeps the analysis of the module it is in."""
 
-    io: list[tuple[ast.expr, str]] = field(default_factory=list)  # (call, description)
+    io: list[tuple[ast.expr, str, EffectAnalysis]] = field(default_factory=list)
     io_in_loops: bool = False
-    gil: list[tuple[ast.Call, str]] = field(default_factory=list)
+    gil: list[tuple[ast.Call, str, EffectAnalysis]] = field(default_factory=list)
     unknown: list[ast.Call] = field(default_factory=list)
-    work_loops: list[ast.AST] = field(default_factory=list)  # loops of pure work
+    work_loops: list[tuple[ast.AST, EffectAnalysis]] = field(default_factory=list)
 
 
 class EffectAnalysis:
-    """Classifies tasks; results are cached per function."""
+    """Classifies tasks; results are cached per function.
 
-    def __init__(self, model: ConcurrencyModel, settings: Settings) -> None:
+    With a project, tasks and the functions they call are followed into the project's other
+    modules (each analysed once, by its own EffectAnalysis, shared through the project)."""
+
+    def __init__(
+        self,
+        model: ConcurrencyModel,
+        settings: Settings,
+        project: Optional[Project] = None,
+        module: Optional[Module] = None,
+        source: Optional[SourceText] = None,
+    ) -> None:
         self.model = model
+        self.settings = settings
+        self.project = project
+        self.module = module
+        self.source = module.source if module is not None else source or SourceText("")
         self.io_calls = IO_CALLS + tuple(settings.io_calls)
         self.cpu_calls = tuple(settings.cpu_calls)
         self.gil_modules = GIL_RELEASING_MODULES + tuple(settings.gil_releasing_modules)
         self._facts: dict[int, _Facts] = {}
         self._bindings: dict[tuple[int, str], Optional[str]] = {}
+        if project is not None and module is not None:
+            project.analyses[module.name] = self
+
+    @property
+    def filename(self) -> Optional[str]:
+        return str(self.module.path) if self.module is not None else None
+
+    def _analysis_of(self, module: Module) -> EffectAnalysis:
+        assert self.project is not None
+        known = self.project.analyses.get(module.name)
+        if isinstance(known, EffectAnalysis) and known.module is module:
+            return known
+        return EffectAnalysis(module.model, self.settings, self.project, module)
 
     # -- tasks -----------------------------------------------------------------------------
-    def task_function(self, handoff: Handoff) -> Optional[FunctionNode]:
-        """The function of this module a hand-off runs, or None when it cannot be known."""
+    def task_target(self, handoff: Handoff) -> Optional[Target]:
+        """The function (of this module or another of the project) a hand-off runs."""
         if handoff.worker is not None and handoff.worker.subclass is not None:
             run = handoff.worker.subclass.run
             if run is not None and handoff.task is None:
-                return run
+                return Target(self, run)
         task = handoff.task
         if task is None:
             return None
-        return self.resolve_callable(task, handoff.call)
+        return self.resolve_target(task, handoff.call)
 
-    def resolve_callable(self, expr: ast.AST, at: ast.AST) -> Optional[FunctionNode]:
+    def task_function(self, handoff: Handoff) -> Optional[FunctionNode]:
+        """The function of this module a hand-off runs, or None (not known, or defined in
+        another module)."""
+        target = self.task_target(handoff)
+        return target.function if target is not None and target.analysis is self else None
+
+    def resolve_target(self, expr: ast.AST, at: ast.AST) -> Optional[Target]:
+        """What calling `expr` runs: a function, method, lambda, `functools.partial` of one,
+        in this module or (through imports) another module of the project."""
         if isinstance(expr, ast.Lambda):
             body = expr.body
             # `lambda: f(x)` runs f; any other lambda is its own (small) task.
             if isinstance(body, ast.Call):
-                called = self.model.function_named(body.func, body)
+                called = self._callee(body.func, body)
                 if called is not None:
                     return called
-            return expr
+            return Target(self, expr)
         if isinstance(expr, ast.Call):
             if self.model.resolve(expr.func, at) == "functools.partial" and expr.args:
-                return self.resolve_callable(expr.args[0], at)
+                return self.resolve_target(expr.args[0], at)
             return None
-        return self.model.function_named(expr, at)
+        return self._callee(expr, at)
+
+    def _callee(self, expr: ast.AST, at: ast.AST) -> Optional[Target]:
+        """The project function a name or attribute refers to (`f`, `self.m`, `obj.m` of an
+        instance made here, `Class.m`, `module.f`, an imported `f`)."""
+        local = self.model.function_named(expr, at)
+        if local is not None:
+            return Target(self, local)
+        qualname = self.model.resolve(expr, at)
+        if qualname is None and isinstance(expr, ast.Attribute):
+            qualname = self._instance_method(expr, at)
+        if qualname is None:
+            return None
+        if ":" in qualname:  # a class of this module: `module:line:Name.method`
+            return self._local_method(qualname)
+        if self.project is None:
+            return None
+        found = self.project.lookup(qualname)
+        if found is None:
+            return None
+        return Target(self._analysis_of(found.module), found.function)
+
+    def _instance_method(self, expr: ast.Attribute, at: ast.AST) -> Optional[str]:
+        """`obj.method` where `obj = SomeClass(...)` is the variable's one assignment."""
+        receiver = expr.value
+        if not isinstance(receiver, ast.Name):
+            return None
+        scope = self.model.names.lookup_scope(receiver.id, self.model.names.enclosing_scope(at))
+        if scope is None or receiver.id in scope.qualified:
+            return None
+        values = [
+            simple_assignment_value(node)
+            for node in scope.nodes
+            if isinstance(node, ast.Name) and node.id == receiver.id
+            and not isinstance(node.ctx, ast.Load)
+        ]  # fmt: skip
+        if len(values) != 1 or not isinstance(values[0], ast.Call):
+            return None
+        cls = self.model.resolve(values[0].func, values[0])
+        return f"{cls}.{expr.attr}" if cls is not None else None
+
+    def _local_method(self, qualname: str) -> Optional[Target]:
+        class_name, _, method = qualname.rpartition(".")
+        for scope in self.model.scopes():
+            for node in scope.classes.values():
+                if self.model.names.class_qualname(node) == class_name:
+                    function = self.model.names.scope_of_node(node).functions.get(method)
+                    return Target(self, function) if function is not None else None
+        return None
 
     def classify(self, handoff: Handoff) -> Effect:
-        function = self.task_function(handoff)
-        if function is None:
+        target = self.task_target(handoff)
+        if target is None:
             return Effect(EffectKind.UNKNOWN)
-        return self.effect_of(function)
+        return target.analysis.effect_of(target.function, viewer=self)
 
     # -- effects ---------------------------------------------------------------------------
-    def effect_of(self, function: FunctionNode) -> Effect:
+    def effect_of(self, function: FunctionNode, viewer: Optional[EffectAnalysis] = None) -> Effect:
+        """The effect of `function`; evidence in another module than `viewer`'s names its
+        file in the detail."""
+        viewer = viewer or self
         facts = self._gather(function, 0, set())
         if facts.unknown:
             return Effect(EffectKind.UNKNOWN)
         if facts.gil:
-            gil_call, gil_name = facts.gil[0]
-            return Effect(EffectKind.GIL, gil_call, f"`{gil_name}()` releases the GIL")
-        io_only_prints = all(name == "print" for _, name in facts.io)
+            gil_call, gil_name, origin = facts.gil[0]
+            return Effect(EffectKind.GIL, gil_call, f"`{gil_name}()` releases the GIL", origin)
+        io_only_prints = all(name == "print" for _, name, _ in facts.io)
         if facts.work_loops and (not facts.io or (io_only_prints and not facts.io_in_loops)):
-            loop = facts.work_loops[0]
+            loop, origin = facts.work_loops[0]
             kind = "comprehension" if isinstance(loop, (ast.ListComp, ast.SetComp, ast.DictComp,
                                                         ast.GeneratorExp)) else "loop"  # fmt: skip
-            return Effect(EffectKind.CPU, loop, f"{kind} at line {loop.lineno}")  # type: ignore[attr-defined]
+            where = _where(loop, origin, viewer)
+            return Effect(EffectKind.CPU, loop, f"{kind} at {where}", origin)
         # print() alone does not make a task I/O-bound: it is how tasks report results.
-        waiting = [(call, name) for call, name in facts.io if name != "print"]
+        waiting = [(call, name, origin) for call, name, origin in facts.io if name != "print"]
         if waiting and (not facts.work_loops or facts.io_in_loops):
-            call, name = waiting[0]
-            return Effect(EffectKind.IO, call, f"`{name}()` at line {call.lineno}")
+            call, name, origin = waiting[0]
+            detail = f"`{name}()` at {_where(call, origin, viewer)}"
+            return Effect(EffectKind.IO, call, detail, origin)
         return Effect(EffectKind.UNKNOWN)
 
     def _gather(self, function: FunctionNode, depth: int, seen: set[int]) -> _Facts:
@@ -155,7 +265,7 @@ class EffectAnalysis:
                 # `with lock:` waits for the lock like `lock.acquire()` does.
                 held = node.context_expr
                 if held.id in io_objects or self._bound_to(held, held) == "io":
-                    facts.io.append((held, f"{held.id}.acquire"))
+                    facts.io.append((held, f"{held.id}.acquire", self))
                     for loop in loops_around(node, function):
                         loop_io[id(loop)] = True
                 continue
@@ -167,18 +277,18 @@ class EffectAnalysis:
                 continue
             kind, name, callee = verdict
             if kind == "io":
-                facts.io.append((node, name))
+                facts.io.append((node, name, self))
                 for loop in loops:
                     loop_io[id(loop)] = True
             elif kind == "gil":
-                facts.gil.append((node, name))
+                facts.gil.append((node, name, self))
             elif kind == "unknown":
                 facts.unknown.append(node)
             elif kind == "pure":
                 for loop in loops:
                     loop_work[id(loop)] = True
             elif kind == "local" and callee is not None:
-                sub = self._gather(callee, depth + 1, seen)
+                sub = callee.analysis._gather(callee.function, depth + 1, seen)
                 facts.io.extend(sub.io)
                 facts.gil.extend(sub.gil)
                 facts.unknown.extend(sub.unknown)
@@ -195,7 +305,7 @@ class EffectAnalysis:
                 if loop_io.get(id(node)):
                     facts.io_in_loops = True
                 else:
-                    facts.work_loops.append(node)
+                    facts.work_loops.append((node, self))
         if any(loop_io.values()):
             facts.io_in_loops = True
         self._facts[key] = facts
@@ -219,8 +329,8 @@ class EffectAnalysis:
 
     def _call(
         self, call: ast.Call, io_objects: set[str], depth: int, seen: set[int]
-    ) -> Optional[tuple[str, str, Optional[FunctionNode]]]:
-        """(kind, display name, local callee) for one call; None for calls that do nothing
+    ) -> Optional[tuple[str, str, Optional[Target]]]:
+        """(kind, display name, project callee) for one call; None for calls that do nothing
         of interest (a constructor of a plain value, ...)."""
         func = call.func
         qual = self.model.resolve(func, call)
@@ -237,7 +347,7 @@ class EffectAnalysis:
                 return "pure", short, None
             if matches(qual, PURE_MODULES):
                 return "pure", short, None
-        callee = self.model.function_named(func, call)
+        callee = self._callee(func, call)
         if callee is not None:
             return "local", name, callee
         if isinstance(func, ast.Attribute):
@@ -246,10 +356,10 @@ class EffectAnalysis:
                 bound = self._bound_to(receiver, call)
                 if bound == "gil":
                     return "gil", name, None
-                if (receiver.id in io_objects or bound == "io") and func.attr in BLOCKING_METHODS:
-                    return "io", name, None
-                if bound is not None:
-                    return "unknown", name, None
+                if receiver.id in io_objects or bound == "io":
+                    # A file's, socket's or connection's other methods (`close`, `seek`,
+                    # `settimeout`) neither compute nor change the verdict.
+                    return ("io", name, None) if func.attr in BLOCKING_METHODS else None
             if isinstance(receiver, ast.Constant) and isinstance(receiver.value, str):
                 return "pure", name, None  # "".join(...), "{}".format(...)
             if func.attr in PURE_METHODS:
@@ -286,6 +396,8 @@ def runs_concurrently(handoff: Handoff, model: ConcurrencyModel) -> bool:
     """Whether the task may run on two or more threads/processes at once."""
     if _waited_for_at_once(handoff):
         return False  # each one finishes before the loop goes on: one at a time
+    if handoff.pool is not None and _single_worker(handoff.pool.call):
+        return False  # a pool of one worker runs its tasks one at a time
     if handoff.api is HandoffApi.MAP or (
         handoff.api is HandoffApi.POOL and handoff.method not in ("apply", "apply_async")
     ):
@@ -296,7 +408,37 @@ def runs_concurrently(handoff: Handoff, model: ConcurrencyModel) -> bool:
     if handoff.worker is not None and handoff.worker.loops:
         return True
     # Several hand-offs of the same task in one scope.
-    return _same_task_counts(model).get(_task_key(handoff, model), 0) > 1
+    if _same_task_counts(model).get(_task_key(handoff, model), 0) > 1:
+        return True
+    return _caller_runs_it_meanwhile(handoff, model)
+
+
+def _single_worker(constructor: ast.Call) -> bool:
+    """`ThreadPoolExecutor(max_workers=1)`, `ThreadPoolExecutor(1)`, `Pool(processes=1)`."""
+    sizes = [k.value for k in constructor.keywords if k.arg in ("max_workers", "processes")]
+    if not sizes and constructor.args:
+        sizes = [constructor.args[0]]
+    return any(isinstance(v, ast.Constant) and v.value == 1 for v in sizes)
+
+
+def _caller_runs_it_meanwhile(handoff: Handoff, model: ConcurrencyModel) -> bool:
+    """The thread that handed the task off calls the same function itself while the task may
+    still run (after the hand-off, before any join of its worker): two threads run it."""
+    task = handoff.task
+    if task is None or handoff.api not in (HandoffApi.CONSTRUCTOR, HandoffApi.SUBMIT):
+        return False
+    scope = model.names.enclosing_scope(handoff.call)
+    shape = ast.dump(task)
+    after = (handoff.call.lineno, handoff.call.col_offset)
+    joins = [
+        (e.call.lineno, e.call.col_offset) for e in (handoff.worker.joins if handoff.worker else ())
+    ]
+    for node in scope.nodes:
+        if isinstance(node, ast.Call) and ast.dump(node.func) == shape:
+            at = (node.lineno, node.col_offset)
+            if at > after and not any(after < join < at for join in joins):
+                return True
+    return False
 
 
 def _waited_for_at_once(handoff: Handoff) -> bool:
@@ -333,3 +475,11 @@ def _same_task_counts(model: ConcurrencyModel) -> dict[Optional[tuple[int, str]]
                 cached[key] = cached.get(key, 0) + 1
         model.__dict__["_parlint_task_counts"] = cached
     return cached
+
+
+def _where(node: ast.AST, origin: EffectAnalysis, viewer: EffectAnalysis) -> str:
+    """`line 14`, or `jobs.py:14` when the evidence is in another module than the viewer's."""
+    line = getattr(node, "lineno", 0)
+    if origin is viewer or origin.module is None:
+        return f"line {line}"
+    return f"{origin.module.path.name}:{line}"

@@ -35,9 +35,14 @@ from parlint.analysis.stdlib import (
 )
 
 
-def build_model(tree: ast.Module, module_name: str = "<module>") -> ConcurrencyModel:
-    """The concurrency model of `tree`: one pass per scope that calls something of interest."""
-    model = ConcurrencyModel(tree, NameResolver(tree, module_name))
+def build_model(
+    tree: ast.Module, module_name: str = "<module>", package: Optional[str] = None
+) -> ConcurrencyModel:
+    """The concurrency model of `tree`: one pass per scope that calls something of interest.
+
+    `package` is the dotted package of the module within its project, when known (relative
+    imports then resolve)."""
+    model = ConcurrencyModel(tree, NameResolver(tree, module_name, package))
     _find_worker_classes(model)
     interesting = _interesting_callees(model)
     for scope in model.scopes():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Sequence
+from typing import Optional
 
 from parlint.ftypes import Applicability, Diagnostic, FileResult
 
@@ -80,3 +82,11 @@ def display_line(line: str) -> tuple[str, list[int]]:
         column += _char_width(char)
     columns.append(column)
     return "".join(shown), columns
+
+
+def display_path(path: str, cwd: Optional[str] = None) -> str:
+    """A path as users want to read it: relative to the working directory when inside it."""
+    if not os.path.isabs(path):
+        return os.path.normpath(path)
+    relative = os.path.relpath(path, cwd or os.getcwd())
+    return path if relative.startswith("..") else relative

@@ -19,7 +19,7 @@ import difflib
 from typing import Optional
 
 from parlint.ftypes import Diagnostic, Fix, Location
-from parlint.output.common import Ordered, display_line, header
+from parlint.output.common import Ordered, display_line, display_path, header
 from parlint.source import SourceText, split_lines
 
 # Lines of context around the range, as ruff shows.
@@ -147,7 +147,8 @@ def render(ordered: Ordered, *, unsafe_fixes: bool, show_fixes: bool) -> str:
             lines, gutter = _frame(source, d)
             pad = " " * gutter
             for related in d.related:
-                where = f"{result.filename}:{related.location.row}:{related.location.column}"
+                shown = display_path(related.filename) if related.filename else result.filename
+                where = f"{shown}:{related.location.row}:{related.location.column}"
                 lines.append(f"{pad} = note: {where}: {related.message}")
             if d.fix_applicability is not None and d.fix_title:
                 lines.append(f"{pad} = help: {d.fix_title}")

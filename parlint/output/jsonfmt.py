@@ -9,7 +9,7 @@ import json
 from typing import Any, Optional
 
 from parlint.ftypes import Diagnostic, Fix, Location
-from parlint.output.common import Ordered
+from parlint.output.common import Ordered, display_path
 
 
 def _location(location: Location) -> dict[str, int]:
@@ -49,6 +49,7 @@ def as_dict(filename: str, d: Diagnostic) -> dict[str, Any]:
         "related": [
             {
                 "message": r.message,
+                "filename": display_path(r.filename) if r.filename else filename,
                 "location": _location(r.location),
                 "end_location": _location(r.end_location),
             }

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from parlint import __version__
 from parlint.ftypes import Diagnostic, Location, Severity
-from parlint.output.common import Ordered
+from parlint.output.common import Ordered, display_path
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/parlint/parlint"
@@ -78,7 +78,9 @@ def _rule(d: Diagnostic, registered: Mapping[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def _result(d: Diagnostic, rule_index: int, artifact: Mapping[str, str]) -> dict[str, Any]:
+def _result(
+    d: Diagnostic, rule_index: int, artifact: Mapping[str, str], root: Path
+) -> dict[str, Any]:
     item: dict[str, Any] = {
         "ruleId": d.code,
         "ruleIndex": rule_index,
@@ -91,7 +93,13 @@ def _result(d: Diagnostic, rule_index: int, artifact: Mapping[str, str]) -> dict
             {
                 "id": index,
                 "message": {"text": related.message},
-                **_physical(artifact, related.location, related.end_location),
+                **_physical(
+                    _artifact(display_path(related.filename), root)
+                    if related.filename
+                    else artifact,
+                    related.location,
+                    related.end_location,
+                ),
             }
             for index, related in enumerate(d.related)
         ]
@@ -132,7 +140,7 @@ def render(ordered: Ordered, *, root: Optional[Path] = None) -> str:
             if d.code not in index_of:
                 index_of[d.code] = len(rules)
                 rules.append(_rule(d, registered))
-            results.append(_result(d, index_of[d.code], artifact))
+            results.append(_result(d, index_of[d.code], artifact, base))
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",

@@ -1,0 +1,236 @@
+"""The project a file belongs to: its modules, found by name, parsed and modelled on demand.
+
+A project is the tree under the nearest `pyproject.toml`, `setup.py`, `setup.cfg` or VCS root.
+Modules are named as Python would import them: from `src/` in a src layout, else from the
+project root, and from the directory above a file's top-level package (so that a tree with no
+project marker, such as the standard library, still resolves its own imports). Directories
+without `__init__.py` are namespace packages. Other modules of the project are read only when
+a task leads into them, and each is parsed and modelled once per project.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from parlint.analysis.model import ConcurrencyModel
+from parlint.analysis.scopes import Scope
+from parlint.analysis.tracking import build_model
+from parlint.source import SourceText
+
+log = logging.getLogger("parlint")
+
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", ".hg")
+# Re-exports followed from one module to the next (`pkg/__init__.py` importing from a
+# submodule, ...); a longer chain is not followed.
+MAX_REEXPORTS = 8
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+# Reads a module's text, or None when it cannot be read (and then it is not resolved).
+Reader = Callable[[Path], Optional[str]]
+
+
+def read_text(path: Path) -> Optional[str]:
+    from parlint.engine import decode
+    from parlint.files import read_source_file
+
+    try:
+        data = read_source_file(str(path)).data
+    except OSError:
+        return None
+    text, _, _ = decode(data)
+    return text
+
+
+def project_root(path: Path) -> Optional[Path]:
+    """The nearest directory at or above `path`'s directory holding a project marker."""
+    current = path.parent if path.suffix else path
+    for directory in (current, *current.parents):
+        if any((directory / marker).exists() for marker in ROOT_MARKERS):
+            return directory
+    return None
+
+
+def package_root(path: Path) -> Path:
+    """The directory above the top-level regular package that holds the file."""
+    directory = path.parent
+    while (directory / "__init__.py").exists() and directory.parent != directory:
+        directory = directory.parent
+    return directory
+
+
+@dataclass(eq=False)
+class Module:
+    """One module of the project, parsed and modelled."""
+
+    name: str
+    path: Path
+    source: SourceText
+    model: ConcurrencyModel
+    digest: str
+
+    @property
+    def display(self) -> str:
+        return str(self.path)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A function of the project, in the module that defines it."""
+
+    module: Module
+    function: FunctionNode
+
+
+@dataclass(eq=False)
+class Project:
+    """The modules of one project, each read, parsed and modelled at most once."""
+
+    root: Optional[Path]
+    reader: Reader = read_text
+    # path -> text that replaces what is on disk (the file being checked, editor buffers)
+    overlays: dict[Path, str] = field(default_factory=dict)
+    _modules: dict[str, Optional[Module]] = field(default_factory=dict)
+    _search: list[Path] = field(default_factory=list)
+    # Every module read while checking, by path: what a file's diagnostics depend on.
+    used: dict[Path, str] = field(default_factory=dict)
+    # module name -> its effect analysis (task_effects.EffectAnalysis), shared by every
+    # module that calls into it
+    analyses: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, path: Path, reader: Reader = read_text) -> Project:
+        return cls(project_root(path.resolve()), reader)
+
+    # -- names ----------------------------------------------------------------------------
+    def source_roots(self, path: Path) -> list[Path]:
+        roots: list[Path] = []
+        if self.root is not None:
+            roots += [self.root / "src", self.root]
+        roots.append(package_root(path))
+        return [r for r in dict.fromkeys(roots) if r.is_dir()]
+
+    def module_name(self, path: Path) -> Optional[str]:
+        """The dotted name `path` is imported by, or None outside any source root."""
+        path = path.resolve()
+        for root in self.source_roots(path):
+            try:
+                relative = path.relative_to(root)
+            except ValueError:
+                continue
+            parts = list(relative.with_suffix("").parts)
+            if parts and parts[-1] == "__init__":
+                parts.pop()
+            if parts and all(part.isidentifier() for part in parts):
+                self._remember_root(root)
+                return ".".join(parts)
+        return None
+
+    def package(self, path: Path) -> Optional[str]:
+        """The package relative imports in `path` start from ('' for a top-level module)."""
+        name = self.module_name(path)
+        if name is None:
+            return None
+        if path.name == "__init__.py":
+            return name
+        return name.rpartition(".")[0]
+
+    def _remember_root(self, root: Path) -> None:
+        if root not in self._search:
+            self._search.append(root)
+
+    def _path_of(self, name: str) -> Optional[Path]:
+        parts = name.split(".")
+        for root in self._search:
+            base = root.joinpath(*parts)
+            for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+                if candidate.is_file():
+                    return candidate
+        return None
+
+    # -- modules --------------------------------------------------------------------------
+    def add(self, path: Path, text: str, model: ConcurrencyModel) -> Optional[Module]:
+        """Register the file being checked, already parsed and modelled."""
+        name = self.module_name(path)
+        if name is None:
+            return None
+        module = Module(name, path.resolve(), SourceText(text), model, _digest(text))
+        self._modules[name] = module
+        return module
+
+    def module(self, name: str) -> Optional[Module]:
+        if name in self._modules:
+            module = self._modules[name]
+        else:
+            module = self._load(name)
+            self._modules[name] = module
+        if module is not None:
+            self.used.setdefault(module.path, module.digest)
+        return module
+
+    def _load(self, name: str) -> Optional[Module]:
+        path = self._path_of(name)
+        if path is None:
+            return None
+        path = path.resolve()
+        text = self.overlays.get(path)
+        if text is None:
+            text = self.reader(path)
+        if text is None:
+            return None
+        try:
+            tree = ast.parse(text, filename=str(path))
+            model = build_model(tree, str(path), self.package(path))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None  # reported when that file itself is checked
+        return Module(name, path, SourceText(text), model, _digest(text))
+
+    # -- definitions ----------------------------------------------------------------------
+    def lookup(self, qualname: str, depth: int = 0) -> Optional[Definition]:
+        """The project function a qualified name refers to (`pkg.jobs.crunch`,
+        `pkg.stats.Detector.flag`), following re-exports; None for anything else."""
+        if depth > MAX_REEXPORTS or "." not in qualname:
+            return None
+        parts = qualname.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = self.module(".".join(parts[:cut]))
+            if module is not None:
+                return self._member(module, parts[cut:], depth)
+        return None
+
+    def _member(self, module: Module, path: list[str], depth: int) -> Optional[Definition]:
+        scope: Scope = module.model.names.module_scope
+        for index, name in enumerate(path):
+            last = index == len(path) - 1
+            if name in scope.stores and name not in scope.qualified:
+                return None  # rebound at run time: not known
+            if last and name in scope.functions:
+                return Definition(module, scope.functions[name])
+            if name in scope.classes:
+                scope = module.model.names.scope_of_node(scope.classes[name])
+                continue
+            target = scope.qualified.get(name) if scope.is_module else None
+            if target is not None and target != f"{module.name}.{name}":
+                rest = ".".join(path[index + 1 :])
+                return self.lookup(f"{target}.{rest}" if rest else target, depth + 1)
+            return None
+        return None
+
+    def modules(self) -> Iterator[Module]:
+        yield from (m for m in self._modules.values() if m is not None)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

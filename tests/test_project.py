@@ -1,0 +1,151 @@
+"""Tasks followed across the modules of a project: imports of every style, layouts, and the
+evidence pointing into the file where the work is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parlint import check_source
+from parlint.analysis.project import Project
+from parlint.ftypes import Diagnostic
+
+CRUNCH = """
+def crunch(values):
+    total = 0
+    for v in values:
+        total += v * v
+    return total
+"""
+FETCH = """
+import urllib.request
+
+
+def fetch(url):
+    with urllib.request.urlopen(url) as response:
+        return response.read()
+"""
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def _check(root: Path, name: str) -> list[Diagnostic]:
+    path = root / name
+    return check_source(path.read_text(), filename=str(path), fixes=False)
+
+
+@pytest.mark.parametrize(
+    ("layout", "importer"),
+    [
+        ("pkg", "from .jobs import crunch"),
+        ("pkg", "from pkg.jobs import crunch"),
+        ("pkg", "import pkg.jobs as jobs\ncrunch = None"),
+        ("src/pkg", "from pkg.jobs import crunch"),
+        ("src/pkg", "from . import jobs"),
+    ],
+)
+def test_a_cpu_bound_task_imported_from_another_module_is_reported_at_the_hand_off(
+    tmp_path: Path, layout: str, importer: str
+) -> None:
+    task = "jobs.crunch" if "jobs" in importer.split("import")[-1] else "crunch"
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'pkg'\n",
+            f"{layout}/__init__.py": "",
+            f"{layout}/jobs.py": CRUNCH,
+            f"{layout}/run.py": (
+                "from concurrent.futures import ThreadPoolExecutor\n"
+                f"{importer}\n\n\n"
+                "def main(rows):\n"
+                "    with ThreadPoolExecutor() as executor:\n"
+                f"        return list(executor.map({task}, rows))\n"
+            ),
+        },
+    )
+    (finding,) = _check(tmp_path, f"{layout}/run.py")
+    assert finding.code == "PAR201" and finding.location.row == 7 + importer.count("\n")
+    assert "`crunch()`" in finding.message and "jobs.py:4" in finding.message
+    (evidence,) = finding.related
+    assert evidence.filename == str((tmp_path / layout / "jobs.py").resolve())
+    assert (evidence.location.row, evidence.location.column) == (4, 5)
+
+
+def test_namespace_packages_reexports_and_methods_of_imported_classes(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "setup.cfg": "",
+            "app/__init__.py": "from .stats import Detector\n",
+            "app/stats.py": (
+                "class Detector:\n"
+                "    def __init__(self, limit):\n"
+                "        self.limit = limit\n\n"
+                "    def flag(self, values):\n"
+                "        return [v for v in values if v > self.limit]\n"
+            ),
+            "app/feeds/http.py": FETCH,  # `feeds` has no __init__.py: a namespace package
+            "app/run.py": (
+                "from multiprocessing import Pool\n"
+                "from concurrent.futures import ThreadPoolExecutor\n\n"
+                "from app import Detector\n"
+                "from app.feeds.http import fetch\n\n\n"
+                "def flag_all(series):\n"
+                "    detector = Detector(3)\n"
+                "    with ThreadPoolExecutor() as executor:\n"
+                "        return list(executor.map(detector.flag, series))\n\n\n"
+                "def download(urls):\n"
+                "    with Pool(4) as pool:\n"
+                "        return pool.map(fetch, urls)\n"
+            ),
+        },
+    )
+    found = [(d.code, d.location.row) for d in _check(tmp_path, "app/run.py")]
+    assert found == [("PAR201", 11), ("PAR202", 16)]
+
+
+def test_unknown_and_third_party_tasks_are_never_guessed(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            ".git/HEAD": "",
+            "tool/__init__.py": "",
+            "tool/helpers.py": "import yaml\n\ndef load(path):\n    return yaml.safe_load(path)\n",
+            "tool/run.py": (
+                "from concurrent.futures import ThreadPoolExecutor\n"
+                "from requests import get\n"
+                "from tool.helpers import load\n"
+                "from tool.missing import vanished\n\n\n"
+                "def main(paths):\n"
+                "    with ThreadPoolExecutor() as executor:\n"
+                "        list(executor.map(load, paths))\n"
+                "        list(executor.map(get, paths))\n"
+                "        list(executor.map(vanished, paths))\n"
+            ),
+        },
+    )
+    assert _check(tmp_path, "tool/run.py") == []
+
+
+def test_module_names_follow_the_layout(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "src/pkg/__init__.py": "",
+            "src/pkg/sub/mod.py": "",
+            "scripts/tool.py": "",
+        },
+    )
+    project = Project.of(tmp_path / "src/pkg/sub/mod.py")
+    assert project.root == tmp_path.resolve()
+    assert project.module_name(tmp_path / "src/pkg/sub/mod.py") == "pkg.sub.mod"
+    assert project.package(tmp_path / "src/pkg/sub/mod.py") == "pkg.sub"
+    assert project.package(tmp_path / "src/pkg/__init__.py") == "pkg"
+    assert project.module_name(tmp_path / "scripts/tool.py") == "scripts.tool"
