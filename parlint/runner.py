@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from parlint import __version__
+from parlint.analysis.project import Projects, unchanged
 from parlint.config import Settings
 from parlint.engine import Linter, could_matter, decode
 from parlint.files import read_source_file, write_fixed_file
@@ -50,6 +51,8 @@ class FileOutcome:
     # For the cache: the content hash and whether the outcome may be stored.
     digest: Optional[str] = None
     cacheable: bool = False
+    # The other modules of the project the diagnostics depend on: (path, digest).
+    dependencies: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,15 @@ def digest_of(data: bytes) -> str:
 
 
 def process_source(
-    data: bytes, display: str, settings: Settings, options: RunOptions
+    data: bytes,
+    display: str,
+    settings: Settings,
+    options: RunOptions,
+    projects: Optional[Projects] = None,
 ) -> tuple[FileOutcome, Optional[str], Optional[Encoding]]:
-    """Check (and fix) one file's bytes; returns the outcome and the fixed text, if any."""
+    """Check (and fix) one file's bytes; returns the outcome and the fixed text, if any.
+
+    Files of one project checked with the same `projects` share the modules they import."""
     digest = digest_of(data)
     if not could_matter(data):
         return FileOutcome(FileResult(display, ()), digest=digest, cacheable=True), None, None
@@ -94,7 +103,11 @@ def process_source(
             None,
             None,
         )
-    linter = Linter(settings, display)
+    path = Path(display).resolve()
+    project = projects.of(path) if projects is not None and path.is_file() else None
+    if project is not None:
+        project.start_file()
+    linter = Linter(settings, display, project)
     if options.fixing:
         fixed = linter.fix(text, unsafe=options.unsafe_fixes)
         remaining = fixed.remaining
@@ -130,15 +143,19 @@ def process_source(
         error="; ".join(checked.errors) or None,
     )
     cacheable = not checked.errors and not options.build_fixes
-    return FileOutcome(result, "", tuple(checked.errors), digest, cacheable), None, encoding
+    dependencies = project.dependencies(path) if project is not None else ()
+    outcome = FileOutcome(result, "", tuple(checked.errors), digest, cacheable, dependencies)
+    return outcome, None, encoding
 
 
-def run_job(job: Job, options: RunOptions) -> FileOutcome:
+def run_job(job: Job, options: RunOptions, projects: Optional[Projects] = None) -> FileOutcome:
     try:
         source = read_source_file(job.path)
     except OSError as exc:
         return read_error(job.display, exc)
-    outcome, new_text, encoding = process_source(source.data, job.display, job.settings, options)
+    outcome, new_text, encoding = process_source(
+        source.data, job.display, job.settings, options, projects
+    )
     if new_text is not None and options.fix and not options.diff and encoding is not None:
         try:
             write_fixed_file(job.path, encoding.encode(new_text), source.identity)
@@ -158,7 +175,9 @@ def _not_written(job: Job, data: bytes, options: RunOptions, error: OSError) -> 
 
 
 def _run_chunk(jobs: Sequence[Job], options: RunOptions) -> list[FileOutcome]:
-    return [run_job(job, options) for job in jobs]
+    # Neighbouring files (a chunk) share the project modules they import.
+    projects = Projects()
+    return [run_job(job, options, projects) for job in jobs]
 
 
 @dataclass
@@ -166,7 +185,10 @@ class Cache:
     """Results by file, valid for one content hash, settings fingerprint and parlint version."""
 
     path: Optional[Path]
-    entries: dict[str, tuple[str, str, FileResult]] = field(default_factory=dict)
+    # file -> (digest, settings fingerprint, result, the project modules it depends on)
+    entries: dict[str, tuple[str, str, FileResult, tuple[tuple[str, str], ...]]] = field(
+        default_factory=dict
+    )
     dirty: bool = False
 
     @classmethod
@@ -178,19 +200,29 @@ class Cache:
             with open(path, "rb") as handle:
                 entries = pickle.load(handle)
             if isinstance(entries, dict):
-                return cls(path, entries)
+                # Entries of an older layout of this file are dropped, not misread.
+                kept = {k: v for k, v in entries.items() if isinstance(v, tuple) and len(v) == 4}
+                return cls(path, kept)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
             pass
         return cls(path)
 
     def get(self, key: str, digest: str, fingerprint: str) -> Optional[FileResult]:
         entry = self.entries.get(key)
-        if entry is not None and entry[0] == digest and entry[1] == fingerprint:
-            return entry[2]
-        return None
+        if entry is None or entry[0] != digest or entry[1] != fingerprint:
+            return None
+        # A task imported from another module: that module must be unchanged too.
+        return entry[2] if unchanged(entry[3]) else None
 
-    def put(self, key: str, digest: str, fingerprint: str, result: FileResult) -> None:
-        self.entries[key] = (digest, fingerprint, result)
+    def put(
+        self,
+        key: str,
+        digest: str,
+        fingerprint: str,
+        result: FileResult,
+        dependencies: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self.entries[key] = (digest, fingerprint, result, dependencies)
         self.dirty = True
 
     def save(self) -> None:
@@ -245,7 +277,11 @@ def run(jobs: Sequence[Job], options: RunOptions, cache_dir: Optional[Path]) -> 
         job = jobs[index]
         if use_cache and outcome.cacheable and outcome.digest is not None:
             cache.put(
-                os.path.abspath(job.path), outcome.digest, fingerprint(job.settings), outcome.result
+                os.path.abspath(job.path),
+                outcome.digest,
+                fingerprint(job.settings),
+                outcome.result,
+                outcome.dependencies,
             )
     if use_cache:
         cache.save()

@@ -149,3 +149,33 @@ def test_module_names_follow_the_layout(tmp_path: Path) -> None:
     assert project.package(tmp_path / "src/pkg/sub/mod.py") == "pkg.sub"
     assert project.package(tmp_path / "src/pkg/__init__.py") == "pkg"
     assert project.module_name(tmp_path / "scripts/tool.py") == "scripts.tool"
+
+
+def test_the_cache_notices_a_change_in_the_module_a_task_comes_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parlint.cli import main
+
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "pkg/__init__.py": "",
+            "pkg/jobs.py": CRUNCH,
+            "pkg/run.py": (
+                "from concurrent.futures import ThreadPoolExecutor\n"
+                "from .jobs import crunch\n\n\n"
+                "def main(rows):\n"
+                "    with ThreadPoolExecutor() as executor:\n"
+                "        return list(executor.map(crunch, rows))\n"
+            ),
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PARLINT_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["check", "pkg", "--output-format", "concise"]) == 1
+    (tmp_path / "pkg/jobs.py").write_text(
+        "import time\n\n\ndef crunch(values):\n    for v in values:\n        time.sleep(v)\n"
+    )
+    # run.py itself is unchanged and cached, but what it hands off now waits on I/O.
+    assert main(["check", "pkg", "--output-format", "concise"]) == 0

@@ -224,6 +224,41 @@ class Project:
     def modules(self) -> Iterator[Module]:
         yield from (m for m in self._modules.values() if m is not None)
 
+    def dependencies(self, path: Path) -> tuple[tuple[str, str], ...]:
+        """(path, digest) of every other module read since `start_file`: what the file's
+        diagnostics depend on, for caches."""
+        own = path.resolve()
+        return tuple(sorted((str(p), d) for p, d in self.used.items() if p != own))
+
+    def start_file(self) -> None:
+        """A new file is checked: what it depends on is counted afresh."""
+        self.used.clear()
+
+
+@dataclass
+class Projects:
+    """The projects of the files of one run, so that files of a project share its modules."""
+
+    reader: Reader = read_text
+    _by_root: dict[Path, Project] = field(default_factory=dict)
+
+    def of(self, path: Path) -> Project:
+        path = path.resolve()
+        root = project_root(path)
+        key = root if root is not None else package_root(path)
+        if key not in self._by_root:
+            self._by_root[key] = Project(root, self.reader)
+        return self._by_root[key]
+
+
+def unchanged(dependencies: tuple[tuple[str, str], ...], reader: Reader = read_text) -> bool:
+    """Whether every dependency still has the digest it had."""
+    for name, digest in dependencies:
+        text = reader(Path(name))
+        if text is None or _digest(text) != digest:
+            return False
+    return True
+
 
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
