@@ -18,7 +18,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from parlint import __version__
-from parlint.analysis.project import read_text
+from parlint.analysis.project import Projects, read_text
 from parlint.fixes.edits import diff_edits
 from parlint.ftypes import Applicability, Diagnostic, Edit
 from parlint.rules.registry import rule_by_code
@@ -46,6 +46,8 @@ FIX_ALL_KIND = "source.fixAll.parlint"
 PARSE_ERROR = "PAR000"
 READY_TIMEOUT = 2.0
 CONFIG_GLOBS = ("**/pyproject.toml", "**/parlint.toml", "**/.parlint.toml")
+# Modules that open documents import tasks from may change on disk (a checkout, a formatter).
+SOURCE_GLOBS = ("**/*.py",)
 _SEVERITIES = {
     "error": types.DiagnosticSeverity.Error,
     "warning": types.DiagnosticSeverity.Warning,
@@ -80,6 +82,9 @@ class ParlintServer(LanguageServer):
         # the high-water mark of a large file's tree: +16 MB of RSS for nothing).
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parlint-lint")
         self.fix_worker = FixWorker()
+        # Other modules of a document's project, read when a task leads into them: from the
+        # editor's buffer when open, else from disk. Only the lint thread touches them.
+        self.projects = Projects(reader=self.project_text)
         self.shown_problems: set[str] = set()
         self.settings_epoch = 0
         self._ready: Optional[asyncio.Event] = None
@@ -173,8 +178,8 @@ class ParlintServer(LanguageServer):
             path = uri_to_path(key)
             settings = self.store.checker_settings(path)
             loop = asyncio.get_running_loop()
-            diagnostics, errors = await loop.run_in_executor(
-                self.executor, analyse, text, path, settings
+            diagnostics, errors, dependencies = await loop.run_in_executor(
+                self.executor, analyse, text, path, settings, self.projects
             )
             for message in errors:
                 self.log("error", message)
@@ -186,7 +191,7 @@ class ParlintServer(LanguageServer):
                 continue  # superseded while it ran: analyse the newer text instead
             result = Analysis(
                 key, version, text, path, settings, diagnostics, snapshot.notebook,
-                documents=snapshot.documents,
+                documents=snapshot.documents, dependencies=dependencies,
             )  # fmt: skip
             self.analyses[key] = result
             return result
@@ -231,6 +236,26 @@ class ParlintServer(LanguageServer):
             severity = _SEVERITIES.get(editor.severity.get(d.code, ""))
             result.append(to_lsp(d, positions, uri, data, severity, self.positions_of_file))
         return result
+
+    def project_text(self, path: Path) -> Optional[str]:
+        uri = path.as_uri()
+        if self.is_open(uri):
+            return self.workspace.get_text_document(uri).source
+        return read_text(path)
+
+    def source_changed(self, uri: str) -> None:
+        """A Python file changed (in the editor or on disk): modules read from it are read
+        again, and the open documents whose diagnostics depend on it are linted again."""
+        path = uri_to_path(uri)
+        if path is None:
+            return
+        self.executor.submit(self.projects.forget, path)
+        changed = str(path.resolve())
+        for key, analysis in list(self.analyses.items()):
+            if key != uri and changed in analysis.dependencies:
+                del self.analyses[key]
+                editor = self.store.editor_settings(analysis.path)
+                self.schedule(key, editor.debounce_ms)
 
     def positions_of_file(self, filename: str) -> Optional[Positions]:
         """Positions in another file of the project (the editor's text when it is open)."""
@@ -361,7 +386,9 @@ class ParlintServer(LanguageServer):
         if not (watched and watched.dynamic_registration):
             return
         options = types.DidChangeWatchedFilesRegistrationOptions(
-            watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in CONFIG_GLOBS]
+            watchers=[
+                types.FileSystemWatcher(glob_pattern=glob) for glob in CONFIG_GLOBS + SOURCE_GLOBS
+            ]
         )
         registration = types.Registration(
             id="parlint-config-watcher",
@@ -542,6 +569,7 @@ def _register(server: ParlintServer) -> None:
     async def did_change(ls: ParlintServer, params: types.DidChangeTextDocumentParams) -> None:
         ls.fix_worker.abandon(params.text_document.uri)
         ls.schedule_edit(params.text_document.uri)
+        ls.source_changed(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     async def did_save(ls: ParlintServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -550,6 +578,7 @@ def _register(server: ParlintServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls: ParlintServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.forget(params.text_document.uri, [params.text_document.uri])
+        ls.source_changed(params.text_document.uri)  # what is on disk counts again
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
     async def notebook_open(ls: ParlintServer, params: types.DidOpenNotebookDocumentParams) -> None:
@@ -760,8 +789,13 @@ def _register(server: ParlintServer) -> None:
     def did_change_watched_files(
         ls: ParlintServer, params: types.DidChangeWatchedFilesParams
     ) -> None:
-        ls.store.invalidate()
-        ls.relint_all()
+        sources = [c.uri for c in params.changes if c.uri.endswith((".py", ".pyi"))]
+        for uri in sources:
+            if not ls.is_open(uri):  # an open document's buffer is what counts
+                ls.source_changed(uri)
+        if len(sources) < len(params.changes):  # a configuration file
+            ls.store.invalidate()
+            ls.relint_all()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     async def folders_changed(

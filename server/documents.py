@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import unquote, urlparse
 
+from parlint.analysis.project import Projects
 from parlint.config import Settings
 from parlint.engine import Linter
 from parlint.ftypes import Diagnostic, Edit, Location
@@ -61,6 +62,8 @@ class Analysis:
     # Each document the text was made of, at the version read: edits are converted with
     # these texts and labelled with these versions, never with what the editor has now.
     documents: dict[str, DocumentText] = field(default_factory=dict)
+    # The other files of the project the diagnostics depend on (a task imported from them).
+    dependencies: frozenset[str] = frozenset()
     # (index of a diagnostic, alternative or None) -> the diagnostic with that fix built
     fixes: dict[tuple[int, Optional[int]], Diagnostic] = field(default_factory=dict)
 
@@ -91,11 +94,16 @@ def view_of(uri: str, analysis: Analysis) -> Optional[View]:
 
 
 def analyse(
-    text: str, path: Optional[Path], settings: Settings
-) -> tuple[list[Diagnostic], list[str]]:
-    """Runs in a worker thread: the core's check, nothing else."""
-    result = Linter(settings, str(path) if path else None).check(text)
-    return result.diagnostics, result.errors
+    text: str, path: Optional[Path], settings: Settings, projects: Projects
+) -> tuple[list[Diagnostic], list[str], frozenset[str]]:
+    """Runs in the lint thread: the core's check, nothing else. Returns the diagnostics, the
+    internal errors, and the other project files the diagnostics depend on."""
+    project = projects.of(path) if path is not None and path.is_file() else None
+    if project is not None:
+        project.start_file()
+    result = Linter(settings, str(path) if path else None, project).check(text)
+    used = frozenset(p for p, _ in project.dependencies(path)) if project and path else frozenset()
+    return result.diagnostics, result.errors, used
 
 
 _NOQA_CODES = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)", re.I)

@@ -234,6 +234,18 @@ class Project:
         """A new file is checked: what it depends on is counted afresh."""
         self.used.clear()
 
+    def forget(self, path: Path) -> None:
+        """The file at `path` changed: read it again when it is next needed. Effects of
+        other modules may have been computed through it: they are computed again too."""
+        path = path.resolve()
+        for name, module in list(self._modules.items()):
+            if module is not None and module.path == path:
+                del self._modules[name]
+        # A module that did not exist may exist now.
+        for name in [n for n, m in self._modules.items() if m is None]:
+            del self._modules[name]
+        self.analyses.clear()
+
 
 @dataclass
 class Projects:
@@ -241,6 +253,10 @@ class Projects:
 
     reader: Reader = read_text
     _by_root: dict[Path, Project] = field(default_factory=dict)
+
+    def forget(self, path: Path) -> None:
+        for project in self._by_root.values():
+            project.forget(path)
 
     def of(self, path: Path) -> Project:
         path = path.resolve()

@@ -621,3 +621,48 @@ async def test_the_thread_list_rewrite_reaches_the_editor_as_a_quick_fix(
     # The editor applies the edit and sends the new text: nothing is left to report.
     _change(vscode, uri, fixed, 2)
     assert await _until(vscode, uri, lambda ds: ds == []) == []
+
+
+PROJECT_RUN = """from concurrent.futures import ThreadPoolExecutor
+
+from .jobs import crunch
+
+
+def main(rows):
+    with ThreadPoolExecutor() as executor:
+        return list(executor.map(crunch, rows))
+"""
+CPU_JOB = "def crunch(values):\n    total = 0\n    for v in values:\n        total += v * v\n"
+IO_JOB = "import time\n\n\ndef crunch(values):\n    for v in values:\n        time.sleep(v)\n"
+
+
+async def test_a_task_from_another_module_and_its_changes_reach_the_hand_off(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "jobs.py").write_text(CPU_JOB)
+    uri = _open(vscode, package / "run.py", PROJECT_RUN)
+    (d,) = await _until(vscode, uri, lambda ds: len(ds) == 1)
+    assert d.code == "PAR201" and "jobs.py:3" in d.message
+    (evidence,) = d.related_information or []
+    assert evidence.location.uri == (package / "jobs.py").as_uri()
+    assert evidence.location.range.start == types.Position(2, 4)
+    # Editing the other module in the editor re-checks the hand-off ...
+    jobs = _open(vscode, package / "jobs.py", CPU_JOB)
+    _change(vscode, jobs, IO_JOB, 2)
+    await _until(vscode, uri, lambda ds: ds == [])
+    # Closed unsaved, the file on disk counts again; then it changes on disk.
+    vscode.text_document_did_close(
+        types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(jobs))
+    )
+    await _until(vscode, uri, lambda ds: [x.code for x in ds] == ["PAR201"])
+    (package / "jobs.py").write_text(IO_JOB)
+    vscode.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent(uri=jobs, type=types.FileChangeType.Changed)]
+        )
+    )
+    await _until(vscode, uri, lambda ds: ds == [])
