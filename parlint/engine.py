@@ -8,12 +8,13 @@ from __future__ import annotations
 import ast
 import logging
 import symtable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional, Union
 
-from parlint.analysis.project import Project
+from parlint.analysis.project import IncomingTask, Project, real_path
 from parlint.analysis.stdlib import API_WORDS, MODULE_WORDS
+from parlint.analysis.task_effects import outgoing_tasks
 from parlint.analysis.tracking import build_model
 from parlint.config import Settings
 from parlint.fixes.edits import FixContext, apply_edits, edit_offsets, overlaps
@@ -48,6 +49,8 @@ class CheckResult:
     diagnostics: list[Diagnostic]
     # Internal errors (a rule that crashed); the other rules' diagnostics are still here.
     errors: list[str]
+    # Functions of other project modules this file hands to threads concurrently.
+    exports: list[IncomingTask] = field(default_factory=list)
 
 
 @dataclass
@@ -83,8 +86,10 @@ class Linter:
         self.settings = settings or Settings()
         self.filename = filename
         # Tasks are followed into the other modules of the file's project (a real file's,
-        # unless the caller shares one); text with no file is checked on its own.
-        self.path = Path(filename).resolve() if filename and Path(filename).is_file() else None
+        # unless the caller shares one); text with no file is checked on its own. Reading the
+        # whole project for the tasks other modules hand into this one is for callers that
+        # share a project between checks (the server, the CLI).
+        self.path = real_path(Path(filename)) if filename and Path(filename).is_file() else None
         self.project = (
             project if project is not None or self.path is None else Project.of(self.path)
         )
@@ -100,17 +105,25 @@ class Linter:
     def check(self, text: str, *, with_fixes: bool = False) -> CheckResult:
         source = SourceText(text)
         errors: list[str] = []
-        diagnostics, tree = self._check_source(source, errors)
+        exports: list[IncomingTask] = []
+        diagnostics, tree = self._check_source(source, errors, exports)
         if with_fixes and any(d.fixable for d in diagnostics):
             regions = _Regions(source, tree)
             diagnostics = [self.with_fix(regions, d, errors) for d in diagnostics]
-        return CheckResult(diagnostics, errors)
+        return CheckResult(diagnostics, errors, exports)
+
+    def _receives_tasks(self) -> bool:
+        """Whether another module of the project hands this file's functions to threads."""
+        if self.project is None or self.path is None:
+            return False
+        return bool(self.project.incoming_at(self.path, self.settings))
 
     def _check_source(
-        self, source: SourceText, errors: list[str]
+        self, source: SourceText, errors: list[str], exports: Optional[list[IncomingTask]] = None
     ) -> tuple[list[Diagnostic], Optional[ast.Module]]:
-        """The diagnostics, and the tree they came from (fixes reuse it) when it parsed."""
-        if not could_matter(source.text):
+        """The diagnostics, and the tree they came from (fixes reuse it) when it parsed.
+        `exports` receives the tasks this file hands into other modules."""
+        if not could_matter(source.text) and not self._receives_tasks():
             return [], None
         try:
             tree = ast.parse(source.text, filename=self.filename or "<unknown>")
@@ -150,6 +163,12 @@ class Linter:
             except Exception as exc:
                 log.exception("rule %s crashed on %s", rule.code, self.filename)
                 errors.append(f"{self.filename or '<stdin>'}: {RuleCrash(rule.code, exc)}")
+        if exports is not None and module is not None:
+            try:
+                exports.extend(outgoing_tasks(ctx.effects))
+            except Exception as exc:
+                log.exception("listing the hand-offs of %s crashed", self.filename)
+                errors.append(f"{self.filename}: internal error: {type(exc).__name__}: {exc}")
         suppressions = Suppressions(source)
         kept = [d for d in found if not suppressions.suppressed(d)]
         kept.sort(key=lambda d: (d.location, d.code, d.end_location))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from parlint import __version__
-from parlint.analysis.project import Projects, unchanged
+from parlint.analysis.project import IncomingTask, Projects, real_path, unchanged
 from parlint.config import Settings
 from parlint.engine import Linter, could_matter, decode
 from parlint.files import read_source_file, write_fixed_file
@@ -53,6 +53,8 @@ class FileOutcome:
     cacheable: bool = False
     # The other modules of the project the diagnostics depend on: (path, digest).
     dependencies: tuple[tuple[str, str], ...] = ()
+    # Functions of other modules this file hands to threads (for their PAR601).
+    exports: tuple[IncomingTask, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,10 @@ def process_source(
 
     Files of one project checked with the same `projects` share the modules they import."""
     digest = digest_of(data)
-    if not could_matter(data):
+    path = real_path(Path(display))
+    project = projects.of(path) if projects is not None and path.is_file() else None
+    receives = project is not None and bool(project.incoming_at(path, settings))
+    if not could_matter(data) and not receives:
         return FileOutcome(FileResult(display, ()), digest=digest, cacheable=True), None, None
     text, encoding, problem = decode(data)
     if text is None:
@@ -103,8 +108,6 @@ def process_source(
             None,
             None,
         )
-    path = Path(display).resolve()
-    project = projects.of(path) if projects is not None and path.is_file() else None
     if project is not None:
         project.start_file()
     linter = Linter(settings, display, project)
@@ -142,9 +145,12 @@ def process_source(
         source=text if checked.diagnostics else None,
         error="; ".join(checked.errors) or None,
     )
-    cacheable = not checked.errors and not options.build_fixes
+    # What other modules hand into this file changes without this file changing.
+    cacheable = not checked.errors and not options.build_fixes and not receives
     dependencies = project.dependencies(path) if project is not None else ()
-    outcome = FileOutcome(result, "", tuple(checked.errors), digest, cacheable, dependencies)
+    outcome = FileOutcome(
+        result, "", tuple(checked.errors), digest, cacheable, dependencies, tuple(checked.exports)
+    )
     return outcome, None, encoding
 
 
@@ -174,9 +180,14 @@ def _not_written(job: Job, data: bytes, options: RunOptions, error: OSError) -> 
     return replace(unfixed, errors=(*unfixed.errors, message), cacheable=False)
 
 
-def _run_chunk(jobs: Sequence[Job], options: RunOptions) -> list[FileOutcome]:
-    # Neighbouring files (a chunk) share the project modules they import.
-    projects = Projects()
+def _run_chunk(
+    jobs: Sequence[Job],
+    options: RunOptions,
+    given: Optional[dict[str, list[IncomingTask]]] = None,
+) -> list[FileOutcome]:
+    # Neighbouring files (a chunk) share the project modules they import. Tasks handed in
+    # from other modules come from `given`: what the first pass over every file found.
+    projects = Projects(scan=False, given=given)
     return [run_job(job, options, projects) for job in jobs]
 
 
@@ -185,10 +196,9 @@ class Cache:
     """Results by file, valid for one content hash, settings fingerprint and parlint version."""
 
     path: Optional[Path]
-    # file -> (digest, settings fingerprint, result, the project modules it depends on)
-    entries: dict[str, tuple[str, str, FileResult, tuple[tuple[str, str], ...]]] = field(
-        default_factory=dict
-    )
+    # file -> (digest, settings fingerprint, result, the project modules it depends on, the
+    # tasks it hands into other modules)
+    entries: dict[str, CacheEntry] = field(default_factory=dict)
     dirty: bool = False
 
     @classmethod
@@ -201,18 +211,20 @@ class Cache:
                 entries = pickle.load(handle)
             if isinstance(entries, dict):
                 # Entries of an older layout of this file are dropped, not misread.
-                kept = {k: v for k, v in entries.items() if isinstance(v, tuple) and len(v) == 4}
+                kept = {k: v for k, v in entries.items() if isinstance(v, tuple) and len(v) == 5}
                 return cls(path, kept)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
             pass
         return cls(path)
 
-    def get(self, key: str, digest: str, fingerprint: str) -> Optional[FileResult]:
+    def get(self, key: str, digest: str, fingerprint: str) -> Optional[FileOutcome]:
         entry = self.entries.get(key)
         if entry is None or entry[0] != digest or entry[1] != fingerprint:
             return None
         # A task imported from another module: that module must be unchanged too.
-        return entry[2] if unchanged(entry[3]) else None
+        if not unchanged(entry[3]):
+            return None
+        return FileOutcome(entry[2], digest=digest, dependencies=entry[3], exports=entry[4])
 
     def put(
         self,
@@ -221,8 +233,9 @@ class Cache:
         fingerprint: str,
         result: FileResult,
         dependencies: tuple[tuple[str, str], ...] = (),
+        exports: tuple[IncomingTask, ...] = (),
     ) -> None:
-        self.entries[key] = (digest, fingerprint, result, dependencies)
+        self.entries[key] = (digest, fingerprint, result, dependencies, exports)
         self.dirty = True
 
     def save(self) -> None:
@@ -249,13 +262,19 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 def run(jobs: Sequence[Job], options: RunOptions, cache_dir: Optional[Path]) -> list[FileOutcome]:
-    """Check every job, in order; cached results are reused where the file is unchanged."""
+    """Check every job, in order; cached results are reused where the file is unchanged.
+
+    What other modules of the project hand into a file (a function of it run on threads) is
+    found in a second pass, from what the first found in every file. A few files (a pre-commit
+    hook names the changed ones) are not the whole project: the project is read for them
+    first, and a file that receives tasks is always checked afresh."""
+    scan = Projects(scan=True) if len(jobs) < PARALLEL_THRESHOLD else None
     use_cache = options.use_cache and not options.fixing and not options.build_fixes
     cache = Cache.load(cache_dir if use_cache else None)
     outcomes: list[Optional[FileOutcome]] = [None] * len(jobs)
     pending: list[int] = []
     for index, job in enumerate(jobs):
-        if not use_cache:
+        if not use_cache or (scan is not None and _receives(scan, job)):
             pending.append(index)
             continue
         try:
@@ -267,12 +286,14 @@ def run(jobs: Sequence[Job], options: RunOptions, cache_dir: Optional[Path]) -> 
         key = os.path.abspath(job.path)
         cached = cache.get(key, digest, fingerprint(job.settings))
         if cached is not None:
-            outcomes[index] = FileOutcome(replace(cached, filename=job.display))
+            outcomes[index] = replace(cached, result=replace(cached.result, filename=job.display))
         elif not could_matter(data):
             outcomes[index] = FileOutcome(FileResult(job.display, ()))
         else:
             pending.append(index)
-    for index, outcome in zip(pending, _execute([jobs[i] for i in pending], options), strict=True):
+    pending_jobs = [jobs[i] for i in pending]
+    fresh = _execute(pending_jobs, options, projects=scan)
+    for index, outcome in zip(pending, fresh, strict=True):
         outcomes[index] = outcome
         job = jobs[index]
         if use_cache and outcome.cacheable and outcome.digest is not None:
@@ -282,24 +303,61 @@ def run(jobs: Sequence[Job], options: RunOptions, cache_dir: Optional[Path]) -> 
                 fingerprint(job.settings),
                 outcome.result,
                 outcome.dependencies,
+                outcome.exports,
             )
+    given = _handed_in(outcomes) if scan is None else {}
+    receivers = [i for i, job in enumerate(jobs) if os.path.abspath(job.path) in given]
+    for index in receivers:
+        # Its first-pass result did not know what is handed into it: never reuse it.
+        cache.entries.pop(os.path.abspath(jobs[index].path), None)
     if use_cache:
         cache.save()
+    if receivers:
+        again = _execute([jobs[i] for i in receivers], options, given=given)
+        for index, outcome in zip(receivers, again, strict=True):
+            outcomes[index] = outcome
     return [o for o in outcomes if o is not None]
 
 
-def _execute(jobs: Sequence[Job], options: RunOptions) -> Iterable[FileOutcome]:
+def _receives(projects: Projects, job: Job) -> bool:
+    path = real_path(Path(job.path))
+    return bool(projects.of(path).incoming_at(path, job.settings))
+
+
+def _handed_in(outcomes: Sequence[Optional[FileOutcome]]) -> dict[str, list[IncomingTask]]:
+    """The tasks the first pass found handed from one module into another, by receiver."""
+    given: dict[str, list[IncomingTask]] = {}
+    for outcome in outcomes:
+        for task in outcome.exports if outcome is not None else ():
+            given.setdefault(task.target, []).append(task)
+    return given
+
+
+def _execute(
+    jobs: Sequence[Job],
+    options: RunOptions,
+    given: Optional[dict[str, list[IncomingTask]]] = None,
+    projects: Optional[Projects] = None,
+) -> Iterable[FileOutcome]:
+    """`projects`: the projects a few files share, already read in whole (checked here)."""
     workers = options.jobs or os.cpu_count() or 1
+    if projects is not None:
+        return [run_job(job, options, projects) for job in jobs]
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
-        return _run_chunk(jobs, options)
+        return _run_chunk(jobs, options, given)
     # Small chunks balance the load: a few large files dominate any tree.
     size = max(1, min(16, len(jobs) // (workers * 8)))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     results: list[FileOutcome] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as executor:
-        for chunk_result in executor.map(_run_chunk, chunks, [options] * len(chunks)):
+        for chunk_result in executor.map(
+            _run_chunk, chunks, [options] * len(chunks), [given] * len(chunks)
+        ):
             results.extend(chunk_result)
     return results
+
+
+CacheEntry = tuple[str, str, FileResult, tuple[tuple[str, str], ...], tuple[IncomingTask, ...]]
 
 
 def fingerprint(settings: Settings) -> str:

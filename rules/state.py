@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from parlint.analysis.scopes import Scope, all_identifiers, fresh_name, parent
-from parlint.analysis.task_effects import FunctionNode, runs_concurrently
-from parlint.ftypes import Applicability, Diagnostic, Location, Severity
+from parlint.analysis.task_effects import FunctionNode, function_by_qualname, runs_concurrently
+from parlint.ftypes import Applicability, Diagnostic, Location, Related, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
 
 if TYPE_CHECKING:
@@ -195,20 +195,8 @@ def main():
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
         seen: set[int] = set()
-        for handoff in ctx.model.handoffs:
-            if handoff.on_threads is not True or not runs_concurrently(handoff, ctx.model):
-                continue
-            function = ctx.effects.task_function(handoff)
-            if function is None:
-                continue
-            # `executor.map(self.method, ...)`: every thread shares `self`. The `run()` of a
-            # Thread subclass is not: each thread is its own `self`.
-            bound_method = (
-                isinstance(handoff.task, ast.Attribute)
-                and isinstance(handoff.task.value, ast.Name)
-                and handoff.task.value.id == "self"
-            )
-            for stmt, what in self._updates(ctx, function, bound_method, 0, set()):
+        for function, shares_self, start in self._concurrent_tasks(ctx):
+            for stmt, what in self._updates(ctx, function, shares_self, 0, set()):
                 if id(stmt) in seen:
                     continue
                 seen.add(id(stmt))
@@ -223,11 +211,39 @@ def main():
                     ctx,
                     stmt,
                     message,
-                    related=(self.related(ctx, handoff.call, "the threads start here"),),
+                    related=(start,),
                     fixable=plan is not None,
                     fix_data=plan,
                     fix_title=f"Hold `{plan.lock}` around the update" if plan else None,
                 )
+
+    def _concurrent_tasks(self, ctx: CheckContext) -> Iterator[tuple[FunctionNode, bool, Related]]:
+        """(function of this module, whether its threads share `self`, where they start) for
+        every task that runs on several threads at once: handed off here or in another
+        module of the project."""
+        for handoff in ctx.model.handoffs:
+            if handoff.on_threads is not True or not runs_concurrently(handoff, ctx.model):
+                continue
+            function = ctx.effects.task_function(handoff)
+            if function is None:
+                continue
+            # `executor.map(self.method, ...)`: every thread shares `self`. The `run()` of a
+            # Thread subclass is not: each thread is its own `self`.
+            bound_method = (
+                isinstance(handoff.task, ast.Attribute)
+                and isinstance(handoff.task.value, ast.Name)
+                and handoff.task.value.id == "self"
+            )
+            yield function, bound_method, self.related(ctx, handoff.call, "the threads start here")
+        if ctx.project is None or ctx.module is None:
+            return
+        for task in ctx.project.incoming(ctx.module, self.settings):
+            function = function_by_qualname(ctx.model, task.function)
+            if function is not None:
+                start = Related(
+                    "the threads start here", task.location, task.end_location, task.filename
+                )
+                yield function, task.shares_self, start
 
     def _updates(
         self, ctx: CheckContext, function: FunctionNode, is_method: bool, depth: int, seen: set[int]

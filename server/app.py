@@ -18,7 +18,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from parlint import __version__
-from parlint.analysis.project import Projects, read_text
+from parlint.analysis.project import Projects, read_text, real_path
 from parlint.fixes.edits import diff_edits
 from parlint.ftypes import Applicability, Diagnostic, Edit
 from parlint.rules.registry import rule_by_code
@@ -250,7 +250,7 @@ class ParlintServer(LanguageServer):
         if path is None:
             return
         self.executor.submit(self.projects.forget, path)
-        changed = str(path.resolve())
+        changed = str(real_path(path))
         for key, analysis in list(self.analyses.items()):
             if key != uri and changed in analysis.dependencies:
                 del self.analyses[key]

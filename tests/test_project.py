@@ -28,11 +28,25 @@ def fetch(url):
 """
 
 
+# Enough other files that the CLI checks the package the way it checks a whole tree (in
+# parallel, with its cache, in two passes) rather than as a few files named on their own.
+FILLERS = {f"pkg/filler_{n}.py": "import threading\n" for n in range(8)}
+
+
 def _write(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+
+
+def _check_in_project(root: Path, name: str) -> list[Diagnostic]:
+    """What the editor shows: the file checked with its whole project read."""
+    from parlint.engine import Linter
+
+    path = root / name
+    project = Project.of(path, scan=True)
+    return Linter(None, str(path), project).check(path.read_text()).diagnostics
 
 
 def _check(root: Path, name: str) -> list[Diagnostic]:
@@ -169,6 +183,7 @@ def test_the_cache_notices_a_change_in_the_module_a_task_comes_from(
                 "    with ThreadPoolExecutor() as executor:\n"
                 "        return list(executor.map(crunch, rows))\n"
             ),
+            **FILLERS,
         },
     )
     monkeypatch.chdir(tmp_path)
@@ -179,3 +194,56 @@ def test_the_cache_notices_a_change_in_the_module_a_task_comes_from(
     )
     # run.py itself is unchanged and cached, but what it hands off now waits on I/O.
     assert main(["check", "pkg", "--output-format", "concise"]) == 0
+
+
+COUNTER = "TOTAL = 0\n\n\ndef count(rows):\n    global TOTAL\n    TOTAL += len(rows)\n"
+COUNTING = (
+    "from concurrent.futures import ThreadPoolExecutor\n\n"
+    "from pkg import counters\n\n\n"
+    "def main(batches):\n"
+    "    with ThreadPoolExecutor() as executor:\n"
+    "        list(executor.map(counters.count, batches))\n"
+)
+
+
+def test_shared_state_is_reported_in_the_module_of_a_task_handed_off_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The update is in counters.py, which has no concurrency of its own; the threads start
+    in run.py. Checked alone (the API, the editor) or with the project (the CLI)."""
+    from parlint.cli import main
+
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "pkg/__init__.py": "",
+            "pkg/counters.py": COUNTER,
+            "pkg/run.py": COUNTING,
+        },
+    )
+    (finding,) = _check_in_project(tmp_path, "pkg/counters.py")
+    assert (finding.code, finding.location.row) == ("PAR601", 6)
+    (start,) = finding.related
+    assert start.filename == str((tmp_path / "pkg/run.py").resolve())
+    assert start.location.row == 8
+    assert _check_in_project(tmp_path, "pkg/run.py") == []
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PARLINT_CACHE_DIR", str(tmp_path / "cache"))
+    capsys.readouterr()
+
+    # counters.py named alone (a pre-commit hook), then the package (two passes, cold and
+    # then with every file cached).
+    def reported(path: str) -> bool:
+        status = main(["check", path, "--output-format", "concise", "--quiet"])
+        return status == 1 and capsys.readouterr().out.startswith("pkg/counters.py:6:5: PAR601 ")
+
+    assert reported("pkg/counters.py")
+    _write(tmp_path, FILLERS)
+    assert reported("pkg")  # cold
+    assert reported("pkg")  # every file cached
+    assert (tmp_path / "cache").is_dir()
+    # The hand-off goes away: counters.py, unchanged, is clean again.
+    (tmp_path / "pkg/run.py").write_text(COUNTING.replace("counters.count", "len"))
+    assert main(["check", "pkg", "--output-format", "concise", "--quiet"]) == 0

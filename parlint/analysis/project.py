@@ -22,6 +22,8 @@ from typing import Any, Optional, Union
 from parlint.analysis.model import ConcurrencyModel
 from parlint.analysis.scopes import Scope
 from parlint.analysis.tracking import build_model
+from parlint.config import Settings
+from parlint.ftypes import Location
 from parlint.source import SourceText
 
 log = logging.getLogger("parlint")
@@ -33,6 +35,12 @@ MAX_REEXPORTS = 8
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 # Reads a module's text, or None when it cannot be read (and then it is not resolved).
 Reader = Callable[[Path], Optional[str]]
+
+
+def real_path(path: Path) -> Path:
+    """The absolute path with symlinks resolved; unlike Path.resolve, never raises (a
+    symlink loop stays as it is)."""
+    return Path(os.path.realpath(path))
 
 
 def read_text(path: Path) -> Optional[str]:
@@ -80,6 +88,19 @@ class Module:
 
 
 @dataclass(frozen=True)
+class IncomingTask:
+    """A function of one module handed to threads, concurrently, by another module."""
+
+    target: str  # the path of the module that defines the function
+    function: str  # its name in that module: `count_rows`, `Stats.record`
+    # Handed off as a bound method of an object (`stats.record`): threads share `self`.
+    shares_self: bool
+    filename: str  # the path of the module with the hand-off, and where it is
+    location: Location
+    end_location: Location
+
+
+@dataclass(frozen=True)
 class Definition:
     """A function of the project, in the module that defines it."""
 
@@ -102,10 +123,20 @@ class Project:
     # module name -> its effect analysis (task_effects.EffectAnalysis), shared by every
     # module that calls into it
     analyses: dict[str, Any] = field(default_factory=dict)
+    # Tasks handed off from one module into another. `scan`: find them by reading the whole
+    # project once, when first asked, then only what changes (the server; the CLI for a few
+    # named files); otherwise they come only from `given` (the CLI collects them while it
+    # checks every file, then checks again the files that receive tasks), or are not known
+    # (a file checked through the library API).
+    scan: bool = True
+    given: Optional[dict[str, list[IncomingTask]]] = None
+    _exports: dict[str, list[IncomingTask]] = field(default_factory=dict)
+    _scanned: bool = False
+    _stale: set[Path] = field(default_factory=set)
 
     @classmethod
-    def of(cls, path: Path, reader: Reader = read_text) -> Project:
-        return cls(project_root(path.resolve()), reader)
+    def of(cls, path: Path, reader: Reader = read_text, scan: bool = False) -> Project:
+        return cls(project_root(real_path(path)), reader, scan=scan)
 
     # -- names ----------------------------------------------------------------------------
     def source_roots(self, path: Path) -> list[Path]:
@@ -117,7 +148,7 @@ class Project:
 
     def module_name(self, path: Path) -> Optional[str]:
         """The dotted name `path` is imported by, or None outside any source root."""
-        path = path.resolve()
+        path = real_path(path)
         for root in self.source_roots(path):
             try:
                 relative = path.relative_to(root)
@@ -159,7 +190,7 @@ class Project:
         name = self.module_name(path)
         if name is None:
             return None
-        module = Module(name, path.resolve(), SourceText(text), model, _digest(text))
+        module = Module(name, real_path(path), SourceText(text), model, _digest(text))
         self._modules[name] = module
         return module
 
@@ -177,7 +208,7 @@ class Project:
         path = self._path_of(name)
         if path is None:
             return None
-        path = path.resolve()
+        path = real_path(path)
         text = self.overlays.get(path)
         if text is None:
             text = self.reader(path)
@@ -227,7 +258,7 @@ class Project:
     def dependencies(self, path: Path) -> tuple[tuple[str, str], ...]:
         """(path, digest) of every other module read since `start_file`: what the file's
         diagnostics depend on, for caches."""
-        own = path.resolve()
+        own = real_path(path)
         return tuple(sorted((str(p), d) for p, d in self.used.items() if p != own))
 
     def start_file(self) -> None:
@@ -237,7 +268,7 @@ class Project:
     def forget(self, path: Path) -> None:
         """The file at `path` changed: read it again when it is next needed. Effects of
         other modules may have been computed through it: they are computed again too."""
-        path = path.resolve()
+        path = real_path(path)
         for name, module in list(self._modules.items()):
             if module is not None and module.path == path:
                 del self._modules[name]
@@ -245,6 +276,73 @@ class Project:
         for name in [n for n, m in self._modules.items() if m is None]:
             del self._modules[name]
         self.analyses.clear()
+        if self._scanned:
+            self._exports.pop(str(path), None)
+            self._stale.add(path)
+
+    # -- tasks handed off from other modules ----------------------------------------------
+    def incoming(self, module: Module, settings: Settings) -> list[IncomingTask]:
+        """The tasks other modules hand off, concurrently on threads, into `module`."""
+        return self.incoming_at(module.path, settings)
+
+    def incoming_at(self, path: Path, settings: Settings) -> list[IncomingTask]:
+        target = str(real_path(path))
+        if self.given is not None:
+            found = self.given.get(target, [])
+        elif not self.scan:
+            return []
+        else:
+            self._refresh(settings)
+            found = [
+                task for tasks in self._exports.values() for task in tasks if task.target == target
+            ]
+        for task in found:  # the diagnostics now depend on where the hand-off is
+            exporter = self._modules.get(self.module_name(Path(task.filename)) or "")
+            if exporter is not None:
+                self.used.setdefault(exporter.path, exporter.digest)
+        return found
+
+    def _refresh(self, settings: Settings) -> None:
+        if not self._scanned:
+            self._scanned = True
+            paths = list(self._sources())
+        else:
+            paths = [p for p in self._stale if p.is_file()]
+        self._stale.clear()
+        used = dict(self.used)  # reading the project is not what a file depends on
+        for path in paths:
+            self._exports[str(path)] = self._exports_of(path, settings)
+        self.used = used
+
+    def _exports_of(self, path: Path, settings: Settings) -> list[IncomingTask]:
+        from parlint.analysis.task_effects import EffectAnalysis, outgoing_tasks
+        from parlint.engine import could_matter
+
+        name = self.module_name(path)
+        text = self.overlays.get(path) or self.reader(path)
+        if name is None or text is None or not could_matter(text):
+            return []
+        module = self.module(name)
+        if module is None or module.path != path:
+            return []
+        known = self.analyses.get(module.name)
+        if not (isinstance(known, EffectAnalysis) and known.module is module):
+            known = EffectAnalysis(module.model, settings, self, module)
+        return outgoing_tasks(known)
+
+    def _sources(self) -> Iterator[Path]:
+        """Every Python file of the project (hidden, virtual-environment, cache and build
+        directories left out)."""
+        top = self.root or (self._search[-1] if self._search else None)
+        if top is None:
+            return
+        for directory, subdirectories, files in os.walk(top):
+            subdirectories[:] = sorted(
+                d for d in subdirectories if not d.startswith(".") and d not in _SKIPPED
+            )
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    yield real_path(Path(directory, name))
 
 
 @dataclass
@@ -252,6 +350,8 @@ class Projects:
     """The projects of the files of one run, so that files of a project share its modules."""
 
     reader: Reader = read_text
+    scan: bool = True
+    given: Optional[dict[str, list[IncomingTask]]] = None
     _by_root: dict[Path, Project] = field(default_factory=dict)
 
     def forget(self, path: Path) -> None:
@@ -259,11 +359,11 @@ class Projects:
             project.forget(path)
 
     def of(self, path: Path) -> Project:
-        path = path.resolve()
+        path = real_path(path)
         root = project_root(path)
         key = root if root is not None else package_root(path)
         if key not in self._by_root:
-            self._by_root[key] = Project(root, self.reader)
+            self._by_root[key] = Project(root, self.reader, scan=self.scan, given=self.given)
         return self._by_root[key]
 
 
@@ -274,6 +374,12 @@ def unchanged(dependencies: tuple[tuple[str, str], ...], reader: Reader = read_t
         if text is None or _digest(text) != digest:
             return False
     return True
+
+
+_SKIPPED = frozenset(
+    {"__pycache__", "node_modules", "venv", "env", "site-packages", "build", "dist",
+     "__pypackages__", "_build"}
+)  # fmt: skip
 
 
 def _digest(text: str) -> str:

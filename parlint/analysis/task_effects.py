@@ -37,7 +37,7 @@ from parlint.source import SourceText
 
 if TYPE_CHECKING:
     from parlint.analysis.model import ConcurrencyModel
-    from parlint.analysis.project import Module, Project
+    from parlint.analysis.project import IncomingTask, Module, Project
     from parlint.config import Settings
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
@@ -483,3 +483,63 @@ def _where(node: ast.AST, origin: EffectAnalysis, viewer: EffectAnalysis) -> str
     if origin is viewer or origin.module is None:
         return f"line {line}"
     return f"{origin.module.path.name}:{line}"
+
+
+def outgoing_tasks(effects: EffectAnalysis) -> list[IncomingTask]:
+    """The functions of other project modules that this module hands to threads, to run
+    concurrently: what those modules' own rules (PAR601) need to know."""
+    from parlint.analysis.project import IncomingTask
+
+    if effects.filename is None:
+        return []
+    found = []
+    for handoff in effects.model.handoffs:
+        if handoff.on_threads is not True or not runs_concurrently(handoff, effects.model):
+            continue
+        target = effects.task_target(handoff)
+        if target is None or target.analysis is effects or target.analysis.filename is None:
+            continue
+        name = _module_qualname(target)
+        if name is None:
+            continue
+        task = handoff.task
+        shares_self = (
+            "." in name
+            and isinstance(task, ast.Attribute)
+            and (
+                effects.model.resolve(task.value, handoff.call) is None  # an object, not a class
+            )
+        )
+        start, end = effects.source.span(handoff.call)
+        found.append(
+            IncomingTask(target.analysis.filename, name, shares_self, effects.filename, start, end)
+        )
+    return found
+
+
+def _module_qualname(target: Target) -> Optional[str]:
+    """`f` for a module-level function, `C.m` for a method of a module-level class."""
+    function = target.function
+    if isinstance(function, ast.Lambda):
+        return None
+    names = target.analysis.model.names
+    owner = names.scope_of_node(function).parent
+    if owner is None:
+        return None
+    if owner.is_module:
+        return function.name
+    if isinstance(owner.node, ast.ClassDef) and owner.parent is not None and owner.parent.is_module:
+        return f"{owner.node.name}.{function.name}"
+    return None
+
+
+def function_by_qualname(model: ConcurrencyModel, name: str) -> Optional[FunctionNode]:
+    """The module-level function `f` or method `C.m` of a module-level class."""
+    scope = model.names.module_scope
+    first, _, rest = name.partition(".")
+    if not rest:
+        return None if first in scope.stores else scope.functions.get(first)
+    node = scope.classes.get(first)
+    if node is None:
+        return None
+    return model.names.scope_of_node(node).functions.get(rest)
