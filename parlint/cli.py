@@ -226,6 +226,7 @@ def _rule_page(rule: type[Rule]) -> str:
         None: "Fix is not available.",
         "safe": "Fix is always available (safe).",
         "unsafe": "Fix is sometimes available (unsafe: applied with `--unsafe-fixes`).",
+        "display-only": "Fix is sometimes available (display-only: shown, never applied).",
     }[rule.fix_applicability.value if rule.fix_applicability else None]
     header = (
         f"# {rule.name} ({rule.code})\n\n"
@@ -276,6 +277,8 @@ def _check_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.diff:
         diff_text = "".join(o.diff for o in outcomes)
         out.write(diff_text)
+        # Display-only fixes go to stderr: a reviewer reads them, `| patch` never applies them.
+        err.write("".join(o.suggestions for o in outcomes))
         fixed = sum(len(r.fixed) for r in results)
         if not args.quiet:
             err.write(
@@ -348,6 +351,7 @@ def _check_stdin(
     errors = list(outcome.errors)
     if args.diff:
         out.write(outcome.diff)
+        err.write(outcome.suggestions)
         return (
             EXIT_ERROR
             if errors

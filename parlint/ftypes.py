@@ -18,10 +18,15 @@ class Severity(str, enum.Enum):
 
 
 class Applicability(str, enum.Enum):
-    """How much a fix can be trusted (ruff's `Safe` > `Unsafe`)."""
+    """How much a fix can be trusted (ruff's `Safe` > `Unsafe` > `DisplayOnly`).
+
+    A display-only fix is a suggestion a person must review (it could make a working program
+    wait forever): shown in the editor, `--diff` and JSON, never applied by `--fix`,
+    `--unsafe-fixes` or fix-all."""
 
     SAFE = "safe"
     UNSAFE = "unsafe"
+    DISPLAY_ONLY = "display-only"
 
 
 @dataclass(frozen=True, order=True)

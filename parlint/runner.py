@@ -20,9 +20,10 @@ from parlint.analysis.project import IncomingTask, Projects, real_path, unchange
 from parlint.config import Settings
 from parlint.engine import Linter, could_matter, decode
 from parlint.files import read_source_file, write_fixed_file
-from parlint.ftypes import Diagnostic, FileResult, Location, Severity
+from parlint.fixes.edits import apply_edits
+from parlint.ftypes import Applicability, Diagnostic, FileResult, Location, Severity
 from parlint.rules.parse import ParseError
-from parlint.source import Encoding
+from parlint.source import Encoding, SourceText
 
 # Below this many files to analyse, starting processes costs more than it saves.
 PARALLEL_THRESHOLD = 8
@@ -55,6 +56,8 @@ class FileOutcome:
     dependencies: tuple[tuple[str, str], ...] = ()
     # Functions of other modules this file hands to threads (for their PAR601).
     exports: tuple[IncomingTask, ...] = ()
+    # With --diff: the display-only fixes, each as its own diff, for a person to review.
+    suggestions: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,18 +120,12 @@ def process_source(
         if options.build_fixes and any(d.fixable for d in remaining):
             remaining = linter.check(fixed.text, with_fixes=True).diagnostics
         new_text = fixed.text if fixed.text != text else None
-        diff = ""
-        if new_text is not None and options.diff:
-            diff = "".join(
-                difflib.unified_diff(
-                    text.splitlines(keepends=True),
-                    new_text.splitlines(keepends=True),
-                    fromfile=display,
-                    tofile=display,
-                )
-            )
-            if not diff.endswith("\n"):
-                diff += "\n"
+        diff = _unified(text, new_text, display) if new_text is not None and options.diff else ""
+        suggestions = ""
+        if options.diff and any(
+            d.fix_applicability is Applicability.DISPLAY_ONLY for d in remaining
+        ):
+            suggestions = _suggestions(linter, fixed.text, display)
         result = FileResult(
             display,
             tuple(remaining),
@@ -137,7 +134,8 @@ def process_source(
             source=fixed.text if remaining else None,
             error="; ".join(fixed.errors) or None,
         )
-        return FileOutcome(result, diff, tuple(fixed.errors), digest), new_text, encoding
+        outcome = FileOutcome(result, diff, tuple(fixed.errors), digest, suggestions=suggestions)
+        return outcome, new_text, encoding
     checked = linter.check(text, with_fixes=options.build_fixes)
     result = FileResult(
         display,
@@ -152,6 +150,32 @@ def process_source(
         result, "", tuple(checked.errors), digest, cacheable, dependencies, tuple(checked.exports)
     )
     return outcome, None, encoding
+
+
+def _unified(old: str, new: str, display: str) -> str:
+    diff = "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            fromfile=display,
+            tofile=display,
+        )
+    )
+    return diff if diff.endswith("\n") else diff + "\n"
+
+
+def _suggestions(linter: Linter, text: str, display: str) -> str:
+    """Each display-only fix of `text` as a diff of its own, labelled: never applied, shown
+    so that a person can judge it (a join that could wait forever)."""
+    source = SourceText(text)
+    parts = []
+    for d in linter.check(text, with_fixes=True).diagnostics:
+        if d.fix is None or d.fix.applicability is not Applicability.DISPLAY_ONLY:
+            continue
+        where = f"{display}:{d.location.row}:{d.location.column}"
+        parts.append(f"# {where}: {d.code} display-only fix, not applied: {d.fix.message}\n")
+        parts.append(_unified(text, apply_edits(source, d.fix.edits), display))
+    return "".join(parts)
 
 
 def run_job(job: Job, options: RunOptions, projects: Optional[Projects] = None) -> FileOutcome:

@@ -121,9 +121,13 @@ class Rule:
         fix_data: Any = None,
         fixable: bool = False,
         fix_title: Optional[str] = None,
+        applicability: Optional[Applicability] = None,
     ) -> Diagnostic:
+        """`applicability` overrides the rule's for this finding (a join that may wait
+        forever is display-only)."""
         start, end = ctx.span(node, end_node)
-        has_fix = fixable and self.fix_applicability is not None
+        applicability = applicability or self.fix_applicability
+        has_fix = fixable and applicability is not None
         return Diagnostic(
             code=self.code,
             name=self.name,
@@ -132,7 +136,7 @@ class Rule:
             location=start,
             end_location=end,
             related=related,
-            fix_applicability=self.fix_applicability if has_fix else None,
+            fix_applicability=applicability if has_fix else None,
             fix_title=(fix_title or self.fix_title) if has_fix else None,
             fix_data=fix_data,
             noqa_row=start.row,

@@ -17,6 +17,7 @@ from parlint.analysis.scopes import (
     containing_block,
     fresh_name,
 )
+from parlint.analysis.stdlib import WorkerKind
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
 
@@ -34,6 +35,12 @@ def _first(events: list[Event]) -> Event:
 class _JoinFix:
     statement: Location
     name: str
+    # True: the join goes right after `statement` (a `kill()`/`terminate()` of the worker);
+    # False: at the end of the block that holds `statement` (the start), before a `return`.
+    after: bool = False
+    # UNSAFE when the worker surely ends by itself and nothing before the join talks to it;
+    # DISPLAY_ONLY when the join could wait forever (a service loop stopped by later code).
+    applicability: Applicability = Applicability.UNSAFE
 
 
 class UnjoinedThread(Rule):
@@ -82,10 +89,16 @@ class UnjoinedThread(Rule):
 
     ## Fix safety
     The fix inserts `name.join()` at the end of the block that started the worker (before a
-    final `return`). It is unsafe: the scope now waits for the worker, which changes timing
-    and can block forever if the worker never ends. It is offered only when that one join
-    covers every way out of the scope, and never in an `async def`, where a blocking join
-    would stall the event loop (await `asyncio.to_thread(t.join)` there instead).
+    final `return`), or right after the scope's `kill()`/`terminate()` of it. It is unsafe:
+    the scope now waits for the worker, which changes timing. A join must never make a
+    working program hang, so the fix is applied (with `--unsafe-fixes`) only when the
+    worker's task surely ends by itself (no `while` loop, no waiting call such as a queue's
+    `get()`, an event's `wait()`, `accept()` or `serve_forever()`, every call it makes known)
+    and nothing between the start and the join talks to it through the objects it was given.
+    Otherwise the fix is display-only: shown in the editor and by `--diff`, never applied.
+    It is offered only when that one join covers every way out of the scope, and never in an
+    `async def`, where a blocking join would stall the event loop (await
+    `asyncio.to_thread(t.join)` there instead).
 
     ## Options
     None.
@@ -246,6 +259,8 @@ def main(skip):
                 message = f"{what} {verb} started but not joined on every path out of {scope}"
             else:
                 message = f"{what} {verb} started but never joined in {scope}"
+            if worker.kind is WorkerKind.PROCESS and _stopped_in(worker, start):
+                message += "; a killed or terminated process still needs `join()` to be reaped"
             fix = self._plan_fix(ctx, worker, start)
             yield self.report(
                 ctx,
@@ -255,6 +270,7 @@ def main(skip):
                 fixable=fix is not None,
                 fix_data=fix,
                 fix_title=f"Insert `{fix.name}.join()`" if fix else None,
+                applicability=fix.applicability if fix else None,
             )
 
     def _plan_fix(self, ctx: CheckContext, worker: Worker, start: Event) -> Optional[_JoinFix]:
@@ -281,6 +297,14 @@ def main(skip):
             return None  # the name may hold another object by the end of the block
         if later and isinstance(later[-1], ast.Raise):
             return None
+        stopped = next((i for i, s in enumerate(later) if _stops(s, start.via_name)), None)
+        if stopped is not None:
+            # Killed or terminated here: it ends now, and the join reaps it right away.
+            stop = later[stopped]
+            insert_at = index + 1 + stopped + 1
+            if exits_if_joined_at(ctx.model, worker, block, insert_at) or _shares_line(block, stop):
+                return None
+            return _JoinFix(ctx.source.start_of(stop), start.via_name, after=True)
         insert_at = len(block)
         if later and isinstance(later[-1], ast.Return):
             insert_at = len(block) - 1
@@ -291,7 +315,8 @@ def main(skip):
                 return None
         if exits_if_joined_at(ctx.model, worker, block, insert_at):
             return None
-        return _JoinFix(ctx.source.start_of(stmt), start.via_name)
+        applicability = _join_applicability(ctx, worker, block[index + 1 : insert_at])
+        return _JoinFix(ctx.source.start_of(stmt), start.via_name, applicability=applicability)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         import libcst as cst
@@ -304,8 +329,11 @@ def main(skip):
         anchor = fctx.find(cst.SimpleStatementLine, plan.statement)
         if anchor is None:
             return None
-        inserter = BlockInserter(
-            anchor, at_end=(statement(f"{plan.name}.join()\n"),), end_before_return=True
+        join = statement(f"{plan.name}.join()\n")
+        inserter = (
+            BlockInserter(anchor, after=(join,))
+            if plan.after
+            else BlockInserter(anchor, at_end=(join,), end_before_return=True)
         )
         new = fctx.module.visit(inserter)
         return new if inserter.done else None
@@ -687,3 +715,53 @@ def main(threads):
         inserter = BlockInserter(loop, before=before, after=(join_loop,), replace_with=new_loop)
         new = fctx.module.visit(inserter)
         return new if inserter.done else None
+
+
+def _stops(stmt: ast.stmt, name: str) -> bool:
+    """`name.kill()` or `name.terminate()` as a statement of its own."""
+    call = stmt.value if isinstance(stmt, ast.Expr) else None
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr in ("kill", "terminate")
+        and isinstance(call.func.value, ast.Name)
+        and call.func.value.id == name
+    )
+
+
+def _stopped_in(worker: Worker, start: Event) -> bool:
+    scope = worker.scope.node
+    return start.via_name is not None and any(
+        isinstance(node, ast.stmt) and _stops(node, start.via_name) for node in ast.walk(scope)
+    )
+
+
+def _shares_line(block: list[ast.stmt], stmt: ast.stmt) -> bool:
+    return sum(1 for other in block if other.lineno == stmt.lineno) > 1
+
+
+def _join_applicability(
+    ctx: CheckContext, worker: Worker, between: list[ast.stmt]
+) -> Applicability:
+    """A join that surely returns is an unsafe fix; one that could wait forever (a worker
+    whose task waits for something, or that the code before the join talks to through the
+    objects it was given) is only shown, for a person to judge (SPEC "display-only")."""
+    handoff = next((h for h in ctx.model.handoffs if h.worker is worker), None)
+    if handoff is None or not ctx.effects.task_ends_by_itself(handoff):
+        return Applicability.DISPLAY_ONLY
+    given = {
+        node.id
+        for arg in [
+            *worker.call.args,
+            *(k.value for k in worker.call.keywords if k.arg != "target"),
+        ]
+        for node in ast.walk(arg)
+        if isinstance(node, ast.Name)
+    }
+    if handoff is not None and isinstance(handoff.task, ast.Name):
+        given.discard(handoff.task.id)
+    for stmt in between:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and node.id in given:
+                return Applicability.DISPLAY_ONLY
+    return Applicability.UNSAFE

@@ -493,8 +493,11 @@ class ParlintServer(LanguageServer):
         return self.analysis_edit(analysis, list(diff_edits(analysis.source, text)))
 
     def fix_title(self, d: Diagnostic) -> str:
-        unsafe = d.fix_applicability is Applicability.UNSAFE
-        return f"parlint ({d.code}): {d.fix_title}{' (unsafe)' if unsafe else ''}"
+        note = {
+            Applicability.UNSAFE: " (unsafe)",
+            Applicability.DISPLAY_ONLY: " (review before keeping: it may wait forever)",
+        }.get(d.fix_applicability or Applicability.SAFE, "")
+        return f"parlint ({d.code}): {d.fix_title}{note}"
 
 
 @dataclass(frozen=True)

@@ -433,13 +433,20 @@ def test_bundled_examples_fix_cleanly_and_idempotently(tmp_path: Path) -> None:
     work = tmp_path / "examples"
     shutil.copytree(examples, work)
     before = parlint("check", "--no-cache", "--output-format", "json", ".", cwd=work)
-    fixable = {(d["filename"], d["code"]) for d in json.loads(before.stdout) if d["fix"]}
+    applied = ("safe", "unsafe")  # display-only fixes are never applied
+    fixable = {
+        (d["filename"], d["code"])
+        for d in json.loads(before.stdout)
+        if d["fix"] and d["fix"]["applicability"] in applied
+    }
     assert fixable, "the examples show fixable findings"
     parlint("check", "--no-cache", "--fix", "--unsafe-fixes", ".", cwd=work)
     for path in work.glob("*.py"):
         ast.parse(path.read_text())
     after = parlint("check", "--no-cache", "--output-format", "json", ".", cwd=work)
-    assert [d for d in json.loads(after.stdout) if d["fix"]] == []
+    assert [
+        d for d in json.loads(after.stdout) if d["fix"] and d["fix"]["applicability"] in applied
+    ] == []
     snapshot = {p.name: p.read_text() for p in work.glob("*.py")}
     parlint("check", "--no-cache", "--fix", "--unsafe-fixes", ".", cwd=work)
     assert {p.name: p.read_text() for p in work.glob("*.py")} == snapshot
@@ -471,3 +478,40 @@ def test_max_manual_threads_sets_how_many_named_threads_are_too_many(
     result = parlint("check", "--output-format", "concise", "loaders.py", cwd=tmp_path)
     assert result.returncode == (1 if reported else 0), result.stderr
     assert ("loaders.py:5:13: PAR103 3 threads created" in result.stdout) is reported
+
+
+WAITING_WORKER = """import queue
+import threading
+
+
+def consume(jobs):
+    while True:
+        if jobs.get() is None:
+            return
+
+
+def main():
+    jobs = queue.Queue()
+    worker = threading.Thread(target=consume, args=(jobs,))
+    worker.start()
+    jobs.put(None)
+"""
+
+
+def test_display_only_fixes_are_shown_never_applied(tmp_path: Path) -> None:
+    (tmp_path / "w.py").write_text(WAITING_WORKER)
+    listed = parlint("check", "--output-format", "json", "w.py", cwd=tmp_path)
+    (finding,) = json.loads(listed.stdout)
+    assert finding["code"] == "PAR101"
+    assert finding["fix"]["applicability"] == "display-only"
+    concise = parlint("check", "--unsafe-fixes", "--output-format", "concise", "w.py", cwd=tmp_path)
+    assert "[*]" not in concise.stdout and "fixable" not in concise.stdout
+    fixed = parlint("check", "--fix", "--unsafe-fixes", "w.py", cwd=tmp_path)
+    assert fixed.returncode == 1 and (tmp_path / "w.py").read_text() == WAITING_WORKER
+    diff = parlint("check", "--diff", "--unsafe-fixes", "w.py", cwd=tmp_path)
+    # Nothing would be applied (stdout: `| patch` applies nothing); the suggestion is on stderr.
+    assert diff.stdout == "" and diff.returncode == 0
+    assert "w.py:14:5: PAR101 display-only fix, not applied: Insert `worker.join()`" in diff.stderr
+    assert "+    worker.join()" in diff.stderr
+    page = parlint("rule", "PAR101", cwd=tmp_path).stdout
+    assert "display-only" in page

@@ -1,8 +1,9 @@
 """The labeled corpus: each file says, line by line, what parlint must report.
 
 A line ending in `# expect: PAR101` (or `# expect: PAR101, PAR105`) must get exactly those
-diagnostics, on that row; every other line must get none. A label may end in `[fix]` or
-`[no fix]`: the findings on that row must (or must not) come with a fix. Files whose first
+diagnostics, on that row; every other line must get none. A label may end in `[fix]` (the
+findings on that row come with a fix that `--fix --unsafe-fixes` applies), `[display-only]`
+(a fix that is only shown, never applied) or `[no fix]`. Files whose first
 lines contain `# corpus: runnable` are complete programs: test_fix_safety.py runs them before and
 after `fix --unsafe-fixes`; they must print the same lines (sorted: tasks may interleave).
 """
@@ -17,11 +18,13 @@ from pathlib import Path
 import pytest
 
 from parlint import check_source, fix_source
+from parlint.ftypes import Applicability, Diagnostic
 
 CORPUS = Path(__file__).parent / "corpus"
 FILES = sorted(CORPUS.glob("**/*.py"))
 LABEL = re.compile(
-    r"#\s*expect:\s*(?P<codes>PAR\d{3}(?:\s*,\s*PAR\d{3})*)(?:\s*\[(?P<fix>fix|no fix)\])?"
+    r"#\s*expect:\s*(?P<codes>PAR\d{3}(?:\s*,\s*PAR\d{3})*)"
+    r"(?:\s*\[(?P<fix>fix|no fix|display-only)\])?"
 )
 
 
@@ -39,14 +42,20 @@ def _id(path: Path) -> str:
     return str(path.relative_to(CORPUS))
 
 
-def expected_fixability(text: str) -> dict[int, bool]:
-    """Rows labeled `[fix]` (every finding there has a fix) or `[no fix]` (none has)."""
-    rows: dict[int, bool] = {}
+def expected_fixability(text: str) -> dict[int, str]:
+    """Rows labeled `[fix]`, `[display-only]` or `[no fix]`: what every finding there has."""
+    rows: dict[int, str] = {}
     for row, line in enumerate(text.splitlines(), start=1):
         match = LABEL.search(line)
         if match and match.group("fix"):
-            rows[row] = match.group("fix") == "fix"
+            rows[row] = match.group("fix")
     return rows
+
+
+def _fixability(d: Diagnostic) -> str:
+    if d.fix_applicability is None:
+        return "no fix"
+    return "display-only" if d.fix_applicability is Applicability.DISPLAY_ONLY else "fix"
 
 
 @pytest.mark.parametrize("path", FILES, ids=[_id(p) for p in FILES])
@@ -61,11 +70,12 @@ def test_corpus_labels(path: Path) -> None:
         f"missing: {sorted((want - found).elements())}"
     )
     fixable = {
-        (d.location.row, d.fixable) for d in check_source(text, filename=str(path), fixes=False)
+        (d.location.row, _fixability(d))
+        for d in check_source(text, filename=str(path), fixes=False)
     }
     for row, wanted in expected_fixability(text).items():
         got = {f for r, f in fixable if r == row}
-        assert got == {wanted}, f"line {row}: expected {'a fix' if wanted else 'no fix'}"
+        assert got == {wanted}, f"line {row}: expected {wanted}, got {sorted(got)}"
 
 
 def _has_fixes(path: Path) -> bool:
@@ -85,7 +95,12 @@ def test_corpus_fixes(path: Path, tmp_path: Path) -> None:
     fixed = fix_source(text, filename=str(path), unsafe=True)
     ast.parse(fixed)
     after = check_source(fixed, filename=str(path), fixes=False)
-    still = [(d.location.row, d.code) for d in after if d.code in fixed_codes and d.fixable]
+    applied = (Applicability.SAFE, Applicability.UNSAFE)
+    still = [
+        (d.location.row, d.code)
+        for d in after
+        if d.code in fixed_codes and d.fix_applicability in applied
+    ]
     assert not still, f"fixable findings left after --fix: {still}"
     assert fix_source(fixed, filename=str(path), unsafe=True) == fixed, "--fix is not idempotent"
     # Runnable files are also run before and after the fix: test_fix_safety.py.

@@ -51,7 +51,7 @@ FEED_IN_NESTED_BLOCK = """import threading
 
 def f(work):
     if work:
-        t = threading.Thread(target=work)
+        t = threading.Thread(target=print, args=(work,))
 \f        t.start()
 """
 
@@ -235,7 +235,7 @@ def test_join_goes_before_a_return_that_shares_its_line() -> None:
 
 
 def main(work):
-    t = threading.Thread(target=work)
+    t = threading.Thread(target=print, args=(work,))
     t.start()
     x = 1; return x
 """
@@ -247,7 +247,7 @@ def test_join_goes_before_a_return_on_the_start_line() -> None:
 
 
 def main(work):
-    t = threading.Thread(target=work)
+    t = threading.Thread(target=print, args=(work,))
     t.start(); return 1  # started
 """
     assert fixed(source) == source.replace("t.start(); return 1", "t.start(); t.join(); return 1")
@@ -529,3 +529,23 @@ def test_a_pool_with_a_cpu_bound_and_an_io_bound_task_is_not_swapped_back_and_fo
     assert result.errors == [] and result.fixed == [] and result.text == source
     (finding,) = result.remaining
     assert finding.code == "PAR201" and not finding.fixable
+
+
+def test_a_terminated_process_is_joined_right_after_it_is_stopped() -> None:
+    source = """import multiprocessing
+
+
+def serve():
+    while True:
+        pass
+
+
+def main():
+    p = multiprocessing.Process(target=serve)
+    p.start()
+    p.terminate()
+    print("stopped")
+"""
+    (finding,) = built_all(source)
+    assert "a killed or terminated process still needs `join()` to be reaped" in finding.message
+    assert fixed(source) == source.replace("p.terminate()\n", "p.terminate()\n    p.join()\n")

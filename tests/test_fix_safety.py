@@ -54,3 +54,29 @@ def test_every_rewrite_is_run() -> None:
         found = check_source(example.code)
         covered |= {d.code for d in found if d.fix is not None and d.code == code}
     assert REWRITES <= covered, f"not proven by a run: {sorted(REWRITES - covered)}"
+
+
+def test_the_joins_kept_display_only_would_have_hung_the_program(tmp_path: Path) -> None:
+    """Applied, the display-only join of the server thread (a join placed before the client
+    that lets the server end) makes the program wait forever: that is why it is only shown."""
+    import subprocess
+    import sys
+
+    from parlint import check_source
+    from parlint.fixes.edits import apply_edits
+    from parlint.ftypes import Applicability
+    from parlint.source import SourceText
+
+    source = (CORPUS / "runnable" / "service_joins.py").read_text(encoding="utf-8")
+    shown = [
+        d
+        for d in check_source(source)
+        if d.fix is not None and d.fix.applicability is Applicability.DISPLAY_ONLY
+    ]
+    assert [d.location.row for d in shown] == [27, 43]
+    server = shown[0]
+    assert server.fix is not None
+    program = tmp_path / "hangs.py"
+    program.write_text(apply_edits(SourceText(source), server.fix.edits), encoding="utf-8")
+    with pytest.raises(subprocess.TimeoutExpired):
+        subprocess.run([sys.executable, str(program)], capture_output=True, timeout=5)

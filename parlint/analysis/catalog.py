@@ -10,6 +10,7 @@ from __future__ import annotations
 # Calls that block on I/O (the GIL is released while they wait: threads overlap them).
 IO_CALLS: tuple[str, ...] = (
     "time.sleep", "builtins.open", "builtins.print", "builtins.input", "io.open",
+    "sys.stdout.write", "sys.stderr.write",
     "os.read", "os.write", "os.wait", "os.waitpid", "os.system", "os.popen", "os.sendfile",
     "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree", "shutil.move",
     "socket.", "select.", "selectors.", "ssl.", "http.client.", "urllib.request.",
@@ -70,6 +71,24 @@ BLOCKING_METHODS = frozenset(
      "recvfrom", "send", "sendall", "sendto", "accept", "connect", "get", "put", "wait",
      "acquire", "join", "result", "communicate", "execute", "executemany", "fetchall",
      "fetchone", "commit", "request", "getresponse", "urlopen"}
+)  # fmt: skip
+
+
+# Loggers (`log = logging.getLogger(__name__)`) and what they report with: output, like print.
+LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.Logger", "logging.LoggerAdapter"})
+LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
+)  # fmt: skip
+
+# Calls that wait for another thread, process or peer to do something: a task that makes one
+# may never end by itself (a join of it could wait forever).
+WAITING_METHODS = frozenset(
+    {"get", "wait", "wait_for", "acquire", "join", "result", "accept", "recv", "recv_into",
+     "recvfrom", "serve_forever", "handle_request", "poll", "select", "communicate", "getresponse"}
+)  # fmt: skip
+WAITING_CALLS: tuple[str, ...] = (
+    "builtins.input", "select.", "selectors.", "os.wait", "os.waitpid", "signal.pause",
+    "queue.Queue.get", "multiprocessing.connection.wait",
 )  # fmt: skip
 
 

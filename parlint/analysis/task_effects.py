@@ -24,9 +24,13 @@ from parlint.analysis.catalog import (
     GIL_RELEASING_MODULES,
     IO_CALLS,
     IO_CONSTRUCTORS,
+    LOG_METHODS,
+    LOGGER_FACTORIES,
     PURE_BUILTINS,
     PURE_METHODS,
     PURE_MODULES,
+    WAITING_CALLS,
+    WAITING_METHODS,
     in_modules,
     matches,
 )
@@ -42,6 +46,8 @@ if TYPE_CHECKING:
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 MAX_DEPTH = 4
+# How tasks report what they did: output, not the kind of work they do.
+_REPORTING = frozenset({"print", "sys.stdout.write", "sys.stderr.write", "logging"})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp,
           ast.GeneratorExp)  # fmt: skip
 _WORK = (ast.BinOp, ast.AugAssign, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Subscript)
@@ -213,6 +219,61 @@ class EffectAnalysis:
                     return Target(self, function) if function is not None else None
         return None
 
+    def task_ends_by_itself(self, handoff: Handoff) -> bool:
+        """Whether the hand-off's task surely returns without waiting for anyone: a function
+        of the project that does (see `ends_by_itself`), or a known library call that does
+        not wait (`print`, `time.sleep`)."""
+        target = self.task_target(handoff)
+        if target is not None:
+            return self.ends_by_itself(target)
+        if handoff.task is None:
+            return False
+        qual = self.model.resolve(handoff.task, handoff.call)
+        if qual is None or matches(qual, WAITING_CALLS):
+            return False
+        short = qual[len("builtins.") :] if qual.startswith("builtins.") else qual
+        return matches(qual, self.io_calls) or (
+            qual.startswith("builtins.") and short in PURE_BUILTINS
+        )
+
+    def ends_by_itself(self, target: Target) -> bool:
+        """Whether the function surely returns without waiting for anyone: no `while` loop
+        (a service loop runs until told to stop), no waiting call (a queue's `get`, an
+        event's `wait`, `accept`, `serve_forever`, ...), no `for` over a waiting iterator,
+        and every call it makes known (followed into the project's functions)."""
+        return target.analysis._ends(target.function, 0, set())
+
+    def _ends(self, function: FunctionNode, depth: int, seen: set[int]) -> bool:
+        if id(function) in seen:
+            return True  # recursion adds no new way to wait
+        if depth > MAX_DEPTH:
+            return False
+        seen.add(id(function))
+        io_objects = self._io_objects(self.model.names.scope_of_node(function).nodes)
+        for node in self.model.names.scope_of_node(function).nodes:
+            if isinstance(node, ast.While):
+                return False
+            if isinstance(node, (ast.For, ast.AsyncFor)) and _waiting_iterable(node.iter):
+                return False
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            qual = self.model.resolve(func, node)
+            if qual is not None and matches(qual, WAITING_CALLS):
+                return False
+            if isinstance(func, ast.Attribute) and func.attr in WAITING_METHODS:
+                return False
+            verdict = self._call(node, io_objects, depth, seen.copy())
+            if verdict is None:
+                continue
+            kind, _, callee = verdict
+            if kind == "unknown":
+                return False
+            if kind == "local" and callee is not None:
+                if not callee.analysis._ends(callee.function, depth + 1, seen):
+                    return False
+        return True
+
     def classify(self, handoff: Handoff) -> Effect:
         target = self.task_target(handoff)
         if target is None:
@@ -230,7 +291,7 @@ class EffectAnalysis:
         if facts.gil:
             gil_call, gil_name, origin = facts.gil[0]
             return Effect(EffectKind.GIL, gil_call, f"`{gil_name}()` releases the GIL", origin)
-        io_only_prints = all(name == "print" for _, name, _ in facts.io)
+        io_only_prints = all(name in _REPORTING for _, name, _ in facts.io)
         if facts.work_loops and (not facts.io or (io_only_prints and not facts.io_in_loops)):
             loop, origin = facts.work_loops[0]
             kind = "comprehension" if isinstance(loop, (ast.ListComp, ast.SetComp, ast.DictComp,
@@ -238,7 +299,7 @@ class EffectAnalysis:
             where = _where(loop, origin, viewer)
             return Effect(EffectKind.CPU, loop, f"{kind} at {where}", origin)
         # print() alone does not make a task I/O-bound: it is how tasks report results.
-        waiting = [(call, name, origin) for call, name, origin in facts.io if name != "print"]
+        waiting = [(c, name, origin) for c, name, origin in facts.io if name not in _REPORTING]
         if waiting and (not facts.work_loops or facts.io_in_loops):
             call, name, origin = waiting[0]
             detail = f"`{name}()` at {_where(call, origin, viewer)}"
@@ -336,6 +397,8 @@ class EffectAnalysis:
         qual = self.model.resolve(func, call)
         name = ast.unparse(func) if not isinstance(func, ast.Lambda) else "lambda"
         if qual is not None:
+            if qual.startswith("logging.") and qual.rpartition(".")[2] in LOG_METHODS:
+                return "io", "logging", None
             short = qual[len("builtins.") :] if qual.startswith("builtins.") else qual
             if matches(qual, self.cpu_calls):
                 return "pure", short, None
@@ -356,6 +419,8 @@ class EffectAnalysis:
                 bound = self._bound_to(receiver, call)
                 if bound == "gil":
                     return "gil", name, None
+                if bound == "log" and func.attr in LOG_METHODS:
+                    return "io", "logging", None
                 if receiver.id in io_objects or bound == "io":
                     # A file's, socket's or connection's other methods (`close`, `seek`,
                     # `settimeout`) neither compute nor change the verdict.
@@ -367,8 +432,9 @@ class EffectAnalysis:
         return "unknown", name, None
 
     def _bound_to(self, name: ast.Name, at: ast.AST) -> Optional[str]:
-        """ "gil"/"io" when the variable (here or in an enclosing scope) holds an object made
-        by a GIL-releasing library or an I/O constructor (`hasher = hashlib.sha1()`)."""
+        """ "gil"/"io"/"log" when the variable (here or in an enclosing scope) holds an
+        object made by a GIL-releasing library, an I/O constructor (`hasher = hashlib.sha1()`)
+        or `logging.getLogger()`."""
         scope = self.model.names.lookup_scope(name.id, self.model.names.enclosing_scope(at))
         if scope is None:
             return None
@@ -386,6 +452,8 @@ class EffectAnalysis:
                         continue
                     if in_modules(qual, self.gil_modules):
                         kind = "gil"
+                    elif qual in LOGGER_FACTORIES and kind is None:
+                        kind = "log"
                     elif matches(qual, IO_CONSTRUCTORS + self.io_calls) and kind is None:
                         kind = "io"
             self._bindings[key] = kind
@@ -543,3 +611,15 @@ def function_by_qualname(model: ConcurrencyModel, name: str) -> Optional[Functio
     if node is None:
         return None
     return model.names.scope_of_node(node).functions.get(rest)
+
+
+def _waiting_iterable(expr: ast.expr) -> bool:
+    """`iter(q.get, None)` (until a sentinel arrives), `sock.makefile()`, a generator of
+    a connection: iterating it waits for someone else."""
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        if isinstance(func, ast.Name) and func.id == "iter" and len(expr.args) == 2:
+            return True
+        if isinstance(func, ast.Attribute) and func.attr in ("makefile", "listen", "events"):
+            return True
+    return False

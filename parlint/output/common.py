@@ -18,9 +18,9 @@ TAB_WIDTH = 4
 
 def applicable(diagnostic: Diagnostic, unsafe_fixes: bool) -> bool:
     """Whether `--fix` (with `--unsafe-fixes` when given) would apply this diagnostic's fix."""
-    if diagnostic.fix_applicability is None:
-        return False
-    return diagnostic.fix_applicability is Applicability.SAFE or unsafe_fixes
+    if diagnostic.fix_applicability is Applicability.SAFE:
+        return True
+    return diagnostic.fix_applicability is Applicability.UNSAFE and unsafe_fixes
 
 
 def marker(diagnostic: Diagnostic, unsafe_fixes: bool) -> str:

@@ -666,3 +666,53 @@ async def test_a_task_from_another_module_and_its_changes_reach_the_hand_off(
         )
     )
     await _until(vscode, uri, lambda ds: ds == [])
+
+
+SERVICE = """import queue
+import threading
+
+
+def consume(jobs):
+    while True:
+        if jobs.get() is None:
+            return
+
+
+def main():
+    jobs = queue.Queue()
+    worker = threading.Thread(target=consume, args=(jobs,))
+    worker.start()
+    jobs.put(None)
+"""
+
+
+async def test_a_join_that_could_hang_is_a_quick_fix_to_review_never_in_fix_all(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    vscode.set_configuration({"unsafeFixes": True}, section="parlint")
+    vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    uri = _open(vscode, tmp_path / "service.py", SERVICE)
+    (d,) = await _diagnostics(vscode, uri)
+    actions = await vscode.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), d.range, types.CodeActionContext([d])
+        )
+    )
+    assert actions is not None
+    titles = [a.title for a in actions if isinstance(a, types.CodeAction)]
+    assert titles == [
+        "parlint (PAR101): Insert `worker.join()` (review before keeping: it may wait forever)",
+        "parlint (PAR101): Disable PAR101 for this line",
+    ]
+    quick = actions[0]
+    assert isinstance(quick, types.CodeAction) and not quick.is_preferred
+    resolved = await vscode.code_action_resolve_async(quick)
+    assert apply(SERVICE, edits_of(resolved.edit, uri)).endswith("    worker.join()\n")
+    fix_all = await vscode.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri),
+            types.Range(types.Position(0, 0), types.Position(0, 0)),
+            types.CodeActionContext([], only=["source.fixAll.parlint"]),
+        )
+    )
+    assert not fix_all
