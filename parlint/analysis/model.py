@@ -142,9 +142,9 @@ class Worker:
     escapes: list[tuple[ast.AST, str]] = field(default_factory=list)
     # The attribute of `self` that keeps it, when its class's methods are its owners.
     home: Optional[Home] = None
-    # The call that tells its loop to end (an Event set, a sentinel put on its queue,
-    # `shutdown()` of the server it serves): whoever makes it owns the worker.
-    stopped_by: Optional[ast.Call] = None
+    # The code that tells its loop to end (an Event set, a flag assigned, a sentinel put on
+    # its queue, `shutdown()` of the server it serves): whoever runs it owns the worker.
+    stopped_by: Optional[ast.AST] = None
 
     @property
     def starts(self) -> list[Event]:

@@ -1,9 +1,10 @@
 """Who ends a service worker: the stop signal its loop waits for, and who sends it.
 
 A thread whose loop runs until an `Event` is set (`while not stop.is_set()`,
-`while not stop.wait(5)`), until a sentinel comes out of its queue (`item = jobs.get()`
-then `if item is None: return`), or that runs `server.serve_forever()`, ends when some other
-code sets the event, puts a sentinel on the queue or calls `server.shutdown()`. That code owns
+`while not stop.wait(5)`), until a flag changes (`while not self.closed:`), until a sentinel
+comes out of its queue (`item = jobs.get()` then `if item is None: return`), or that runs
+`server.serve_forever()`, ends when some other code sets the event, assigns the flag, puts a
+sentinel on the queue or calls `server.shutdown()`. That code owns
 the worker (SPEC "Who owns a worker"): it is not left running by the scope that starts it.
 The signal is matched by the object it goes through (a global, a local of the starting scope,
 `self.X` of one class), mapped from the task's parameters to the arguments it is started with.
@@ -12,6 +13,7 @@ The signal is matched by the object it goes through (a global, a local of the st
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from parlint.analysis.scopes import Scope, parent
@@ -29,45 +31,63 @@ _QUEUE_READS = frozenset({"get", "get_nowait"})
 _SENDS = {"event": ("set",), "queue": ("put", "put_nowait"), "server": ("shutdown",)}
 
 
+@dataclass(frozen=True)
+class _Signal:
+    """Code that may end a loop: `e.set()`, `q.put(None)`, `server.shutdown()`, or a flag
+    assigned a constant (`self.running = False`) outside `__init__`."""
+
+    kind: str  # "event", "queue", "server" or "flag"
+    node: ast.AST  # the call or the assignment
+    receiver: ast.expr  # the object it goes through
+    scope: Scope
+
+
+Signals = dict[str, list[_Signal]]
+
+
 def find_stop_signals(model: ConcurrencyModel) -> None:
     """Set `Worker.stopped_by` for every started worker whose loop someone else ends."""
-    senders: Optional[dict[str, list[tuple[ast.Call, Scope]]]] = None
+    signals: Optional[Signals] = None
     for handoff in model.handoffs:
         worker = handoff.worker
         if worker is None or not worker.starts or worker.daemon is not False:
             continue
-        if senders is None:
-            senders = _senders(model)
-        worker.stopped_by = _stop_signal(model, handoff, senders)
+        if signals is None:
+            signals = _signals(model)
+        worker.stopped_by = _stop_signal(model, handoff, signals)
 
 
-def _senders(model: ConcurrencyModel) -> dict[str, list[tuple[ast.Call, Scope]]]:
-    """Every call that may send a stop signal, by method name, with its scope."""
-    methods = {m for names in _SENDS.values() for m in names}
-    found: dict[str, list[tuple[ast.Call, Scope]]] = {}
+def _signals(model: ConcurrencyModel) -> Signals:
+    """Every call or assignment of the module that may send a stop signal, by kind."""
+    kinds = {method: kind for kind, methods in _SENDS.items() for method in methods}
+    found: Signals = {}
     for scope in model.scopes():
+        in_init = isinstance(scope.node, ast.FunctionDef) and scope.node.name == "__init__"
         for node in scope.nodes:
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in methods
-            ):
-                found.setdefault(node.func.attr, []).append((node, scope))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                kind = kinds.get(node.func.attr)
+                if kind is not None and (kind != "queue" or _sentinel(model, node, scope)):
+                    found.setdefault(kind, []).append(_Signal(kind, node, node.func.value, scope))
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+                if in_init:
+                    continue  # runs before anything can be started: the flag's first value
+                for target in node.targets:
+                    if isinstance(target, ast.Attribute) or (
+                        isinstance(target, ast.Name) and target.id in scope.global_names
+                    ):
+                        found.setdefault("flag", []).append(_Signal("flag", node, target, scope))
     return found
 
 
-Senders = dict[str, list[tuple[ast.Call, Scope]]]
-
-
-def _stop_signal(model: ConcurrencyModel, handoff: Handoff, senders: Senders) -> Optional[ast.Call]:
-    """The call elsewhere in the module that ends the loop of the worker `handoff` starts,
-    or None when its task has no such loop or nobody sends the signal."""
+def _stop_signal(model: ConcurrencyModel, handoff: Handoff, signals: Signals) -> Optional[ast.AST]:
+    """The call or assignment elsewhere in the module that ends the loop of the worker
+    `handoff` starts, or None when its task has no such loop or nobody sends the signal."""
     worker = handoff.worker
     assert worker is not None
     task = handoff.task
     if isinstance(task, ast.Attribute) and task.attr == "serve_forever":
         key = _key(model, task.value, model.names.enclosing_scope(worker.call))
-        return _sent(model, senders, "server", key, None) if key else None
+        return _sent(model, signals, "server", key, None) if key else None
     function = handoff.subclass_run
     bound = function is not None
     if function is None and task is not None:
@@ -78,7 +98,7 @@ def _stop_signal(model: ConcurrencyModel, handoff: Handoff, senders: Senders) ->
     for kind, receiver in _stop_checks(model, function):
         key = _caller_key(model, handoff, function, receiver, bound)
         if key is not None:
-            sender = _sent(model, senders, kind, key, function)
+            sender = _sent(model, signals, kind, key, function)
             if sender is not None:
                 return sender
     return None
@@ -96,6 +116,10 @@ def _stop_checks(model: ConcurrencyModel, function: FunctionNode) -> list[tuple[
     )
     found: list[tuple[str, ast.expr]] = []
     for node in scope.nodes:
+        if isinstance(node, (ast.Attribute, ast.Name)) and isinstance(node.ctx, ast.Load):
+            if _ends_a_loop(node, function):
+                found.append(("flag", node))  # `while not self.stopped:`, `while RUNNING:`
+            continue
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         method = node.func.attr
@@ -106,10 +130,10 @@ def _stop_checks(model: ConcurrencyModel, function: FunctionNode) -> list[tuple[
     return found
 
 
-def _ends_a_loop(call: ast.Call, function: ast.AST) -> bool:
-    """`call` is in the test of a `while`, or of an `if` inside one whose body leaves it."""
-    child: ast.AST = call
-    current = parent(call)
+def _ends_a_loop(node: ast.expr, function: ast.AST) -> bool:
+    """`node` is in the test of a `while`, or of an `if` inside one whose body leaves it."""
+    child: ast.AST = node
+    current = parent(node)
     while current is not None and current is not function:
         if isinstance(current, ast.While) and child is current.test:
             return True
@@ -201,21 +225,17 @@ def _key(model: ConcurrencyModel, expr: ast.expr, scope: Scope) -> Optional[Key]
 
 def _sent(
     model: ConcurrencyModel,
-    senders: Senders,
+    signals: Signals,
     kind: str,
     key: Key,
     task: Optional[FunctionNode],
-) -> Optional[ast.Call]:
-    """A call outside the task that sends the signal of `kind` through the object `key`."""
-    for method in _SENDS[kind]:
-        for call, scope in senders.get(method, ()):
-            if task is not None and scope.node is task:
-                continue  # the task stopping itself is not someone else stopping it
-            if kind == "queue" and not _sentinel(model, call, scope):
-                continue
-            assert isinstance(call.func, ast.Attribute)
-            if _key(model, call.func.value, scope) == key:
-                return call
+) -> Optional[ast.AST]:
+    """Code outside the task that sends the signal of `kind` through the object `key`."""
+    for signal in signals.get(kind, ()):
+        if task is not None and signal.scope.node is task:
+            continue  # the task stopping itself is not someone else stopping it
+        if _key(model, signal.receiver, signal.scope) == key:
+            return signal.node
     return None
 
 

@@ -148,3 +148,35 @@ class Tailer:
 
     def start(self):
         self._thread.start()
+
+
+class Poller:
+    """Its loop ends when close() sets the flag it tests: owned by the class."""
+
+    def __init__(self, jobs):
+        self.jobs = jobs
+        self.closed = False
+        self._thread = threading.Thread(target=self._poll)
+        self._thread.start()
+
+    def _poll(self):
+        while not self.closed:
+            log.debug("queued: %d", self.jobs.qsize())
+
+    def close(self):
+        self.closed = True
+
+
+class Spinner:
+    """The flag its loop tests is only set in __init__, before the thread starts."""
+
+    def __init__(self):
+        self.spinning = True
+        self._thread = threading.Thread(target=self._spin)
+
+    def _spin(self):
+        while self.spinning:
+            log.debug("spinning")
+
+    def start(self):
+        self._thread.start()  # expect: PAR101
