@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Optional, Union
@@ -427,7 +428,34 @@ class NameResolver:
                 found.class_values.setdefault(node.id, []).append(simple_assignment_value(node))
         for name in class_scope.functions:
             found.class_values.setdefault(name, []).append(None)
+        found.complete = self._complete_class(cls, set())
         return found
+
+    def _complete_class(self, cls: ast.ClassDef, seen: set[int]) -> bool:
+        if id(cls) in seen:
+            return False
+        seen.add(id(cls))
+        if cls.keywords:
+            return False  # a metaclass may add methods
+        scope = self.enclosing_scope(cls)
+        for base in cls.bases:
+            qual = self.resolve(base, scope)
+            if qual is None:
+                return False
+            in_file = self._class_named(qual)
+            if in_file is not None:
+                if not self._complete_class(in_file, seen):
+                    return False
+            elif qual.split(".", 1)[0] not in _STDLIB_MODULES:
+                return False
+        return True
+
+    def _class_named(self, qualname: str) -> Optional[ast.ClassDef]:
+        for scope in self.scopes.values():
+            for node in scope.classes.values():
+                if self.class_qualname(node) == qualname:
+                    return node
+        return None
 
     def _unrelated_self(self, node: ast.Attribute, cls: ast.ClassDef) -> bool:
         """Whether `node` is `self.X` of another class that shares no instance with `cls`
@@ -511,6 +539,10 @@ class InstanceAttributes:
     foreign_stores: set[str] = field(default_factory=set)
     # names the class body binds (`x = value` in the class; None: not a plain assignment)
     class_values: dict[str, list[Optional[ast.expr]]] = field(default_factory=dict)
+    # Whether every method its instances have is visible: its bases are classes of this file
+    # that are themselves complete, or of the standard library (which knows nothing of the
+    # subclass's attributes). A base from elsewhere may have a `stop()` that ends them.
+    complete: bool = True
 
     def values(self, name: str) -> Optional[list[ast.expr]]:
         """Every value the class gives `self.<name>`: its `self.<name> = value` assignments
@@ -552,6 +584,7 @@ def _instance_parameter(scope: Scope) -> Optional[str]:
     return name
 
 
+_STDLIB_MODULES = frozenset(sys.stdlib_module_names) | {"builtins"}
 _IMPLICIT_CLASS_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 
 

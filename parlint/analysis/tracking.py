@@ -848,6 +848,8 @@ class AttributeTracker:
             trusted = False
         if home.attribute in facts.foreign_loads:
             home.escapes.append((home.cls, "read by code outside its class"))
+        if not facts.complete:
+            home.escapes.append((home.cls, "its class inherits methods parlint cannot see"))
         return trusted
 
     def _use(
