@@ -59,6 +59,11 @@ class _Sites:
     def __init__(self, ctx: CheckContext) -> None:
         self.ctx = ctx
         self.reported: set[int] = set()
+        self.constructions: dict[int, list[Handoff]] = {}  # run() -> the hand-offs running it
+        for handoff in ctx.model.handoffs:
+            run = handoff.subclass_run
+            if run is not None:
+                self.constructions.setdefault(id(run), []).append(handoff)
 
     def site(self, handoff: Handoff) -> Optional[ast.AST]:
         run = handoff.subclass_run
@@ -76,7 +81,7 @@ class _Sites:
         model = self.ctx.model
         if run is None:
             return handoff.call if runs_concurrently(handoff, model) else None
-        same = [h for h in model.handoffs if h.subclass_run is run]
+        same = self.constructions[id(run)]
         return self.site(handoff) if any(runs_concurrently(h, model) for h in same) else None
 
 

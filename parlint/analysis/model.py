@@ -361,6 +361,7 @@ class ConcurrencyModel:
         self.pools: list[Pool] = []
         self.handoffs: list[Handoff] = []
         self._by_call: dict[int, Union[Worker, Pool]] = {}
+        self._values: dict[tuple[int, str], Optional[list[ast.expr]]] = {}
         self._indexed = (0, 0)
 
     def scopes(self) -> Iterator[Scope]:
@@ -420,6 +421,21 @@ class ConcurrencyModel:
             return True
         return self._is_logger(func.value)
 
+    def _assigned_values(self, scope: Scope, name: str) -> Optional[list[ast.expr]]:
+        """The values of every assignment to `name` in `scope`, when all are plain ones."""
+        key = (id(scope), name)
+        if key not in self._values:
+            stores = [
+                node
+                for node in scope.nodes
+                if isinstance(node, ast.Name)
+                and node.id == name
+                and not isinstance(node.ctx, ast.Load)
+            ]
+            found = [simple_assignment_value(node) for node in stores]
+            self._values[key] = [v for v in found if v is not None] if None not in found else None
+        return self._values[key]
+
     def _is_logger(self, expr: ast.expr) -> bool:
         """`log` after `log = logging.getLogger(...)` (its only assignment), or `self.log`
         whose every value is such a call."""
@@ -429,15 +445,7 @@ class ConcurrencyModel:
         elif isinstance(expr, ast.Name):
             owner = self.names.lookup_scope(expr.id, self.names.enclosing_scope(expr))
             if owner is not None:
-                stores = [
-                    node
-                    for node in owner.nodes
-                    if isinstance(node, ast.Name)
-                    and node.id == expr.id
-                    and not isinstance(node.ctx, ast.Load)
-                ]
-                found = [simple_assignment_value(node) for node in stores]
-                values = [v for v in found if v is not None] if None not in found else None
+                values = self._assigned_values(owner, expr.id)
         return bool(values) and all(
             isinstance(v, ast.Call) and self.resolve(v.func, v) in LOGGER_FACTORIES
             for v in values or ()

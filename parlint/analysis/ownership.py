@@ -42,7 +42,8 @@ class _Signal:
     scope: Scope
 
 
-Signals = dict[str, list[_Signal]]
+# (kind, object it goes through) -> the signals of that kind sent through it
+Signals = dict[tuple[str, Key], list[_Signal]]
 
 
 def find_stop_signals(model: ConcurrencyModel) -> None:
@@ -64,10 +65,11 @@ def _signals(model: ConcurrencyModel) -> Signals:
     for scope in model.scopes():
         in_init = isinstance(scope.node, ast.FunctionDef) and scope.node.name == "__init__"
         for node in scope.nodes:
+            signal: Optional[_Signal] = None
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 kind = kinds.get(node.func.attr)
                 if kind is not None and (kind != "queue" or _sentinel(model, node, scope)):
-                    found.setdefault(kind, []).append(_Signal(kind, node, node.func.value, scope))
+                    signal = _Signal(kind, node, node.func.value, scope)
             elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
                 if in_init:
                     continue  # runs before anything can be started: the flag's first value
@@ -75,7 +77,11 @@ def _signals(model: ConcurrencyModel) -> Signals:
                     if isinstance(target, ast.Attribute) or (
                         isinstance(target, ast.Name) and target.id in scope.global_names
                     ):
-                        found.setdefault("flag", []).append(_Signal("flag", node, target, scope))
+                        signal = _Signal("flag", node, target, scope)
+            if signal is not None:
+                key = _key(model, signal.receiver, scope)
+                if key is not None:
+                    found.setdefault((signal.kind, key), []).append(signal)
     return found
 
 
@@ -231,11 +237,9 @@ def _sent(
     task: Optional[FunctionNode],
 ) -> Optional[ast.AST]:
     """Code outside the task that sends the signal of `kind` through the object `key`."""
-    for signal in signals.get(kind, ()):
-        if task is not None and signal.scope.node is task:
-            continue  # the task stopping itself is not someone else stopping it
-        if _key(model, signal.receiver, signal.scope) == key:
-            return signal.node
+    for signal in signals.get((kind, key), ()):
+        if task is None or signal.scope.node is not task:
+            return signal.node  # (the task stopping itself is not someone else stopping it)
     return None
 
 

@@ -203,9 +203,11 @@ class NameResolver:
         # the module by name (to see who else touches an attribute).
         self._self_names: dict[int, Optional[str]] = {}
         self._instances: dict[int, InstanceAttributes] = {}
-        self._attribute_nodes: Optional[dict[str, list[ast.Attribute]]] = None
+        self._attribute_nodes: Optional[dict[str, dict[int, list[ast.Attribute]]]] = None
         self._attribute_qualnames: dict[tuple[int, str], Optional[str]] = {}
         self._class_lineages: Optional[list[set[int]]] = None
+        self._class_relations: Optional[dict[int, set[int]]] = None
+        self._classes: Optional[dict[str, ast.ClassDef]] = None
         self._built = False  # attributes of `self` are read once every scope exists
         self._build(tree, None)
         del self._buckets
@@ -415,14 +417,20 @@ class NameResolver:
                         table.setdefault(node.attr, []).append(node)
                         own.add(id(node))
         index = self._attribute_index()
+        # Who else may touch the same attribute: code not going through a `self` (key 0),
+        # and the methods of classes whose instances may be this class's (its bases, its
+        # subclasses). Another class's own `self.X` is another object's attribute.
+        others = {0} | self._related().get(id(cls), set())
         for attr in set(found.loads) | set(found.stores):
-            for node in index.get(attr, ()):
-                if id(node) in own or self._unrelated_self(node, cls):
-                    continue
-                if isinstance(node.ctx, ast.Load):
-                    found.foreign_loads.add(attr)
-                else:
-                    found.foreign_stores.add(attr)
+            by_owner = index.get(attr, {})
+            for owner in others:
+                for node in by_owner.get(owner, ()):
+                    if id(node) in own:
+                        continue
+                    if isinstance(node.ctx, ast.Load):
+                        found.foreign_loads.add(attr)
+                    else:
+                        found.foreign_stores.add(attr)
         for node in class_scope.nodes:
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
                 found.class_values.setdefault(node.id, []).append(simple_assignment_value(node))
@@ -451,37 +459,37 @@ class NameResolver:
         return True
 
     def _class_named(self, qualname: str) -> Optional[ast.ClassDef]:
-        for scope in self.scopes.values():
-            for node in scope.classes.values():
-                if self.class_qualname(node) == qualname:
-                    return node
-        return None
-
-    def _unrelated_self(self, node: ast.Attribute, cls: ast.ClassDef) -> bool:
-        """Whether `node` is `self.X` of another class that shares no instance with `cls`
-        (neither derives from the other, and no class of the file derives from both)."""
-        if not isinstance(node.value, ast.Name):
-            return False
-        other = self.self_class(node.value)
-        if other is None:
-            return False
-        return not any(id(cls) in line and id(other) in line for line in self._lineages())
-
-    def _lineages(self) -> list[set[int]]:
-        """For every class of the file, itself and the classes of the file it derives from."""
-        if self._class_lineages is None:
-            by_name = {
+        if self._classes is None:
+            self._classes = {
                 self.class_qualname(node): node
                 for scope in self.scopes.values()
                 for node in scope.classes.values()
             }
+        return self._classes.get(qualname)
+
+    def _related(self) -> dict[int, set[int]]:
+        """For every class of the file, the classes whose instances may be its instances:
+        those it derives from, those that derive from it, and their other bases."""
+        if self._class_relations is None:
+            related: dict[int, set[int]] = {}
+            for lineage in self._lineages():
+                for member in lineage:
+                    related.setdefault(member, set()).update(lineage)
+            self._class_relations = related
+        return self._class_relations
+
+    def _lineages(self) -> list[set[int]]:
+        """For every class of the file, itself and the classes of the file it derives from."""
+        if self._class_lineages is None:
+            self._class_named("")  # fills the index of the file's classes
+            assert self._classes is not None
             bases: dict[int, list[ast.ClassDef]] = {}
-            for node in by_name.values():
+            for node in self._classes.values():
                 scope = self.enclosing_scope(node)
-                found = [by_name.get(self.resolve(base, scope) or "") for base in node.bases]
+                found = [self._class_named(self.resolve(b, scope) or "") for b in node.bases]
                 bases[id(node)] = [b for b in found if b is not None]
             lineages = []
-            for node in by_name.values():
+            for node in self._classes.values():
                 lineage: set[int] = set()
                 stack = [node]
                 while stack:
@@ -493,13 +501,18 @@ class NameResolver:
             self._class_lineages = lineages
         return self._class_lineages
 
-    def _attribute_index(self) -> dict[str, list[ast.Attribute]]:
+    def _attribute_index(self) -> dict[str, dict[int, list[ast.Attribute]]]:
+        """Every attribute node of the module, by name, then by the class whose `self` it
+        goes through (0: not through a `self`)."""
         if self._attribute_nodes is None:
-            index: dict[str, list[ast.Attribute]] = {}
+            index: dict[str, dict[int, list[ast.Attribute]]] = {}
             for scope in self.scopes.values():
                 for node in scope.nodes:
                     if isinstance(node, ast.Attribute):
-                        index.setdefault(node.attr, []).append(node)
+                        base = node.value
+                        owner = self.self_class(base, scope) if isinstance(base, ast.Name) else None
+                        by_owner = index.setdefault(node.attr, {})
+                        by_owner.setdefault(id(owner) if owner else 0, []).append(node)
             self._attribute_nodes = index
         return self._attribute_nodes
 

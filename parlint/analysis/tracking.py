@@ -209,6 +209,7 @@ class _ScopeBuilder:
         self.local_collections = self._find_local_collections()
         self.loads: dict[str, list[ast.Name]] = {}
         self.stores: Optional[dict[str, list[ast.Name]]] = None  # on demand
+        self.workers: list[Worker] = []  # the ones constructed in this scope
         for node in self.nodes:
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 self.loads.setdefault(node.id, []).append(node)
@@ -274,6 +275,7 @@ class _ScopeBuilder:
             )
             worker.daemon = self._constructor_daemon(worker)
             self.model.workers.append(worker)
+            self.workers.append(worker)
             self._bind(call, worker)
             return
         pool_kind = POOL_CLASSES.get(qual)
@@ -472,8 +474,8 @@ class _ScopeBuilder:
                                 self._use(load, worker, iteration=None)
         self._dedupe_events()
         self._closures()
-        for worker in self.model.workers:
-            if worker.scope is self.scope and worker.joins:
+        for worker in self.workers:
+            if worker.joins:
                 ifs = [i for e in worker.starts for i in _ifs_around(e.call, self.scope.node)]
                 conditions = frozenset(ast.dump(i.test) for i in ifs)
                 for event in worker.joins:
@@ -481,9 +483,7 @@ class _ScopeBuilder:
                     event.start_ifs = frozenset(id(i) for i in ifs)
 
     def _dedupe_events(self) -> None:
-        for worker in self.model.workers:
-            if worker.scope is not self.scope:
-                continue
+        for worker in self.workers:
             unique: dict[tuple[int, int], Event] = {}
             for event in worker.events:
                 unique.setdefault((id(event.call), id(event.iteration)), event)
