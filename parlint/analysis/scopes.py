@@ -433,6 +433,8 @@ class NameResolver:
                         found.foreign_stores.add(attr)
         for node in class_scope.nodes:
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                if _declaration_only(node):
+                    continue  # `_thread: Thread` announces the attribute, assigns nothing
                 found.class_values.setdefault(node.id, []).append(simple_assignment_value(node))
         for name in class_scope.functions:
             found.class_values.setdefault(name, []).append(None)
