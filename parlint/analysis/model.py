@@ -285,6 +285,12 @@ class PoolAccess:
             return PoolAccess(executors.pop(), None)
         return PoolAccess(executors.pop(), threads.pop(), pool)
 
+    @staticmethod
+    def of_pools(pools: list[Pool]) -> Optional[PoolAccess]:
+        """One of these constructions (one per branch that assigns the variable): the
+        construction itself only when there is one (a fix must not rewrite half of them)."""
+        return PoolAccess.of_kinds([p.kind for p in pools], pools[0] if len(pools) == 1 else None)
+
 
 class HandoffApi(str, enum.Enum):
     CONSTRUCTOR = "constructor"  # Thread(target=f), Process(target=f), Timer(t, f)

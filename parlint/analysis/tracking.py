@@ -702,7 +702,7 @@ class _ScopeBuilder:
         if isinstance(expr, ast.Name):
             pools = self.pool_names.get(expr.id)
             if pools:
-                return PoolAccess.of_kinds([p.kind for p in pools], pools[-1])
+                return PoolAccess.of_pools(pools)
             owner = self.model.names.lookup_scope(expr.id, self.scope)
             if owner is None:
                 return None
@@ -826,7 +826,7 @@ class AttributeTracker:
         pools = self.pools.get((id(cls), expr.attr))
         if not pools:
             return None
-        return PoolAccess.of_kinds([p.kind for p in pools], pools[-1])
+        return PoolAccess.of_pools(pools)
 
     def _only_these(self, home: Home, facts: InstanceAttributes) -> bool:
         """Whether the attribute holds nothing but the kept objects (or None)."""
