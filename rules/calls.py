@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Optional
 
 from parlint.analysis.model import ConcurrencyModel, EventKind, Handoff, HandoffApi, Worker
 from parlint.analysis.scopes import body_nodes, containing_block, enclosing_statement, parent
-from parlint.analysis.stdlib import ARGS_POSITION, NON_CALLABLE_RESULTS, WorkerKind
+from parlint.analysis.stdlib import (
+    ARGS_POSITION,
+    NON_CALLABLE_RESULTS,
+    NOT_SEQUENCES,
+    WorkerKind,
+)
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
 
@@ -520,6 +525,8 @@ t.join()
             return "a string"
         if isinstance(value, ast.Name):
             return _name_holds_scalar(ctx, value)
+        if isinstance(value, ast.Attribute):
+            return _attribute_holds_scalar(ctx, value)
         return None
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
@@ -587,4 +594,23 @@ def _name_holds_scalar(ctx: CheckContext, name: ast.Name) -> Optional[str]:
         and name.id not in scope.nonlocal_names
     ):
         return next(iter(kinds))
+    return None
+
+
+def _attribute_holds_scalar(ctx: CheckContext, attribute: ast.Attribute) -> Optional[str]:
+    """What `self.X` holds when every value its class assigns to it is one kind of object
+    that is not a sequence (a `Queue`, a string, a number); else None."""
+    kinds = {_kind_of_value(ctx, value) for value in ctx.model.attribute_values(attribute) or ()}
+    return kinds.pop() if len(kinds) == 1 and None not in kinds else None
+
+
+def _kind_of_value(ctx: CheckContext, value: ast.expr) -> Optional[str]:
+    if isinstance(value, ast.Call):
+        return NOT_SEQUENCES.get(ctx.model.resolve(value.func, value) or "")
+    if isinstance(value, ast.JoinedStr) or (
+        isinstance(value, ast.Constant) and isinstance(value.value, str)
+    ):
+        return "a string"
+    if isinstance(value, ast.Constant) and type(value.value) in (int, float):
+        return "a number"
     return None

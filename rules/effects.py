@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Optional
@@ -51,6 +52,55 @@ class _SwapRule(Rule):
         return apply_swap(fctx, plan) if isinstance(plan, SwapFix) else None
 
 
+class _Sites:
+    """Where a finding about a hand-off points: its call, or, for a Thread/Process subclass,
+    the `def run` that is its task, once per class however many times it is constructed."""
+
+    def __init__(self, ctx: CheckContext) -> None:
+        self.ctx = ctx
+        self.reported: set[int] = set()
+        self.constructions: dict[int, list[Handoff]] = {}  # run() -> the hand-offs running it
+        for handoff in ctx.model.handoffs:
+            run = handoff.subclass_run
+            if run is not None:
+                self.constructions.setdefault(id(run), []).append(handoff)
+
+    def site(self, handoff: Handoff) -> Optional[ast.AST]:
+        run = handoff.subclass_run
+        if run is None:
+            return handoff.call
+        if id(run) in self.reported:
+            return None
+        self.reported.add(id(run))
+        return _def_header(self.ctx, run)
+
+    def concurrent(self, handoff: Handoff) -> Optional[ast.AST]:
+        """The site, when the task may run on two threads at once (for a subclass: any of
+        its constructions may)."""
+        run = handoff.subclass_run
+        model = self.ctx.model
+        if run is None:
+            return handoff.call if runs_concurrently(handoff, model) else None
+        same = self.constructions[id(run)]
+        return self.site(handoff) if any(runs_concurrently(h, model) for h in same) else None
+
+
+def _def_header(ctx: CheckContext, function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
+    """A node spanning `def run` of `function` (the whole body would be a noisy range)."""
+    line = ctx.source.line(function.lineno).encode("utf-8")
+    keyword = rb"(?:async\s+)?def\s+" + re.escape(function.name.encode("utf-8"))
+    match = re.compile(keyword).match(line, function.col_offset)
+    end = match.end() if match else function.col_offset
+    return ast.Name(
+        id=function.name,
+        ctx=ast.Load(),
+        lineno=function.lineno,
+        col_offset=function.col_offset,
+        end_lineno=function.lineno,
+        end_col_offset=end,
+    )
+
+
 def _task_name(handoff: Handoff, function: Optional[ast.AST]) -> str:
     if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return f"`{function.name}()`"
@@ -64,6 +114,8 @@ class CpuBoundThread(_SwapRule):
     comprehension does pure-Python work, with nothing in it (or in the functions of this
     module it calls) that blocks on I/O or releases the GIL, run by a thread per item, by a
     thread pool's `map`/`submit` in a loop, by `asyncio.to_thread` or `run_in_executor(None)`.
+    For a `Thread` subclass the task is its `run()`: the finding sits on `def run`, once per
+    class however many times the class is constructed.
 
     ## Why is this bad?
     CPython's global interpreter lock (GIL) lets one thread run Python bytecode at a time.
@@ -271,11 +323,12 @@ async def main(sizes):
         if self.settings.free_threaded:
             return
         effects = ctx.effects
+        sites = _Sites(ctx)
         for handoff in ctx.model.handoffs:
             if handoff.on_threads is not True:
                 continue
             effect = effects.classify(handoff)
-            if effect.kind is not EffectKind.CPU or not runs_concurrently(handoff, ctx.model):
+            if effect.kind is not EffectKind.CPU or (site := sites.concurrent(handoff)) is None:
                 continue
             target = effects.task_target(handoff)
             name = _task_name(handoff, target.function if target else None)
@@ -288,7 +341,7 @@ async def main(sizes):
             plan = self.swap(ctx, handoff, to_processes=True)
             diagnostic = self.report(
                 ctx,
-                handoff.call,
+                site,
                 message,
                 related=related,
                 fixable=plan is not None,
@@ -309,7 +362,8 @@ class IoBoundProcess(_SwapRule):
     ## What it does
     Flags I/O-bound work run in a process or a process pool: a task whose work is dominated
     by blocking calls (`time.sleep`, files, sockets, HTTP clients, subprocesses, queues,
-    database drivers) and that has no loop of pure-Python work.
+    database drivers) and that has no loop of pure-Python work. For a `Process` subclass the
+    task is its `run()`: the finding sits on `def run`, once per class.
 
     ## Why is this bad?
     A process costs a new interpreter, its memory and its start-up time, and its arguments
@@ -409,15 +463,35 @@ def main():
         return list(executor.map(wait_for, [1, 2, 3]))
 """,
         ),
+        Invalid(
+            """
+import time
+from multiprocessing import Process
+
+class Poller(Process):
+    def run(self):
+        for _ in range(3):
+            time.sleep(1)
+            print("polling")
+
+def main():
+    pollers = [Poller(), Poller()]
+    for p in pollers:
+        p.start()
+    for p in pollers:
+        p.join()
+"""
+        ),
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
         effects = ctx.effects
+        sites = _Sites(ctx)
         for handoff in ctx.model.handoffs:
             if handoff.on_threads is not False:
                 continue
             effect = effects.classify(handoff)
-            if effect.kind is not EffectKind.IO:
+            if effect.kind is not EffectKind.IO or (site := sites.site(handoff)) is None:
                 continue
             target = effects.task_target(handoff)
             name = _task_name(handoff, target.function if target else None)
@@ -429,7 +503,7 @@ def main():
             plan = self.swap(ctx, handoff, to_processes=False)
             yield self.report(
                 ctx,
-                handoff.call,
+                site,
                 message,
                 related=related,
                 fixable=plan is not None,

@@ -201,6 +201,10 @@ class ExecutorNotShutdown(Rule):
     never shut down (`shutdown()`, or `close()`/`terminate()` for pools) there, when it does
     not escape the function (returned, stored, passed on, used by a nested function).
 
+    An executor or pool kept on `self` belongs to its class: it is reported, at its
+    constructor, when no method of the class shuts it down (`shutdown()`, `close()`,
+    `terminate()`, `with self.pool:`), and nothing outside the class can reach it.
+
     ## Why is this bad?
     An executor that is never shut down keeps its worker threads or processes until the
     interpreter exits: each call of the function leaks a pool, and a process pool's workers
@@ -228,7 +232,8 @@ class ExecutorNotShutdown(Rule):
     ## Fix safety
     The fix turns the assignment into a `with` block over the statements of the same block
     that use the executor. It is unsafe: leaving the block now waits for the submitted tasks.
-    It is offered only when every use is in those statements.
+    It is offered only when every use is in those statements. An executor kept on `self` has
+    no fix: which method should shut it down is the author's choice.
 
     ## Options
     None.
@@ -259,6 +264,19 @@ def run(work, items):
 def make_pool():
     return ThreadPoolExecutor()
 """,
+        """
+from concurrent.futures import ThreadPoolExecutor
+
+class Uploader:
+    def __init__(self):
+        self._executor = ThreadPoolExecutor(max_workers=4)
+
+    def upload(self, send, paths):
+        return [self._executor.submit(send, p) for p in paths]
+
+    def close(self):
+        self._executor.shutdown(wait=True)
+""",
     )
     invalid = (
         Invalid(
@@ -281,10 +299,32 @@ def run(work, items):
     return results
 """,
         ),
+        Invalid(
+            """
+from concurrent.futures import ThreadPoolExecutor
+
+class Uploader:
+    def __init__(self):
+        self._executor = ThreadPoolExecutor(max_workers=4)
+
+    def upload(self, send, paths):
+        return [self._executor.submit(send, p) for p in paths]
+"""
+        ),
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
         for pool in ctx.model.pools:
+            home = pool.home
+            if home is not None:
+                if not pool.shutdowns and not pool.escapes and not home.escapes:
+                    message = (
+                        f"{home.label} is never shut down by {home.class_name}: its workers "
+                        "stay alive as long as the program; shut it down in a `close()` or "
+                        "`__exit__` method"
+                    )
+                    yield self.report(ctx, pool.call, message)
+                continue
             if pool.in_with or not pool.scope.is_function or len(pool.names) != 1:
                 continue
             (name,) = pool.names

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
-from parlint.analysis.model import Handoff
+from parlint.analysis.model import Handoff, Pool
 from parlint.analysis.scopes import parent
 from parlint.analysis.stdlib import CONTEXT_FACTORIES, PoolKind, WorkerKind
 from parlint.fixes.to_processes import guard_plan, guard_tail, is_main_guard
@@ -27,7 +27,9 @@ class UnpicklableTask(Rule):
     ## What it does
     Flags a task that cannot be pickled handed to a process: a `lambda`, a function defined
     inside another function, or a `functools.partial` of one, given to `multiprocessing.Process`,
-    `ProcessPoolExecutor` or a `multiprocessing.Pool`.
+    `ProcessPoolExecutor` or a `multiprocessing.Pool`. What goes to the child with the task is
+    checked too: the values in `args=`/`kwargs=` of a `Process` and of `apply`/`apply_async`,
+    and a process pool's `initializer` (by keyword or position) and `initargs`.
 
     ## Why is this bad?
     A process started with *spawn* or *forkserver* receives its task pickled, and pickle stores
@@ -36,8 +38,9 @@ class UnpicklableTask(Rule):
     default on Windows and macOS, and forkserver on Linux from Python 3.14: code that happens to
     work with *fork* breaks there. Pools pickle every task whatever the start method. A
     `Process` made from an explicit `get_context("fork")` (or after
-    `set_start_method("fork")`) never pickles its target and is not reported: that code has
-    chosen fork, and the platforms that have it.
+    `set_start_method("fork")`) never pickles its target and arguments, nor does a pool of
+    forked workers its initializer: they are not reported, that code has chosen fork, and the
+    platforms that have it.
 
     ## Example
     ```python
@@ -110,24 +113,61 @@ def main():
     p.join()
 """
         ),
+        Invalid(
+            """
+import logging
+from multiprocessing import Pool
+
+def square(n):
+    return n * n
+
+def main(numbers):
+    with Pool(initializer=lambda: logging.basicConfig(level=logging.INFO)) as pool:
+        return pool.map(square, numbers)
+"""
+        ),
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
         for handoff in ctx.model.handoffs:
-            if handoff.on_threads is not False or handoff.task is None:
+            if handoff.on_threads is not False:
                 continue
             if handoff.worker is not None and not handoff.worker.starts:
                 continue  # a Process pickles its target when started; this one never is
-            what = self._unpicklable(ctx, handoff.task)
-            if what is None or _forked_process(ctx, handoff):
-                continue
             destination = handoff.description
-            message = (
-                f"{what} cannot be pickled, so `{destination}` fails under the spawn and "
-                "forkserver start methods (Windows, macOS, Linux from 3.14); define the task "
-                "at module level"
-            )
-            yield self.report(ctx, handoff.task, message)
+            found = [(handoff.task, self._unpicklable(ctx, handoff.task))] if handoff.task else []
+            found += [(v, self._unpicklable(ctx, v)) for v in handoff.child_values]
+            # A forked Process inherits its target and arguments (a pool's tasks and their
+            # arguments travel through a queue, pickled, whatever the start method).
+            for value, what in found:
+                if what is None or _forked_process(ctx, handoff):
+                    continue
+                if value is handoff.task:
+                    message = (
+                        f"{what} cannot be pickled, so `{destination}` fails under the spawn "
+                        "and forkserver start methods (Windows, macOS, Linux from 3.14); define "
+                        "the task at module level"
+                    )
+                else:
+                    message = (
+                        f"{what} in the task's arguments cannot be pickled, so `{destination}` "
+                        "fails under the spawn and forkserver start methods; pass a function "
+                        "defined at module level"
+                    )
+                yield self.report(ctx, value, message)
+        for pool in ctx.model.pools:
+            if pool.kind not in (PoolKind.PROCESS_POOL, PoolKind.PROCESS_EXECUTOR):
+                continue
+            for value in pool.child_values:
+                what = self._unpicklable(ctx, value)
+                if what is None or _forked_pool(ctx, pool):
+                    continue
+                message = (
+                    f"{what} cannot be pickled, so this pool's workers fail to start under "
+                    "the spawn and forkserver start methods (Windows, macOS, Linux from "
+                    "3.14); its initializer and `initargs` go to every worker process"
+                )
+                yield self.report(ctx, value, message)
 
     @staticmethod
     def _unpicklable(ctx: CheckContext, task: ast.expr) -> Optional[str]:
@@ -156,15 +196,37 @@ def _forked_process(ctx: CheckContext, handoff: Handoff) -> bool:
     every task, forked or not.)"""
     if handoff.worker is None:
         return False
-    call = handoff.worker.call
+    return _forked_constructor(ctx, handoff.worker.call)
+
+
+def _forked_pool(ctx: CheckContext, pool: Pool) -> bool:
+    """A pool whose worker processes are forked (`get_context("fork").Pool(...)`,
+    `mp_context=`/`context=` a fork context, `set_start_method("fork")`): they inherit the
+    initializer instead of receiving it pickled."""
+    context = next(
+        (k.value for k in pool.call.keywords if k.arg in ("mp_context", "context")), None
+    )
+    if context is not None and _is_fork_context(ctx, context):
+        return True
+    return _forked_constructor(ctx, pool.call)
+
+
+def _forked_constructor(ctx: CheckContext, call: ast.Call) -> bool:
     func = call.func
-    if isinstance(func, ast.Attribute):
-        base: Optional[ast.AST] = func.value
-        if isinstance(base, ast.Name):
-            base = _only_value(ctx, base)
-        if base is not None and _fork_call(ctx, base, CONTEXT_FACTORIES):
-            return True
+    if isinstance(func, ast.Attribute) and _is_fork_context(ctx, func.value):
+        return True
     return any(_fork_call(ctx, node, START_METHOD_SETTERS) for node in ast.walk(ctx.tree))
+
+
+def _is_fork_context(ctx: CheckContext, expr: ast.expr) -> bool:
+    """`get_context("fork")`, a variable assigned only that, or `self.ctx` likewise."""
+    values: list[ast.AST] = [expr]
+    if isinstance(expr, ast.Name):
+        only = _only_value(ctx, expr)
+        values = [only] if only is not None else []
+    elif isinstance(expr, ast.Attribute):
+        values = list(ctx.model.attribute_values(expr) or ())
+    return bool(values) and all(_fork_call(ctx, v, CONTEXT_FACTORIES) for v in values)
 
 
 START_METHOD_SETTERS = frozenset(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from parlint.analysis.lifecycle import exits_if_joined_at
+from parlint.analysis.lifecycle import exits_if_joined_at, unjoined_by_class
 from parlint.analysis.model import Event, Worker
 from parlint.analysis.scopes import (
     all_identifiers,
@@ -48,8 +48,15 @@ class UnjoinedThread(Rule):
     ## What it does
     Flags a `Thread` or `Process` that a scope starts and does not join on every normal way
     out of it (a `return`, or the end of the function or module), unless it is a daemon or
-    escapes the scope (returned, yielded, stored on an attribute, in a global or in a
-    container that leaves the scope, passed to another call, or used by a nested function).
+    escapes the scope (returned, yielded, stored in a global or in a container that leaves
+    the scope, passed to another call, or used by a nested function). Passing it to `print`,
+    `repr` or a logger is not an escape.
+
+    A worker kept on `self` belongs to its class: it is reported, at its `start()`, when no
+    method of the class joins it (a `stop()`, `close()` or `__exit__` that joins it, or a
+    helper they call, is enough). A worker whose loop ends on a stop signal that other code
+    sends (an `Event` the loop tests and another function sets, a sentinel put on its
+    queue, `serve_forever()` ended by `shutdown()`) is owned by that code and not reported.
 
     ## Why is this bad?
     Code after the scope runs while the worker is still running: its results may not be
@@ -160,6 +167,26 @@ def main(flag):
     finally:
         t.join()
 """,
+        """
+import queue
+import threading
+
+def consume(jobs):
+    while (job := jobs.get()) is not None:
+        print(job)
+
+class Consumer:
+    def __init__(self):
+        self.jobs = queue.Queue()
+        self._thread = threading.Thread(target=consume, args=(self.jobs,))
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self.jobs.put(None)
+        self._thread.join()
+""",
     )
     invalid = (
         Invalid(
@@ -225,11 +252,24 @@ def main(skip):
     p.join()
 """
         ),
+        Invalid(
+            """
+import threading
+
+class Snapshot:
+    def write_async(self, path):
+        self._thread = threading.Thread(target=print, args=(path,))
+        self._thread.start()
+"""
+        ),
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
         lifecycle = ctx.lifecycle
         for worker in ctx.model.workers:
+            if unjoined_by_class(worker):
+                yield self._unjoined_by_class(ctx, worker)
+                continue
             exits = lifecycle.get(id(worker))
             if not exits:
                 continue
@@ -272,6 +312,19 @@ def main(skip):
                 fix_title=f"Insert `{fix.name}.join()`" if fix else None,
                 applicability=fix.applicability if fix else None,
             )
+
+    def _unjoined_by_class(self, ctx: CheckContext, worker: Worker) -> Diagnostic:
+        home = worker.home
+        assert home is not None
+        start = _first(worker.starts)
+        what = home.label if not worker.names else f"{worker.label} (kept as {home.label})"
+        message = (
+            f"{what[0].upper()}{what[1:]} is started but no method of {home.class_name} joins "
+            f"it: the class keeps the {worker.kind_word}, so a method such as `stop()` or "
+            "`close()` should join it"
+        )
+        related = tuple(self.related(ctx, store, "kept here") for store in home.stores[:1])
+        return self.report(ctx, start.call, message, related=related)
 
     def _plan_fix(self, ctx: CheckContext, worker: Worker, start: Event) -> Optional[_JoinFix]:
         if (

@@ -38,7 +38,22 @@ def tracked(worker: Worker) -> bool:
         worker.kind is not WorkerKind.TIMER
         and worker.daemon is False
         and not worker.escaped
+        and worker.stopped_by is None
         and bool(worker.starts)
+    )
+
+
+def unjoined_by_class(worker: Worker) -> bool:
+    """Whether `worker` is kept on `self`, started, and no method of its class ends it: its
+    class owns it (SPEC "Who owns a worker") and does not join it."""
+    return (
+        worker.home is not None
+        and worker.kind is not WorkerKind.TIMER
+        and worker.daemon is False
+        and worker.stopped_by is None
+        and bool(worker.starts)
+        and not worker.joins
+        and not worker.leaks
     )
 
 

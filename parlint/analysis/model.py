@@ -20,8 +20,13 @@ from parlint.analysis.scopes import (
     Scope,
     enclosing_statement,
     parent,
+    simple_assignment_value,
 )
 from parlint.analysis.stdlib import (
+    ARGS_POSITION,
+    HARMLESS_CALLS,
+    LOGGER_FACTORIES,
+    LOGGING_METHODS,
     WORKER_CLASSES,
     PoolKind,
     WorkerKind,
@@ -82,14 +87,41 @@ class Event:
 
 @dataclass(eq=False)
 class WorkerClass:
-    """A subclass of Thread/Process defined in this file."""
+    """A subclass of Thread/Process defined in this file, with what it inherits from the
+    subclasses of this file it derives from."""
 
     node: ast.ClassDef
     kind: WorkerKind
     daemon: Optional[bool]  # set to a constant in the class, or None when not known
     defines_init: bool
+    # The `run()` the thread executes: the class's own, or one it inherits from a base of
+    # this file (None: Thread's own run(), which calls the target).
     run: Optional[Union[ast.FunctionDef, ast.AsyncFunctionDef]]
     methods: frozenset[str]
+
+
+@dataclass(eq=False)
+class Home:
+    """The attribute of `self` that keeps a worker or pool for the methods of its class.
+
+    `loads` are the reads of `self.<attribute>` in the class's methods, which reach the
+    object wherever they are; `escapes` are the uses of it that parlint cannot follow (read
+    by code outside the class, passed on, also assigned objects of unknown origin).
+    """
+
+    cls: ast.ClassDef
+    attribute: str
+    stores: list[ast.Attribute] = field(default_factory=list)
+    loads: list[ast.Attribute] = field(default_factory=list)
+    escapes: list[tuple[ast.AST, str]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"`self.{self.attribute}`"
+
+    @property
+    def class_name(self) -> str:
+        return f"class `{self.cls.name}`"
 
 
 @dataclass(eq=False)
@@ -108,6 +140,11 @@ class Worker:
     containers: set[str] = field(default_factory=set)
     events: list[Event] = field(default_factory=list)
     escapes: list[tuple[ast.AST, str]] = field(default_factory=list)
+    # The attribute of `self` that keeps it, when its class's methods are its owners.
+    home: Optional[Home] = None
+    # The code that tells its loop to end (an Event set, a flag assigned, a sentinel put on
+    # its queue, `shutdown()` of the server it serves): whoever runs it owns the worker.
+    stopped_by: Optional[ast.AST] = None
 
     @property
     def starts(self) -> list[Event]:
@@ -124,6 +161,13 @@ class Worker:
     @property
     def escaped(self) -> bool:
         return bool(self.escapes)
+
+    @property
+    def leaks(self) -> list[tuple[ast.AST, str]]:
+        """Escapes other than being kept on its home attribute, which its class follows."""
+        kept = {id(store) for store in self.home.stores} if self.home else set()
+        found = [(node, reason) for node, reason in self.escapes if id(node) not in kept]
+        return found + (self.home.escapes if self.home else [])
 
     def keyword(self, name: str) -> Optional[ast.keyword]:
         for kw in self.call.keywords:
@@ -171,6 +215,81 @@ class Pool:
     scope: Scope
     names: set[str] = field(default_factory=set)
     in_with: bool = False
+    # The attribute of `self` that keeps it, the calls that shut it down there (`shutdown()`,
+    # `close()`, `terminate()`, `with self.pool:`), and the uses parlint cannot follow.
+    home: Optional[Home] = None
+    shutdowns: list[ast.AST] = field(default_factory=list)
+    escapes: list[tuple[ast.AST, str]] = field(default_factory=list)
+
+    def argument(self, name: str, position: int) -> Optional[ast.expr]:
+        """The constructor's argument by keyword, or else by position."""
+        for kw in self.call.keywords:
+            if kw.arg == name:
+                return kw.value
+        return self.call.args[position] if len(self.call.args) > position else None
+
+    @property
+    def child_values(self) -> tuple[ast.expr, ...]:
+        """What its constructor hands to every worker process: the initializer and the
+        values of `initargs` (pickled into each child unless the workers are forked)."""
+        positions = _INITIALIZER_POSITIONS.get(self.kind)
+        if positions is None:
+            return ()
+        initializer = self.argument("initializer", positions[0])
+        initargs = self.argument("initargs", positions[1])
+        found = (initializer,) if initializer is not None else ()
+        return found + literal_elements(initargs)
+
+
+# Where `initializer` and `initargs` sit among a pool constructor's positional parameters:
+# Pool(processes, initializer, initargs, ...); ProcessPoolExecutor(max_workers, mp_context,
+# initializer, initargs).
+_INITIALIZER_POSITIONS: dict[PoolKind, tuple[int, int]] = {
+    PoolKind.PROCESS_POOL: (1, 2),
+    PoolKind.THREAD_POOL: (1, 2),
+    PoolKind.PROCESS_EXECUTOR: (2, 3),
+    PoolKind.THREAD_EXECUTOR: (2, 3),
+}
+
+
+def literal_elements(value: Optional[ast.expr]) -> tuple[ast.expr, ...]:
+    """The elements of a tuple or list display (`(f, x)`), else nothing."""
+    if isinstance(value, (ast.Tuple, ast.List)):
+        return tuple(e for e in value.elts if not isinstance(e, ast.Starred))
+    return ()
+
+
+@dataclass(frozen=True)
+class PoolAccess:
+    """How code reaches an executor or pool: its API (executor or multiprocessing pool),
+    whether its tasks run on threads (None: not known, e.g. a parameter annotated
+    `Executor`, or a thread executor in one branch and a process executor in the other),
+    and its construction when exactly one is known."""
+
+    is_executor: bool
+    on_threads: Optional[bool]
+    pool: Optional[Pool] = None
+
+    @staticmethod
+    def of(pool: Pool) -> PoolAccess:
+        return PoolAccess(pool.kind.is_executor, pool.kind.runs_in_threads, pool)
+
+    @staticmethod
+    def of_kinds(kinds: list[PoolKind], pool: Optional[Pool] = None) -> Optional[PoolAccess]:
+        """What several possible objects have in common; None when their APIs differ."""
+        executors = {kind.is_executor for kind in kinds}
+        threads = {kind.runs_in_threads for kind in kinds}
+        if len(executors) != 1:
+            return None
+        if len(threads) != 1:
+            return PoolAccess(executors.pop(), None)
+        return PoolAccess(executors.pop(), threads.pop(), pool)
+
+    @staticmethod
+    def of_pools(pools: list[Pool]) -> Optional[PoolAccess]:
+        """One of these constructions (one per branch that assigns the variable): the
+        construction itself only when there is one (a fix must not rewrite half of them)."""
+        return PoolAccess.of_kinds([p.kind for p in pools], pools[0] if len(pools) == 1 else None)
 
 
 class HandoffApi(str, enum.Enum):
@@ -196,6 +315,41 @@ class Handoff:
     method: Optional[str] = None
 
     @property
+    def subclass_run(self) -> Optional[Union[ast.FunctionDef, ast.AsyncFunctionDef]]:
+        """The `run()` of a Thread/Process subclass that this construction runs (its task),
+        or None when the task is a `target` or Thread's own run()."""
+        worker = self.worker
+        if worker is None or worker.subclass is None or self.task is not None:
+            return None
+        return worker.subclass.run
+
+    @property
+    def child_values(self) -> tuple[ast.expr, ...]:
+        """The values handed to the task with it (`args=`/`kwargs=` of a Process or Thread,
+        the `args`/`kwds` of `apply`/`apply_async`): a process receives them pickled."""
+        call = self.call
+        if self.api is HandoffApi.CONSTRUCTOR and self.worker is not None:
+            subclass = self.worker.subclass
+            if subclass is not None and subclass.defines_init:
+                return ()  # the subclass's own parameters, not Thread's
+            args = self.worker.keyword("args")
+            position = ARGS_POSITION[self.worker.kind]
+            values = args.value if args is not None else None
+            if values is None and len(call.args) > position:
+                values = call.args[position]
+            kwargs = self.worker.keyword("kwargs")
+            return literal_elements(values) + _dict_values(kwargs.value if kwargs else None)
+        if self.api is HandoffApi.POOL and self.method in ("apply", "apply_async"):
+            args_kw = next((k.value for k in call.keywords if k.arg == "args"), None)
+            if args_kw is None and len(call.args) > 1:
+                args_kw = call.args[1]
+            kwds = next((k.value for k in call.keywords if k.arg == "kwds"), None)
+            if kwds is None and len(call.args) > 2:
+                kwds = call.args[2]
+            return literal_elements(args_kw) + _dict_values(kwds)
+        return ()
+
+    @property
     def description(self) -> str:
         if self.worker is not None:
             return self.worker.qualname.rsplit(".", 1)[-1]
@@ -212,6 +366,9 @@ class ConcurrencyModel:
         self.workers: list[Worker] = []
         self.pools: list[Pool] = []
         self.handoffs: list[Handoff] = []
+        self._by_call: dict[int, Union[Worker, Pool]] = {}
+        self._values: dict[tuple[int, str], Optional[list[ast.expr]]] = {}
+        self._indexed = (0, 0)
 
     def scopes(self) -> Iterator[Scope]:
         """Every scope of the module, outermost first, in source order."""
@@ -220,6 +377,23 @@ class ConcurrencyModel:
             scope = stack.pop()
             yield scope
             stack.extend(reversed(scope.children))
+
+    def worker_at(self, call: ast.Call) -> Optional[Worker]:
+        """The worker that `call` constructs, if it is one."""
+        found = self._constructed_at(call)
+        return found if isinstance(found, Worker) else None
+
+    def pool_at(self, call: ast.Call) -> Optional[Pool]:
+        """The executor or pool that `call` constructs, if it is one."""
+        found = self._constructed_at(call)
+        return found if isinstance(found, Pool) else None
+
+    def _constructed_at(self, call: ast.Call) -> Optional[Union[Worker, Pool]]:
+        if self._indexed != (len(self.workers), len(self.pools)):
+            self._by_call = {id(w.call): w for w in self.workers}
+            self._by_call.update((id(p.call), p) for p in self.pools)
+            self._indexed = (len(self.workers), len(self.pools))
+        return self._by_call.get(id(call))
 
     def worker_kind(self, qualname: Optional[str]) -> Optional[WorkerKind]:
         if qualname is None:
@@ -232,6 +406,56 @@ class ConcurrencyModel:
     # -- queries for rules -----------------------------------------------------------------
     def resolve(self, expr: ast.AST, at: ast.AST) -> Optional[str]:
         return self.names.resolve(expr, self.names.enclosing_scope(at))
+
+    def attribute_values(self, expr: ast.expr) -> Optional[list[ast.expr]]:
+        """The values assigned to `self.X` in its class (every one of them), when `expr` is
+        `self.X` in a method and they are all known; else None."""
+        if not isinstance(expr, ast.Attribute):
+            return None
+        return self.names.attribute_values(expr)
+
+    def keeps_no_reference(self, call: ast.Call) -> bool:
+        """Whether `call` only looks at its arguments (`print`, `repr`, `len`, `log.info`):
+        an object passed to it does not escape."""
+        func = call.func
+        qual = self.resolve(func, call)
+        if qual in HARMLESS_CALLS:
+            return True
+        if not isinstance(func, ast.Attribute) or func.attr not in LOGGING_METHODS:
+            return False
+        if qual is not None and qual == f"logging.{func.attr}":
+            return True
+        return self._is_logger(func.value)
+
+    def _assigned_values(self, scope: Scope, name: str) -> Optional[list[ast.expr]]:
+        """The values of every assignment to `name` in `scope`, when all are plain ones."""
+        key = (id(scope), name)
+        if key not in self._values:
+            stores = [
+                node
+                for node in scope.nodes
+                if isinstance(node, ast.Name)
+                and node.id == name
+                and not isinstance(node.ctx, ast.Load)
+            ]
+            found = [simple_assignment_value(node) for node in stores]
+            self._values[key] = [v for v in found if v is not None] if None not in found else None
+        return self._values[key]
+
+    def _is_logger(self, expr: ast.expr) -> bool:
+        """`log` after `log = logging.getLogger(...)` (its only assignment), or `self.log`
+        whose every value is such a call."""
+        values: Optional[list[ast.expr]] = None
+        if isinstance(expr, ast.Attribute):
+            values = self.attribute_values(expr)
+        elif isinstance(expr, ast.Name):
+            owner = self.names.lookup_scope(expr.id, self.names.enclosing_scope(expr))
+            if owner is not None:
+                values = self._assigned_values(owner, expr.id)
+        return bool(values) and all(
+            isinstance(v, ast.Call) and self.resolve(v.func, v) in LOGGER_FACTORIES
+            for v in values or ()
+        )
 
     def function_named(
         self, expr: ast.AST, at: ast.AST
@@ -255,6 +479,12 @@ class ConcurrencyModel:
             if class_scope is not None and isinstance(class_scope.node, ast.ClassDef):
                 return class_scope.functions.get(expr.attr)
         return None
+
+
+def _dict_values(value: Optional[ast.expr]) -> tuple[ast.expr, ...]:
+    if isinstance(value, ast.Dict):
+        return tuple(value.values)
+    return ()
 
 
 def loops_around(node: ast.AST, stop: ast.AST) -> tuple[ast.AST, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Optional, Union
@@ -203,8 +204,19 @@ class NameResolver:
         self.scopes: dict[int, Scope] = {}
         self.module_scope: Scope
         self._buckets = index_tree(tree)
+        # Filled on demand: what each class does with `self`, and every attribute node of
+        # the module by name (to see who else touches an attribute).
+        self._self_names: dict[int, Optional[str]] = {}
+        self._instances: dict[int, InstanceAttributes] = {}
+        self._attribute_nodes: Optional[dict[str, dict[int, list[ast.Attribute]]]] = None
+        self._attribute_qualnames: dict[tuple[int, str], Optional[str]] = {}
+        self._class_lineages: Optional[list[set[int]]] = None
+        self._class_relations: Optional[dict[int, set[int]]] = None
+        self._classes: Optional[dict[str, ast.ClassDef]] = None
+        self._built = False  # attributes of `self` are read once every scope exists
         self._build(tree, None)
         del self._buckets
+        self._built = True
 
     # -- building -------------------------------------------------------------------------
     def _build(self, node: ScopeNode, parent_scope: Optional[Scope]) -> Scope:
@@ -353,6 +365,8 @@ class NameResolver:
             return owner.qualified.get(expr.id)
         if isinstance(expr, ast.Attribute):
             base = self.resolve(expr.value, scope)
+            if base is None and isinstance(expr.value, ast.Name):
+                return self._instance_attribute_qualname(expr, scope)
             return f"{base}.{expr.attr}" if base else None
         if isinstance(expr, ast.Call):
             callee = self.resolve(expr.func, scope)
@@ -362,6 +376,264 @@ class NameResolver:
 
     def class_qualname(self, node: ast.ClassDef) -> str:
         return f"{self.module_name}:{node.lineno}:{node.name}"
+
+    # -- attributes of `self` -------------------------------------------------------------
+    def self_name(self, scope: Scope) -> Optional[str]:
+        """The name a method calls its instance (its first parameter), or None when `scope`
+        is not a plain method of a class (a function, a staticmethod, a classmethod)."""
+        key = id(scope)
+        if key not in self._self_names:
+            self._self_names[key] = _instance_parameter(scope)
+        return self._self_names[key]
+
+    def self_class(self, name: ast.Name, scope: Optional[Scope] = None) -> Optional[ast.ClassDef]:
+        """The class whose instance `name` is, when it is the `self` of one of its methods
+        (read in the method or in a function nested in it)."""
+        owner = self.lookup_scope(name.id, scope or self.enclosing_scope(name))
+        if owner is None or self.self_name(owner) != name.id:
+            return None
+        assert owner.parent is not None
+        return owner.parent.node  # type: ignore[return-value]
+
+    def instance_attributes(self, cls: ast.ClassDef) -> InstanceAttributes:
+        """What the methods of `cls` do with the attributes of their `self`."""
+        found = self._instances.get(id(cls))
+        if found is None:
+            found = self._instances[id(cls)] = self._collect_instance_attributes(cls)
+        return found
+
+    def attribute_values(self, expr: ast.Attribute) -> Optional[list[ast.expr]]:
+        """The values assigned to `self.X` in its class, when `expr` is such an attribute and
+        every assignment is known (see `InstanceAttributes.values`); else None."""
+        if not isinstance(expr.value, ast.Name):
+            return None
+        cls = self.self_class(expr.value)
+        return None if cls is None else self.instance_attributes(cls).values(expr.attr)
+
+    def _collect_instance_attributes(self, cls: ast.ClassDef) -> InstanceAttributes:
+        found = InstanceAttributes(cls)
+        class_scope = self.scope_of_node(cls)
+        own: set[int] = set()
+        for method in class_scope.children:
+            name = self.self_name(method)
+            if name is None:
+                continue
+            stack = [method]
+            while stack:
+                current = stack.pop()
+                stack.extend(current.children)
+                if current is not method and self.lookup_scope(name, current) is not method:
+                    continue
+                for node in current.nodes:
+                    if (
+                        isinstance(node, ast.Attribute)
+                        and isinstance(node.value, ast.Name)
+                        and node.value.id == name
+                    ):
+                        table = found.loads if isinstance(node.ctx, ast.Load) else found.stores
+                        table.setdefault(node.attr, []).append(node)
+                        own.add(id(node))
+        index = self._attribute_index()
+        # Who else may touch the same attribute: code not going through a `self` (key 0),
+        # and the methods of classes whose instances may be this class's (its bases, its
+        # subclasses). Another class's own `self.X` is another object's attribute.
+        others = {0} | self._related().get(id(cls), set())
+        for attr in set(found.loads) | set(found.stores):
+            by_owner = index.get(attr, {})
+            for owner in others:
+                for node in by_owner.get(owner, ()):
+                    if id(node) in own:
+                        continue
+                    if isinstance(node.ctx, ast.Load):
+                        found.foreign_loads.add(attr)
+                    else:
+                        found.foreign_stores.add(attr)
+        for node in class_scope.nodes:
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                if _declaration_only(node):
+                    continue  # `_thread: Thread` announces the attribute, assigns nothing
+                found.class_values.setdefault(node.id, []).append(simple_assignment_value(node))
+        for name in class_scope.functions:
+            found.class_values.setdefault(name, []).append(None)
+        found.complete = self._complete_class(cls, set())
+        return found
+
+    def _complete_class(self, cls: ast.ClassDef, seen: set[int]) -> bool:
+        if id(cls) in seen:
+            return False
+        seen.add(id(cls))
+        if cls.keywords:
+            return False  # a metaclass may add methods
+        scope = self.enclosing_scope(cls)
+        for base in cls.bases:
+            qual = self.resolve(base, scope)
+            if qual is None:
+                return False
+            in_file = self._class_named(qual)
+            if in_file is not None:
+                if not self._complete_class(in_file, seen):
+                    return False
+            elif qual.split(".", 1)[0] not in _STDLIB_MODULES:
+                return False
+        return True
+
+    def _class_named(self, qualname: str) -> Optional[ast.ClassDef]:
+        if self._classes is None:
+            self._classes = {
+                self.class_qualname(node): node
+                for scope in self.scopes.values()
+                for node in scope.classes.values()
+            }
+        return self._classes.get(qualname)
+
+    def _related(self) -> dict[int, set[int]]:
+        """For every class of the file, the classes whose instances may be its instances:
+        those it derives from, those that derive from it, and their other bases."""
+        if self._class_relations is None:
+            related: dict[int, set[int]] = {}
+            for lineage in self._lineages():
+                for member in lineage:
+                    related.setdefault(member, set()).update(lineage)
+            self._class_relations = related
+        return self._class_relations
+
+    def _lineages(self) -> list[set[int]]:
+        """For every class of the file, itself and the classes of the file it derives from."""
+        if self._class_lineages is None:
+            self._class_named("")  # fills the index of the file's classes
+            assert self._classes is not None
+            bases: dict[int, list[ast.ClassDef]] = {}
+            for node in self._classes.values():
+                scope = self.enclosing_scope(node)
+                found = [self._class_named(self.resolve(b, scope) or "") for b in node.bases]
+                bases[id(node)] = [b for b in found if b is not None]
+            lineages = []
+            for node in self._classes.values():
+                lineage: set[int] = set()
+                stack = [node]
+                while stack:
+                    current = stack.pop()
+                    if id(current) not in lineage:
+                        lineage.add(id(current))
+                        stack.extend(bases.get(id(current), ()))
+                lineages.append(lineage)
+            self._class_lineages = lineages
+        return self._class_lineages
+
+    def _attribute_index(self) -> dict[str, dict[int, list[ast.Attribute]]]:
+        """Every attribute node of the module, by name, then by the class whose `self` it
+        goes through (0: not through a `self`)."""
+        if self._attribute_nodes is None:
+            index: dict[str, dict[int, list[ast.Attribute]]] = {}
+            for scope in self.scopes.values():
+                for node in scope.nodes:
+                    if isinstance(node, ast.Attribute):
+                        base = node.value
+                        owner = self.self_class(base, scope) if isinstance(base, ast.Name) else None
+                        by_owner = index.setdefault(node.attr, {})
+                        by_owner.setdefault(id(owner) if owner else 0, []).append(node)
+            self._attribute_nodes = index
+        return self._attribute_nodes
+
+    def _instance_attribute_qualname(self, expr: ast.Attribute, scope: Scope) -> Optional[str]:
+        """`self.ctx` -> `multiprocessing` when every value the class gives `self.ctx`
+        resolves to that one name (`self.ctx = mp.get_context("spawn")`)."""
+        assert isinstance(expr.value, ast.Name)
+        cls = self.self_class(expr.value, scope) if self._built else None
+        if cls is None:
+            return None
+        key = (id(cls), expr.attr)
+        if key in self._attribute_qualnames:
+            return self._attribute_qualnames[key]
+        self._attribute_qualnames[key] = None  # while resolving: `self.x = self.x.y` ends
+        values = self.instance_attributes(cls).values(expr.attr)
+        names = {self.resolve(v, self.enclosing_scope(v)) for v in values or ()}
+        result = names.pop() if len(names) == 1 else None
+        self._attribute_qualnames[key] = result
+        return result
+
+
+@dataclass(eq=False)
+class InstanceAttributes:
+    """What the methods of one class do with the attributes of their `self`.
+
+    Only the class's own methods (and functions nested in them) count as reading or setting
+    `self.X`; a subclass, another class or module code that touches an attribute of the same
+    name makes it shared: parlint cannot tell which objects that code sees.
+    """
+
+    cls: ast.ClassDef
+    # attribute -> the `self.X` nodes of the class's methods that read it / set or delete it
+    loads: dict[str, list[ast.Attribute]] = field(default_factory=dict)
+    stores: dict[str, list[ast.Attribute]] = field(default_factory=dict)
+    # attributes of the same name read / set other than through this class's `self`
+    foreign_loads: set[str] = field(default_factory=set)
+    foreign_stores: set[str] = field(default_factory=set)
+    # names the class body binds (`x = value` in the class; None: not a plain assignment)
+    class_values: dict[str, list[Optional[ast.expr]]] = field(default_factory=dict)
+    # Whether every method its instances have is visible: its bases are classes of this file
+    # that are themselves complete, or of the standard library (which knows nothing of the
+    # subclass's attributes). A base from elsewhere may have a `stop()` that ends them.
+    complete: bool = True
+
+    def values(self, name: str) -> Optional[list[ast.expr]]:
+        """Every value the class gives `self.<name>`: its `self.<name> = value` assignments
+        and a class attribute of that name. None when one of them is not of that plain form
+        (augmented, unpacked, deleted, a method) or code outside the class sets it too."""
+        if name in self.foreign_stores:
+            return None
+        values: list[ast.expr] = []
+        for target in self.stores.get(name, ()):
+            value = assigned_value(target)
+            if value is None:
+                if _declaration_only(target):
+                    continue
+                return None
+            values.append(value)
+        for class_value in self.class_values.get(name, ()):
+            if class_value is None:
+                return None
+            values.append(class_value)
+        return values
+
+
+def _instance_parameter(scope: Scope) -> Optional[str]:
+    node = scope.node
+    owner = scope.parent
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or owner is None:
+        return None
+    if not isinstance(owner.node, ast.ClassDef) or node.name in _IMPLICIT_CLASS_METHODS:
+        return None
+    for decorator in node.decorator_list:
+        if isinstance(decorator, ast.Name) and decorator.id in ("staticmethod", "classmethod"):
+            return None
+    params = [*node.args.posonlyargs, *node.args.args]
+    if not params:
+        return None
+    name = params[0].arg
+    if name in scope.stores or name in scope.global_names or name in scope.nonlocal_names:
+        return None
+    return name
+
+
+_STDLIB_MODULES = frozenset(sys.stdlib_module_names) | {"builtins"}
+_IMPLICIT_CLASS_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
+
+
+def assigned_value(target: ast.expr) -> Optional[ast.expr]:
+    """The value of `target = value` (also `a = target = value`), else None."""
+    owner = parent(target)
+    if isinstance(owner, ast.Assign) and target in owner.targets:
+        return owner.value
+    if isinstance(owner, ast.AnnAssign) and owner.target is target and owner.value is not None:
+        return owner.value
+    return None
+
+
+def _declaration_only(target: ast.expr) -> bool:
+    """`self.x: int` without a value: announces the attribute, assigns nothing."""
+    owner = parent(target)
+    return isinstance(owner, ast.AnnAssign) and owner.target is target and owner.value is None
 
 
 def simple_assignment_value(name: ast.Name) -> Optional[ast.expr]:

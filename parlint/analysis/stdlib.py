@@ -121,6 +121,43 @@ HARMLESS_CALLS = frozenset(
     }
 )  # fmt: skip
 
+# Loggers: passing an object to their methods formats it into a message and keeps nothing.
+LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.getLoggerClass"})
+LOGGING_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
+)
+
+# The abstract executor: an annotation with it promises the executor API, not its kind.
+EXECUTOR_BASES = frozenset({"concurrent.futures.Executor", "concurrent.futures._base.Executor"})
+
+# Methods that end an executor's or pool's life (`close()` stops a pool taking tasks; its
+# workers exit once those are done).
+POOL_SHUTDOWN_METHODS = frozenset({"shutdown", "close", "terminate", "__exit__"})
+# Methods of an executor or pool that neither end it nor let it escape.
+POOL_ATTRIBUTES = frozenset(
+    {"submit", "map", "apply", "apply_async", "map_async", "imap", "imap_unordered", "starmap",
+     "starmap_async", "join", "_max_workers", "_processes"}
+)  # fmt: skip
+
+# Objects that are not sequences: `args=(self.queue)` unpacks nothing.
+NOT_SEQUENCES: dict[str, str] = {
+    "queue.Queue": "a `Queue`",
+    "queue.SimpleQueue": "a `SimpleQueue`",
+    "queue.LifoQueue": "a `LifoQueue`",
+    "queue.PriorityQueue": "a `PriorityQueue`",
+    "multiprocessing.Queue": "a `Queue`",
+    "multiprocessing.SimpleQueue": "a `SimpleQueue`",
+    "multiprocessing.JoinableQueue": "a `JoinableQueue`",
+    "threading.Event": "an `Event`",
+    "threading.Lock": "a `Lock`",
+    "threading.RLock": "an `RLock`",
+    "threading.Condition": "a `Condition`",
+    "threading.Semaphore": "a `Semaphore`",
+    "threading.BoundedSemaphore": "a `BoundedSemaphore`",
+    "multiprocessing.Event": "an `Event`",
+    "multiprocessing.Lock": "a `Lock`",
+}
+
 # Calls that end the program (abnormally, for path analysis): like `raise`.
 EXIT_CALLS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit", "os.abort"})
 

@@ -13,20 +13,32 @@ from parlint.analysis.model import (
     EventKind,
     Handoff,
     HandoffApi,
+    Home,
     Pool,
+    PoolAccess,
     Worker,
     WorkerClass,
     loops_around,
 )
+from parlint.analysis.ownership import find_stop_signals
 from parlint.analysis.reaching import reaching_bindings
-from parlint.analysis.scopes import NameResolver, Scope, parent
+from parlint.analysis.scopes import (
+    InstanceAttributes,
+    NameResolver,
+    Scope,
+    assigned_value,
+    parent,
+    simple_assignment_value,
+)
 from parlint.analysis.stdlib import (
     CONTEXT_FACTORIES,
     CONTEXT_NAMESPACE,
+    EXECUTOR_BASES,
     EXECUTOR_TASK_METHODS,
-    HARMLESS_CALLS,
     INTERESTING_CALLEES,
+    POOL_ATTRIBUTES,
     POOL_CLASSES,
+    POOL_SHUTDOWN_METHODS,
     POOL_TASK_METHODS,
     TARGET_POSITION,
     WORKER_ATTRIBUTES,
@@ -45,9 +57,20 @@ def build_model(
     model = ConcurrencyModel(tree, NameResolver(tree, module_name, package))
     _find_worker_classes(model)
     interesting = _interesting_callees(model)
-    for scope in model.scopes():
-        if _calls_any(scope, interesting):
-            _ScopeBuilder(model, scope).build()
+    # Objects first (every scope), then what the methods of a class do with the ones kept on
+    # `self`, then the hand-offs, which may reach a pool through an attribute.
+    homes = AttributeTracker(model)
+    builders = [
+        _ScopeBuilder(model, scope, homes)
+        for scope in model.scopes()
+        if _calls_any(scope, interesting)
+    ]
+    for builder in builders:
+        builder.build_objects()
+    homes.follow()
+    for builder in builders:
+        builder.build_handoffs()
+    find_stop_signals(model)
     return model
 
 
@@ -64,7 +87,8 @@ def _interesting_callees(model: ConcurrencyModel) -> frozenset[str]:
 
 
 def _find_worker_classes(model: ConcurrencyModel) -> None:
-    # Bases may be other in-file subclasses: repeat until nothing new is found.
+    # Bases may be other in-file subclasses: repeat until nothing new is found. A class is
+    # described after its base, so it can take what it does not define from it.
     pending = [node for scope in model.scopes() for node in scope.classes.values()]
     changed = True
     while changed:
@@ -73,30 +97,38 @@ def _find_worker_classes(model: ConcurrencyModel) -> None:
             qual = model.names.class_qualname(node)
             if qual in model.worker_classes:
                 continue
-            kind = _base_kind(model, node)
-            if kind is not None:
-                model.worker_classes[qual] = _describe_class(node, kind)
+            found = _base_kind(model, node)
+            if found is not None:
+                kind, base = found
+                model.worker_classes[qual] = _describe_class(node, kind, base)
                 changed = True
 
 
-def _base_kind(model: ConcurrencyModel, node: ast.ClassDef) -> Optional[WorkerKind]:
+def _base_kind(
+    model: ConcurrencyModel, node: ast.ClassDef
+) -> Optional[tuple[WorkerKind, Optional[WorkerClass]]]:
+    """The kind of worker a class is, and the in-file worker class it derives from."""
     for base in node.bases:
         qual = model.names.resolve(base, model.names.enclosing_scope(node))
         if qual is None:
             continue
         if qual in WORKER_CLASSES:
             kind = WORKER_CLASSES[qual]
-            return WorkerKind.THREAD if kind is WorkerKind.TIMER else kind
+            return (WorkerKind.THREAD if kind is WorkerKind.TIMER else kind), None
         if qual in model.worker_classes:
-            return model.worker_classes[qual].kind
+            described = model.worker_classes[qual]
+            return described.kind, described
     return None
 
 
-def _describe_class(node: ast.ClassDef, kind: WorkerKind) -> WorkerClass:
-    daemon: Optional[bool] = False
+def _describe_class(
+    node: ast.ClassDef, kind: WorkerKind, base: Optional[WorkerClass]
+) -> WorkerClass:
     methods: set[str] = set()
     run = None
     defines_init = False
+    daemon_set = False  # whether the class itself decides (else it inherits the base's)
+    daemon: Optional[bool] = False
     for stmt in node.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             methods.add(stmt.name)
@@ -107,14 +139,14 @@ def _describe_class(node: ast.ClassDef, kind: WorkerKind) -> WorkerClass:
         if isinstance(stmt, ast.Assign):
             for target in stmt.targets:
                 if isinstance(target, ast.Name) and target.id == "daemon":
-                    daemon = _constant_bool(stmt.value)
+                    daemon, daemon_set = _constant_bool(stmt.value), True
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call) and _is_super_init(sub):
             for kw in sub.keywords:
                 if kw.arg == "daemon":
-                    daemon = _constant_bool(kw.value)
+                    daemon, daemon_set = _constant_bool(kw.value), True
                 elif kw.arg is None:
-                    daemon = None
+                    daemon, daemon_set = None, True
         elif isinstance(sub, (ast.Assign, ast.AnnAssign)):
             targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
             for target in targets:
@@ -125,7 +157,7 @@ def _describe_class(node: ast.ClassDef, kind: WorkerKind) -> WorkerClass:
                     and target.value.id == "self"
                     and sub.value is not None
                 ):
-                    daemon = _constant_bool(sub.value)
+                    daemon, daemon_set = _constant_bool(sub.value), True
         elif (
             isinstance(sub, ast.Call)
             and isinstance(sub.func, ast.Attribute)
@@ -134,6 +166,13 @@ def _describe_class(node: ast.ClassDef, kind: WorkerKind) -> WorkerClass:
             and sub.func.value.id == "self"
         ):
             daemon = _constant_bool(sub.args[0]) if sub.args else None
+            daemon_set = True
+    if base is not None:
+        run = run or base.run
+        defines_init = defines_init or base.defines_init
+        methods |= base.methods
+        if not daemon_set:
+            daemon = base.daemon
     return WorkerClass(node, kind, daemon, defines_init, run, frozenset(methods))
 
 
@@ -158,20 +197,24 @@ def _constant_bool(expr: ast.AST) -> Optional[bool]:
 class _ScopeBuilder:
     """Finds the workers, pools and hand-offs of one scope and follows their uses."""
 
-    def __init__(self, model: ConcurrencyModel, scope: Scope) -> None:
+    def __init__(self, model: ConcurrencyModel, scope: Scope, homes: AttributeTracker) -> None:
         self.model = model
         self.scope = scope
+        self.homes = homes
         self.nodes = scope.nodes
         # variable -> workers it may hold; collection variable -> workers it may contain
         self.holders: dict[str, set[Worker]] = {}
         self.collections: dict[str, set[Worker]] = {}
-        self.pool_names: dict[str, Pool] = {}
+        # variable -> the pools assigned to it (one per branch of an `if`, ...)
+        self.pool_names: dict[str, list[Pool]] = {}
         # id of an assignment's target -> the workers it puts in the variable, and for each
         # read of a variable (by id) the assignments that may reach it
         self.bound_at: dict[int, set[Worker]] = {}
         self.reaching: dict[int, frozenset[int]] = {}
         self.local_collections = self._find_local_collections()
         self.loads: dict[str, list[ast.Name]] = {}
+        self.stores: Optional[dict[str, list[ast.Name]]] = None  # on demand
+        self.workers: list[Worker] = []  # the ones constructed in this scope
         for node in self.nodes:
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 self.loads.setdefault(node.id, []).append(node)
@@ -209,11 +252,14 @@ class _ScopeBuilder:
         }
 
     # -- entry ----------------------------------------------------------------------------
-    def build(self) -> None:
+    def build_objects(self) -> None:
         for node in self.nodes:
             if isinstance(node, ast.Call):
                 self._construction(node)
         self._follow_uses()
+        self._follow_pool_names()
+
+    def build_handoffs(self) -> None:
         for node in self.nodes:
             if isinstance(node, ast.Call):
                 self._handoff(node)
@@ -234,6 +280,7 @@ class _ScopeBuilder:
             )
             worker.daemon = self._constructor_daemon(worker)
             self.model.workers.append(worker)
+            self.workers.append(worker)
             self._bind(call, worker)
             return
         pool_kind = POOL_CLASSES.get(qual)
@@ -251,9 +298,33 @@ class _ScopeBuilder:
                 and isinstance(owner.targets[0], ast.Name)
             ):
                 pool.names.add(owner.targets[0].id)
+            elif isinstance(owner, ast.Assign) and len(owner.targets) == 1:
+                self._keep_pool(owner.targets[0], pool)
             for name in pool.names:
-                self.pool_names[name] = pool
+                self.pool_names.setdefault(name, []).append(pool)
             self.model.pools.append(pool)
+
+    def _keep_pool(self, target: ast.expr, pool: Pool) -> None:
+        """`self.pool = ...`: the class's methods follow it; anything else is not followed."""
+        if not self.homes.keep(pool, target, self.scope):
+            pool.escapes.append((target, "stored where parlint cannot follow it"))
+
+    def _follow_pool_names(self) -> None:
+        """What the scope does with a pool's variable besides handing it tasks: keep it on
+        `self`, shut it down, or let it go where parlint cannot follow."""
+        for name, pools in self.pool_names.items():
+            for load in self.loads.get(name, ()):
+                owner = parent(load)
+                if (
+                    isinstance(owner, ast.Assign)
+                    and owner.value is load
+                    and len(owner.targets) == 1
+                ):
+                    for pool in pools:
+                        self._keep_pool(owner.targets[0], pool)
+                    continue
+                for pool in pools:
+                    pool_use(self.model, load, pool, pool.escapes)
 
     def _constructor_daemon(self, worker: Worker) -> Optional[bool]:
         kw = worker.keyword("daemon")
@@ -341,6 +412,9 @@ class _ScopeBuilder:
             and target.value.id in self.local_collections
         ):
             self._contain(target.value.id, worker)
+        elif self.homes.keep(worker, target, self.scope):
+            # Its class's methods own it now: they are followed together (`AttributeTracker`).
+            worker.escapes.append((target, "stored on an attribute of `self`"))
         else:
             worker.escapes.append((target, "stored on an attribute or in a container"))
 
@@ -375,8 +449,7 @@ class _ScopeBuilder:
         ):
             self._contain(func.value.id, worker)
             return
-        qual = self.model.names.resolve(func, self.scope)
-        if qual in HARMLESS_CALLS:
+        if self.model.keeps_no_reference(call):
             return
         worker.escapes.append((call, "passed to another call"))
 
@@ -406,8 +479,8 @@ class _ScopeBuilder:
                                 self._use(load, worker, iteration=None)
         self._dedupe_events()
         self._closures()
-        for worker in self.model.workers:
-            if worker.scope is self.scope and worker.joins:
+        for worker in self.workers:
+            if worker.joins:
                 ifs = [i for e in worker.starts for i in _ifs_around(e.call, self.scope.node)]
                 conditions = frozenset(ast.dump(i.test) for i in ifs)
                 for event in worker.joins:
@@ -415,9 +488,7 @@ class _ScopeBuilder:
                     event.start_ifs = frozenset(id(i) for i in ifs)
 
     def _dedupe_events(self) -> None:
-        for worker in self.model.workers:
-            if worker.scope is not self.scope:
-                continue
+        for worker in self.workers:
             unique: dict[tuple[int, int], Event] = {}
             for event in worker.events:
                 unique.setdefault((id(event.call), id(event.iteration)), event)
@@ -490,37 +561,7 @@ class _ScopeBuilder:
         via_name: Optional[str],
         iteration: Optional[ast.AST],
     ) -> None:
-        call = parent(attribute)
-        is_call = isinstance(call, ast.Call) and call.func is attribute
-        name = attribute.attr
-        loops = loops_around(attribute, self.scope.node)
-        if is_call and name in ("start", "join", "run"):
-            assert isinstance(call, ast.Call)
-            kind = {"start": EventKind.START, "join": EventKind.JOIN, "run": EventKind.RUN}[name]
-            worker.events.append(Event(kind, call, iteration, loops, via_name))
-            return
-        if name == "daemon" and isinstance(attribute.ctx, ast.Store):
-            assign = parent(attribute)
-            value = assign.value if isinstance(assign, (ast.Assign, ast.AnnAssign)) else None
-            flag = _constant_bool(value) if value is not None else None
-            worker.daemon = True if flag else (None if flag is None else worker.daemon)
-            return
-        if name == "setDaemon" and is_call:
-            assert isinstance(call, ast.Call)
-            flag = _constant_bool(call.args[0]) if call.args else None
-            worker.daemon = True if flag else (None if flag is None else worker.daemon)
-            return
-        if name in WORKER_ATTRIBUTES:
-            if not is_call and name in ("join", "start", "run"):
-                worker.escapes.append((attribute, "its method is passed on"))
-            return
-        if worker.subclass is not None and name in worker.subclass.methods:
-            # An in-file method may join the thread itself: do not guess.
-            worker.escapes.append((attribute, "handed to its own method"))
-            return
-        if isinstance(attribute.ctx, ast.Store):
-            return
-        # Other attributes (results stored on a subclass, ...) keep it in this scope.
+        worker_method_use(self.scope, attribute, worker, via_name, iteration)
 
     def _collection_use(self, load: ast.Name, worker: Worker) -> None:
         owner = parent(load)
@@ -559,8 +600,7 @@ class _ScopeBuilder:
                 self._bind_element(owner, worker)
             return
         if isinstance(owner, ast.Call) and load in owner.args:
-            qual = self.model.names.resolve(owner.func, self.scope)
-            if qual in HARMLESS_CALLS:
+            if self.model.keeps_no_reference(owner):
                 return
         if isinstance(owner, (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.If, ast.While,
                               ast.Assert, ast.FormattedValue)):  # fmt: skip
@@ -601,28 +641,19 @@ class _ScopeBuilder:
 
     # -- hand-offs ------------------------------------------------------------------------
     def _handoff(self, call: ast.Call) -> None:
-        for worker in self.model.workers:
-            if worker.call is call:
-                task = _worker_task(worker)
-                self.model.handoffs.append(
-                    Handoff(
-                        HandoffApi.CONSTRUCTOR,
-                        call,
-                        task,
-                        on_threads=worker.kind is not WorkerKind.PROCESS,
-                        worker=worker,
-                    )
+        worker = self.model.worker_at(call)
+        if worker is not None:
+            self.model.handoffs.append(
+                Handoff(
+                    HandoffApi.CONSTRUCTOR,
+                    call,
+                    _worker_task(worker),
+                    on_threads=worker.kind is not WorkerKind.PROCESS,
+                    worker=worker,
                 )
-                return
-        func = call.func
-        if not isinstance(func, ast.Attribute):
-            qual = self.model.names.resolve(func, self.scope)
-            if qual == "asyncio.to_thread":
-                task = call.args[0] if call.args else None
-                self.model.handoffs.append(
-                    Handoff(HandoffApi.TO_THREAD, call, task, True, method="to_thread")
-                )
+            )
             return
+        func = call.func
         qual = self.model.names.resolve(func, self.scope)
         if qual == "asyncio.to_thread":
             task = call.args[0] if call.args else None
@@ -630,12 +661,14 @@ class _ScopeBuilder:
                 Handoff(HandoffApi.TO_THREAD, call, task, True, method="to_thread")
             )
             return
-        pool = self._pool_of(func.value)
-        if pool is not None:
+        if not isinstance(func, ast.Attribute):
+            return
+        access = self._pool_of(func.value) if func.attr in _TASK_METHODS else None
+        if access is not None:
             method = func.attr
-            if pool.kind.is_executor and method in EXECUTOR_TASK_METHODS:
+            if access.is_executor and method in EXECUTOR_TASK_METHODS:
                 api = HandoffApi.SUBMIT if method == "submit" else HandoffApi.MAP
-            elif not pool.kind.is_executor and method in POOL_TASK_METHODS:
+            elif not access.is_executor and method in POOL_TASK_METHODS:
                 api = HandoffApi.POOL
             else:
                 return
@@ -645,45 +678,328 @@ class _ScopeBuilder:
                 else _keyword(call, "func" if api is HandoffApi.POOL else "fn")
             )
             self.model.handoffs.append(
-                Handoff(api, call, task, pool.kind.runs_in_threads, pool=pool, method=method)
+                Handoff(api, call, task, access.on_threads, pool=access.pool, method=method)
             )
             return
         if func.attr == "run_in_executor" and len(call.args) >= 2:
             executor = call.args[0]
-            target_pool = self._pool_of(executor)
+            target = self._pool_of(executor)
             on_threads: Optional[bool] = None
             if isinstance(executor, ast.Constant) and executor.value is None:
                 on_threads = True
-            elif target_pool is not None:
-                on_threads = target_pool.kind.runs_in_threads
+            elif target is not None:
+                on_threads = target.on_threads
             self.model.handoffs.append(
                 Handoff(
                     HandoffApi.RUN_IN_EXECUTOR,
                     call,
                     call.args[1],
                     on_threads,
-                    pool=target_pool,
+                    pool=target.pool if target else None,
                     method="run_in_executor",
                 )
             )
 
-    def _pool_of(self, expr: ast.expr) -> Optional[Pool]:
+    def _pool_of(self, expr: ast.expr) -> Optional[PoolAccess]:
+        """The executor or pool `expr` reaches: a construction, a variable assigned one (in
+        every branch that assigns it), `self.X` kept by the class, a parameter annotated
+        with an executor or pool type."""
         if isinstance(expr, ast.Name):
-            pool = self.pool_names.get(expr.id)
-            if pool is not None:
-                return pool
-            # A pool bound in an enclosing scope (a closure) is still that pool.
+            pools = self.pool_names.get(expr.id)
+            if pools:
+                return PoolAccess.of_pools(pools)
             owner = self.model.names.lookup_scope(expr.id, self.scope)
-            if owner is not None and owner is not self.scope:
+            if owner is None:
+                return None
+            if owner is not self.scope:
+                # A pool bound in an enclosing scope (a closure) is still that pool.
                 for candidate in self.model.pools:
                     if candidate.scope is owner and expr.id in candidate.names:
-                        return candidate
-            return None
+                        return PoolAccess.of(candidate)
+                return None
+            value = self._only_value(expr.id)
+            if isinstance(value, ast.Attribute):
+                return self.homes.pool_access(value)  # `pool = self._pool`
+            return self._annotated_pool(expr.id)
+        if isinstance(expr, ast.Attribute):
+            return self.homes.pool_access(expr)
         if isinstance(expr, ast.Call):
-            for candidate in self.model.pools:
-                if candidate.call is expr:
-                    return candidate
+            pool = self.model.pool_at(expr)
+            if pool is not None:
+                return PoolAccess.of(pool)
         return None
+
+    def _only_value(self, name: str) -> Optional[ast.expr]:
+        """The value of the one plain assignment to `name` in this scope, else None."""
+        if self.stores is None:
+            self.stores = {}
+            for node in self.nodes:
+                if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                    self.stores.setdefault(node.id, []).append(node)
+        stores = self.stores.get(name, [])
+        return simple_assignment_value(stores[0]) if len(stores) == 1 else None
+
+    def _annotated_pool(self, name: str) -> Optional[PoolAccess]:
+        """A parameter of this function annotated with an executor or pool type (and never
+        reassigned): `def run(pool: ThreadPoolExecutor)`."""
+        node = self.scope.node
+        if (
+            not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            or name in self.scope.stores
+        ):
+            return None
+        args = node.args
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+            if arg.arg != name or arg.annotation is None:
+                continue
+            annotation: ast.expr = arg.annotation
+            if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+                try:
+                    annotation = ast.parse(annotation.value, mode="eval").body
+                except SyntaxError:
+                    return None
+                # The parsed name is read in the function's own module scope.
+                qual = self.model.names.resolve(annotation, self.model.names.module_scope)
+            else:
+                qual = self.model.names.resolve(annotation, self.scope.parent or self.scope)
+            if qual in POOL_CLASSES:
+                return PoolAccess.of_kinds([POOL_CLASSES[qual]])
+            if qual in EXECUTOR_BASES:
+                return PoolAccess(is_executor=True, on_threads=None)
+        return None
+
+
+class AttributeTracker:
+    """Follows the workers and pools kept on `self` through the methods of their class.
+
+    The scope builders report each `self.X = <object>` (`keep`); once every scope is built,
+    `follow` reads every `self.X` of the class's methods as a use of those objects: a
+    `start()`/`join()`/`run()` of a worker, a hand-off to or shutdown of a pool, or an
+    escape. An attribute also assigned something else (other than None), or touched by code
+    outside the class, is not trusted to hold only them.
+    """
+
+    def __init__(self, model: ConcurrencyModel) -> None:
+        self.model = model
+        self.kept: dict[tuple[int, str], list[tuple[Union[Worker, Pool], ast.Attribute]]] = {}
+        self.classes: dict[int, ast.ClassDef] = {}
+        # (class, attribute) -> the pools its reads reach, for hand-offs
+        self.pools: dict[tuple[int, str], list[Pool]] = {}
+
+    def keep(self, obj: Union[Worker, Pool], target: ast.expr, scope: Scope) -> bool:
+        """Record `self.X = obj` in a method; False when `target` is not such an attribute."""
+        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+            return False
+        cls = self.model.names.self_class(target.value, scope)
+        if cls is None:
+            return False
+        self.classes[id(cls)] = cls
+        self.kept.setdefault((id(cls), target.attr), []).append((obj, target))
+        return True
+
+    def follow(self) -> None:
+        for (class_id, attribute), entries in self.kept.items():
+            cls = self.classes[class_id]
+            facts = self.model.names.instance_attributes(cls)
+            home = Home(cls, attribute, stores=[target for _, target in entries])
+            home.loads = facts.loads.get(attribute, [])
+            trusted = self._only_these(home, facts)
+            objects: list[Union[Worker, Pool]] = []
+            for obj, _ in entries:
+                if obj not in objects:
+                    objects.append(obj)
+            workers = [o for o in objects if isinstance(o, Worker)]
+            pools = [o for o in objects if isinstance(o, Pool)]
+            for obj in objects:
+                if obj.home is not None and obj.home is not home:
+                    home.escapes.append((home.stores[0], "kept on two attributes"))
+                obj.home = home
+            if workers and pools:
+                home.escapes.append((home.stores[0], "holds workers and pools"))
+            if trusted and pools and not workers:
+                self.pools[(class_id, attribute)] = pools
+            for load in home.loads:
+                self._use(load, home, workers, pools)
+
+    def pool_access(self, expr: ast.Attribute) -> Optional[PoolAccess]:
+        """The pool `self.X` reaches, when its class keeps only pools there."""
+        if not isinstance(expr.value, ast.Name):
+            return None
+        cls = self.model.names.self_class(expr.value)
+        if cls is None:
+            return None
+        pools = self.pools.get((id(cls), expr.attr))
+        if not pools:
+            return None
+        return PoolAccess.of_pools(pools)
+
+    def _only_these(self, home: Home, facts: InstanceAttributes) -> bool:
+        """Whether the attribute holds nothing but the kept objects (or None)."""
+        kept = {id(store) for store in home.stores}
+        trusted = True
+        for store in facts.stores.get(home.attribute, ()):
+            if id(store) in kept:
+                continue
+            value = assigned_value(store)
+            if not (isinstance(value, ast.Constant) and value.value is None):
+                home.escapes.append((store, "also assigned another value"))
+                trusted = False
+        for value in facts.class_values.get(home.attribute, ()):
+            if not (isinstance(value, ast.Constant) and value.value is None):
+                home.escapes.append((home.cls, "also a class attribute"))
+                trusted = False
+        if home.attribute in facts.foreign_stores:
+            home.escapes.append((home.cls, "set by code outside its class"))
+            trusted = False
+        if home.attribute in facts.foreign_loads:
+            home.escapes.append((home.cls, "read by code outside its class"))
+        if not facts.complete:
+            home.escapes.append((home.cls, "its class inherits methods parlint cannot see"))
+        return trusted
+
+    def _use(
+        self, load: ast.Attribute, home: Home, workers: list[Worker], pools: list[Pool]
+    ) -> None:
+        scope = self.model.names.enclosing_scope(load)
+        owner = parent(load)
+        if (
+            isinstance(owner, ast.Assign)
+            and owner.value is load
+            and len(owner.targets) == 1
+            and isinstance(owner.targets[0], ast.Name)
+        ):
+            self._alias(owner.targets[0].id, scope, home, workers, pools)
+            return
+        self._read(load, scope, home, workers, pools, via_name=None)
+
+    def _read(
+        self,
+        load: ast.expr,
+        scope: Scope,
+        home: Home,
+        workers: list[Worker],
+        pools: list[Pool],
+        via_name: Optional[str],
+    ) -> None:
+        owner = parent(load)
+        for pool in pools:
+            pool_use(self.model, load, pool, home.escapes)
+        if not workers:
+            return
+        if isinstance(owner, ast.Attribute) and owner.value is load:
+            for worker in workers:
+                worker_method_use(scope, owner, worker, via_name, iteration=None)
+            return
+        if isinstance(owner, _LOOKS_ONLY):
+            return
+        if isinstance(owner, ast.Call) and load in owner.args:
+            if self.model.keeps_no_reference(owner):
+                return
+        home.escapes.append((owner or load, "passed on"))
+
+    def _alias(
+        self, name: str, scope: Scope, home: Home, workers: list[Worker], pools: list[Pool]
+    ) -> None:
+        """`t = self._thread` in a method: the variable's reads reach the object too."""
+        stores = [
+            node
+            for node in scope.nodes
+            if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
+        ]
+        nested = any(
+            isinstance(node, ast.Name) and node.id == name
+            for child in _descendants(scope)
+            for node in child.nodes
+        )
+        if len(stores) != 1 or nested or name in scope.global_names | scope.nonlocal_names:
+            home.escapes.append((stores[0] if stores else home.cls, "copied to a variable"))
+            return
+        for node in scope.nodes:
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+                self._read(node, scope, home, workers, pools, via_name=name)
+
+
+def _descendants(scope: Scope) -> Iterator[Scope]:
+    stack = list(scope.children)
+    while stack:
+        current = stack.pop()
+        stack.extend(current.children)
+        yield current
+
+
+def worker_method_use(
+    scope: Scope,
+    attribute: ast.Attribute,
+    worker: Worker,
+    via_name: Optional[str],
+    iteration: Optional[ast.AST],
+) -> None:
+    """`x.attribute` where `x` reaches `worker`: a start, join or run, its daemon flag, or
+    a method of its class that may do anything with it."""
+    call = parent(attribute)
+    is_call = isinstance(call, ast.Call) and call.func is attribute
+    name = attribute.attr
+    loops = loops_around(attribute, scope.node)
+    if is_call and name in ("start", "join", "run"):
+        assert isinstance(call, ast.Call)
+        kind = {"start": EventKind.START, "join": EventKind.JOIN, "run": EventKind.RUN}[name]
+        worker.events.append(Event(kind, call, iteration, loops, via_name))
+        return
+    if name == "daemon" and isinstance(attribute.ctx, ast.Store):
+        assign = parent(attribute)
+        value = assign.value if isinstance(assign, (ast.Assign, ast.AnnAssign)) else None
+        flag = _constant_bool(value) if value is not None else None
+        worker.daemon = True if flag else (None if flag is None else worker.daemon)
+        return
+    if name == "setDaemon" and is_call:
+        assert isinstance(call, ast.Call)
+        flag = _constant_bool(call.args[0]) if call.args else None
+        worker.daemon = True if flag else (None if flag is None else worker.daemon)
+        return
+    if name in WORKER_ATTRIBUTES:
+        if not is_call and name in ("join", "start", "run"):
+            worker.escapes.append((attribute, "its method is passed on"))
+        return
+    if worker.subclass is not None and name in worker.subclass.methods:
+        # An in-file method may join the thread itself: do not guess.
+        worker.escapes.append((attribute, "handed to its own method"))
+        return
+    # Other attributes (results stored on a subclass, ...) keep it in this scope.
+
+
+def pool_use(
+    model: ConcurrencyModel, load: ast.expr, pool: Pool, escapes: list[tuple[ast.AST, str]]
+) -> None:
+    """A read of an expression that holds `pool`, beyond the hand-offs: a shutdown, a use
+    that keeps nothing, or an escape (recorded in `escapes`)."""
+    owner = parent(load)
+    if isinstance(owner, ast.Attribute) and owner.value is load:
+        call = parent(owner)
+        if owner.attr in POOL_SHUTDOWN_METHODS and isinstance(call, ast.Call):
+            pool.shutdowns.append(call)
+        elif owner.attr not in POOL_ATTRIBUTES:
+            escapes.append((owner, "a method parlint does not know is called"))
+        return
+    if isinstance(owner, ast.withitem) and owner.context_expr is load:
+        pool.shutdowns.append(owner)  # leaving the block shuts it down
+        return
+    if isinstance(owner, _LOOKS_ONLY):
+        return
+    if isinstance(owner, ast.Call):
+        func = owner.func
+        if isinstance(func, ast.Attribute) and func.attr == "run_in_executor":
+            if owner.args and owner.args[0] is load:
+                return  # a hand-off to it
+        if load in owner.args and model.keeps_no_reference(owner):
+            return
+    escapes.append((owner or load, "passed on"))
+
+
+_TASK_METHODS = EXECUTOR_TASK_METHODS | POOL_TASK_METHODS | {"run_in_executor"}
+
+# Expressions that look at an object and keep nothing of it.
+_LOOKS_ONLY = (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.If, ast.While, ast.Assert,
+               ast.FormattedValue, ast.IfExp)  # fmt: skip
 
 
 def _calls_any(scope: Scope, names: frozenset[str]) -> bool:

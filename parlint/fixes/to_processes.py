@@ -181,6 +181,9 @@ def constructor_of(handoff: Handoff) -> Optional[ast.Call]:
     ):
         if handoff.pool.kind is PoolKind.INTERPRETER_EXECUTOR:
             return None
+        home = handoff.pool.home
+        if home is not None and (home.escapes or handoff.pool.escapes):
+            return None  # kept on self and reachable by code parlint cannot see
         return handoff.pool.call
     return None
 

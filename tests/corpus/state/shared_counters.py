@@ -112,13 +112,13 @@ def single_thread(words):
 class Greedy(threading.Thread):
     made = 0
 
-    def run(self):
+    def run(self):  # expect: PAR201
         for _ in range(10):
             self.made += 1  # each thread is its own `self`
 
 
 def greedy_threads():
-    threads = [Greedy() for _ in range(4)]  # expect: PAR201, PAR102
+    threads = [Greedy() for _ in range(4)]  # expect: PAR102
     for t in threads:
         t.start()
     for t in threads:

@@ -10,6 +10,8 @@ import queue
 import threading
 import urllib.request
 
+from servicekit import BaseService  # third-party: its stop() may join what its subclasses keep
+
 log = logging.getLogger(__name__)
 
 
@@ -147,4 +149,44 @@ class Tailer:
         self._thread = threading.Thread(target=drain, args=(jobs,), daemon=True)
 
     def start(self):
+        self._thread.start()
+
+
+class Poller:
+    """Its loop ends when close() sets the flag it tests: owned by the class."""
+
+    def __init__(self, jobs):
+        self.jobs = jobs
+        self.closed = False
+        self._thread = threading.Thread(target=self._poll)
+        self._thread.start()
+
+    def _poll(self):
+        while not self.closed:
+            log.debug("queued: %d", self.jobs.qsize())
+
+    def close(self):
+        self.closed = True
+
+
+class Spinner:
+    """The flag its loop tests is only set in __init__, before the thread starts."""
+
+    def __init__(self):
+        self.spinning = True
+        self._thread = threading.Thread(target=self._spin)
+
+    def _spin(self):
+        while self.spinning:
+            log.debug("spinning")
+
+    def start(self):
+        self._thread.start()  # expect: PAR101
+
+
+class Indexer(BaseService):
+    """Its base class, which parlint cannot see, may join `self._thread` in its stop()."""
+
+    def start(self):
+        self._thread = threading.Thread(target=reindex, args=(["a", "b"],))
         self._thread.start()
