@@ -1,0 +1,123 @@
+"""Control flow as people write it: `while` loops, loops in coroutines, comprehensions of
+hand-offs, results assigned and never read, and the values that reach `args=` and `target=`.
+Each test states what a user sees: the code, the row, whether a fix is offered, and the text
+after the fix."""
+
+from __future__ import annotations
+
+import ast
+
+from parlint import check_source, fix_source
+from parlint.config import Settings
+
+
+def found(source: str, code: str) -> list[tuple[int, bool]]:
+    """(row, fixable) of every `code` diagnostic of `source`."""
+    return [
+        (d.location.row, d.fixable) for d in check_source(source, fixes=False) if d.code == code
+    ]
+
+
+def fixed(source: str, code: str) -> str:
+    text = fix_source(source, config=Settings(select=(code,)), unsafe=True)
+    ast.parse(text)
+    return text
+
+
+# -- PAR105 in `while` loops -----------------------------------------------------------------
+
+FLAG_SET_BY_THE_THREAD = """import threading
+
+
+class Poller:
+    def __init__(self):
+        self.done = False
+
+    def poll_once(self):
+        self.done = True
+
+    def run(self):
+        done = self.done
+        while not done:
+            t = threading.Thread(target=self.poll_once)
+            t.start()
+            t.join()
+            done = self.done
+"""
+
+
+def test_while_loop_whose_test_the_thread_may_change_has_no_fix() -> None:
+    # Joining after the loop would test `done` while the threads run: the loop could start
+    # threads without end. Work after the join also needs the thread finished: not reported.
+    assert found(FLAG_SET_BY_THE_THREAD, "PAR105") == []
+
+
+QUEUE_PARAMETER = """import threading
+
+
+def work(job):
+    print(job)
+
+
+def drain(jobs):
+    while not jobs.empty():
+        t = threading.Thread(target=work, args=(jobs.get(),))
+        t.start()
+        t.join()
+"""
+
+
+def test_while_loop_over_a_parameter_is_reported_without_a_fix() -> None:
+    assert found(QUEUE_PARAMETER, "PAR105") == [(11, False)]
+
+
+COUNTER = """import threading
+
+
+def work(n):
+    print(n)
+
+
+def retry(times):
+    attempt = 0
+    while attempt < 3:
+        attempt += 1
+        t = threading.Thread(target=work, args=(attempt,))
+        t.start()
+        t.join()
+"""
+
+
+def test_while_loop_over_a_local_counter_is_fixed_like_a_for_loop() -> None:
+    assert found(COUNTER, "PAR105") == [(13, True)]
+    assert fixed(COUNTER, "PAR105") == COUNTER.replace(
+        "    attempt = 0\n", "    attempt = 0\n    threads = []\n"
+    ).replace(
+        "        t.start()\n        t.join()\n",
+        "        t.start()\n        threads.append(t)\n    for t in threads:\n        t.join()\n",
+    )
+
+
+WORK_BETWEEN = """import threading
+
+
+def work(n):
+    print(n)
+
+
+def main(items):
+    for item in items:
+        t = threading.Thread(target=work, args=(item,))
+        t.start()
+        print("meanwhile", item)
+        t.join()
+"""
+
+
+def test_work_between_start_and_join_is_still_serial() -> None:
+    (diagnostic,) = [d for d in check_source(WORK_BETWEEN, fixes=False) if d.code == "PAR105"]
+    assert diagnostic.location.row == 11
+    assert diagnostic.message == (
+        "`t` is joined at line 13 in the same loop iteration that starts it: "
+        "the threads run one at a time"
+    )
