@@ -121,3 +121,130 @@ def test_work_between_start_and_join_is_still_serial() -> None:
         "`t` is joined at line 13 in the same loop iteration that starts it: "
         "the threads run one at a time"
     )
+
+
+# -- PAR302: results kept and never read -----------------------------------------------------
+
+KEPT_AND_LOGGED = """import logging
+from concurrent.futures import ThreadPoolExecutor
+
+log = logging.getLogger(__name__)
+
+
+def work(n):
+    return n
+
+
+def main(items):
+    with ThreadPoolExecutor() as executor:
+        done = executor.map(work, items)
+        log.info("queued %s", done)
+        print(f"{done!r}", len(items))
+"""
+
+
+def test_map_kept_and_only_logged_is_lost_and_not_fixed() -> None:
+    (diagnostic,) = [d for d in check_source(KEPT_AND_LOGGED, fixes=False) if d.code == "PAR302"]
+    assert (diagnostic.location.row, diagnostic.fixable) == (13, False)
+    assert diagnostic.message.startswith(
+        "The result iterator of `map()` is kept in `done` but never iterated"
+    )
+
+
+NAME_REUSED = """from concurrent.futures import ThreadPoolExecutor
+
+
+def work(n):
+    return n
+
+
+def main(items):
+    with ThreadPoolExecutor() as executor:
+        results = executor.map(work, items)
+        results = executor.map(work, reversed(items))
+        for result in results:
+            print(result)
+"""
+
+
+def test_only_the_overwritten_iterator_is_lost() -> None:
+    assert found(NAME_REUSED, "PAR302") == [(10, True)]
+
+
+READ_SOMEWHERE = """import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.pool import ThreadPool
+
+
+def work(n):
+    return n
+
+
+def report(error):
+    print("failed", error)
+
+
+def returned(executor, items):
+    results = executor.map(work, items)
+    return results
+
+
+def in_a_closure(items):
+    with ThreadPoolExecutor() as executor:
+        results = executor.map(work, items)
+
+        def show():
+            return list(results)
+
+        return show()
+
+
+def with_error_callback(items):
+    with ThreadPool(2) as pool:
+        pool.map_async(work, items, error_callback=report)
+        pool.apply_async(work, (1,), error_callback=report)
+        pool.close()
+        pool.join()
+
+
+async def awaited_later(item):
+    loop = asyncio.get_running_loop()
+    pending = loop.run_in_executor(None, work, item)
+    print("waiting")
+    return await pending
+"""
+
+
+def test_results_read_later_or_given_an_error_callback_are_not_lost() -> None:
+    assert found(READ_SOMEWHERE, "PAR302") == []
+
+
+FUTURES_NEVER_READ = """import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+
+def work(n):
+    return n
+
+
+def main(items):
+    with ThreadPoolExecutor() as executor:
+        futures = [executor.submit(work, n) for n in items]
+        print(len(futures), "submitted")
+
+
+async def fire_and_forget(items):
+    loop = asyncio.get_running_loop()
+    for item in items:
+        loop.run_in_executor(None, work, item)
+"""
+
+
+def test_futures_kept_only_to_be_counted_and_discarded_executor_futures_are_lost() -> None:
+    messages = [
+        (d.location.row, d.message) for d in check_source(FUTURES_NEVER_READ) if d.code == "PAR302"
+    ]
+    assert [(row, message.split(":")[0]) for row, message in messages] == [
+        (11, "The future of each `submit()` is kept in `futures` but never read"),
+        (18, "The future of `run_in_executor()` is thrown away"),
+    ]
