@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Optional
 from parlint.analysis.model import ConcurrencyModel, EventKind, Handoff, HandoffApi, Worker
 from parlint.analysis.scopes import body_nodes, containing_block, enclosing_statement, parent
 from parlint.analysis.stdlib import ARGS_POSITION, NON_CALLABLE_RESULTS, WorkerKind
+from parlint.analysis.values import STRING, value_kind
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
 
@@ -340,14 +341,18 @@ class ArgsNotTuple(Rule):
     """
     ## What it does
     Flags an `args=` of `Thread`, `Process`, `Timer` or a pool's `apply`/`apply_async` that
-    is not a tuple: `args=(x)` (parentheses around one value make no tuple), `args="text"`,
-    `args=5`.
+    is proven not to be a tuple: `args=(x)` (parentheses around one value make no tuple),
+    `args="text"`, `args=5`, an f-string, a concatenation with a string, arithmetic on
+    numbers (`args=(i + 1)` for a `range()` variable `i`, `args=(len(items) // 2)`), a
+    variable (local or module-level) whose every assignment is a string, a number or a
+    `Queue`/`Event`/`Lock`; and one value in parentheses handed to a function of the module
+    that takes exactly one positional argument (`args=(name)` for `def greet(name)`).
 
     ## Why is this bad?
-    `args` is unpacked as a sequence. `(x)` is just `x`: a number fails with `TypeError`
-    when the thread starts, and a string is split into one argument per character.
-    A parenthesized name is reported only when parlint can see it holds a number or a
-    string (a `range()` loop variable, a constant): a name holding a tuple is fine.
+    `args` is unpacked as a sequence. `(x)` is just `x`: a number or a queue fails with
+    `TypeError` when the thread starts, and a string is split into one argument per
+    character. A value that may be a tuple is not reported: a parameter, a name another
+    function rebinds with `global`, tuple arithmetic.
 
     ## Example
     ```python
@@ -380,7 +385,9 @@ class ArgsNotTuple(Rule):
 
     ## Fix safety
     The fix adds the missing comma (`args=(x,)`) or wraps the value (`args=("text",)`). It is
-    safe: the code could only fail or pass characters one by one before.
+    safe: the code could only fail or pass characters one by one before. There is no fix for
+    one value handed to a one-argument function when parlint cannot see what the value is:
+    if it is already a tuple, the right change is `args=x`.
 
     ## Options
     None.
@@ -464,6 +471,38 @@ t.join()
 """,
             changes_output=True,
         ),
+        Invalid(
+            """
+import threading
+
+def main(user):
+    t = threading.Thread(target=print, args=f"user-{user}")
+    t.start()
+    t.join()
+""",
+            fixed="""
+import threading
+
+def main(user):
+    t = threading.Thread(target=print, args=(f"user-{user}",))
+    t.start()
+    t.join()
+""",
+            changes_output=True,
+        ),
+        Invalid(
+            """
+import threading
+
+def greet(name):
+    print("hello", name)
+
+def main(name):
+    t = threading.Thread(target=greet, args=(name))
+    t.start()
+    t.join()
+"""
+        ),
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -472,18 +511,29 @@ t.join()
             if value is None:
                 continue
             parenthesized = _parenthesized(ctx, value)
-            what = self._not_a_sequence(ctx, value, parenthesized)
-            if what is None:
-                continue
             text = ctx.source.segment(value)
             shown = f"({text})" if parenthesized else text
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                consequence = "each character becomes a separate argument"
-            else:
-                consequence = "unpacking it fails with `TypeError` when the task starts"
-            message = f"`args={shown}` is {what}, not a tuple: {consequence}; write `({text},)`"
-            plan = _ArgsFix(ctx.span(value), parenthesized)
-            yield self.report(ctx, value, message, fixable=True, fix_data=plan)
+            what = self._not_a_sequence(ctx, value, parenthesized)
+            if what is not None:
+                if what == STRING:
+                    consequence = "each character becomes a separate argument"
+                else:
+                    consequence = "unpacking it fails with `TypeError` when the task starts"
+                message = f"`args={shown}` is {what}, not a tuple: {consequence}; write `({text},)`"
+                plan = _ArgsFix(ctx.span(value), parenthesized)
+                yield self.report(ctx, value, message, fixable=True, fix_data=plan)
+                continue
+            target = _one_parameter_target(ctx, handoff, value) if parenthesized else None
+            if target is not None:
+                # No fix: a value that is already a tuple would be wrapped once more.
+                keyword = any(k.value is value for k in handoff.call.keywords)
+                given = f"args={shown}" if keyword else shown
+                message = (
+                    f"`{given}` is one value in parentheses, not a tuple, and `{target}` takes "
+                    f"one argument: write `({text},)`; if it is already a tuple, write "
+                    f"`{'args=' if keyword else ''}{text}`"
+                )
+                yield self.report(ctx, value, message)
 
     @staticmethod
     def _args_value(handoff: Handoff) -> Optional[ast.expr]:
@@ -506,21 +556,11 @@ t.join()
 
     @staticmethod
     def _not_a_sequence(ctx: CheckContext, value: ast.expr, parenthesized: bool) -> Optional[str]:
-        if isinstance(value, ast.Constant):
-            if isinstance(value.value, str):
-                return "a string"
-            if isinstance(value.value, (int, float, complex)) and not isinstance(value.value, bool):
-                return "a number"
-            if value.value is None or isinstance(value.value, bool):
-                return f"`{value.value}`" if parenthesized else None
-            return None
-        if not parenthesized:
-            return None
-        if isinstance(value, ast.JoinedStr):
-            return "a string"
-        if isinstance(value, ast.Name):
-            return _name_holds_scalar(ctx, value)
-        return None
+        if isinstance(value, ast.Constant) and (
+            value.value is None or isinstance(value.value, bool)
+        ):
+            return f"`{value.value}`" if parenthesized else None
+        return value_kind(value, ctx.model)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         import libcst as cst
@@ -550,41 +590,30 @@ def _parenthesized(ctx: CheckContext, value: ast.expr) -> bool:
     return before[:-1].rstrip().endswith(("=", ","))
 
 
-def _name_holds_scalar(ctx: CheckContext, name: ast.Name) -> Optional[str]:
-    """'a number'/'a string' when every binding of `name` in its scope is one; else None."""
-    scope = ctx.model.names.enclosing_scope(name)
-    kinds: set[str] = set()
-    for node in body_nodes(scope.node):
-        if not (
-            isinstance(node, ast.Name) and node.id == name.id and not isinstance(node.ctx, ast.Load)
-        ):
-            continue
-        owner = parent(node)
-        if isinstance(owner, (ast.For, ast.comprehension)) and owner.target is node:
-            iterable = owner.iter
-            if (
-                isinstance(iterable, ast.Call)
-                and ctx.model.resolve(iterable.func, iterable) == "builtins.range"
-            ):
-                kinds.add("a number")
-                continue
-            return None
-        if isinstance(owner, ast.Assign) and owner.targets == [node]:
-            value = owner.value
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                kinds.add("a string")
-                continue
-            if isinstance(value, ast.JoinedStr):
-                kinds.add("a string")
-                continue
-            if isinstance(value, ast.Constant) and isinstance(value.value, (int, float)):
-                kinds.add("a number")
-                continue
+def _one_parameter_target(ctx: CheckContext, handoff: Handoff, value: ast.expr) -> Optional[str]:
+    """`f()` when the task is a function of this module that takes exactly one positional
+    argument: a single value in parentheses is then surely meant as a one-element tuple."""
+    if not isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
         return None
-    if (
-        len(kinds) == 1
-        and name.id not in scope.global_names
-        and name.id not in scope.nonlocal_names
-    ):
-        return next(iter(kinds))
-    return None
+    call = handoff.call
+    if any(k.arg in ("kwargs", "kwds") or k.arg is None for k in call.keywords):
+        return None
+    if handoff.api is HandoffApi.POOL and len(call.args) > 2:
+        return None  # `apply_async(f, args, kwds)`
+    task = handoff.task
+    function = ctx.model.function_named(task, call) if task is not None else None
+    if task is None or function is None:
+        return None
+    decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
+    if len(decorators) != len(function.decorator_list) or decorators - {
+        "staticmethod",
+        "classmethod",
+    }:
+        return None  # a decorator may change the signature
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    if isinstance(task, ast.Attribute) and "staticmethod" not in decorators:
+        positional = positional[1:]  # `self` or `cls` is bound already
+    if arguments.vararg is not None or len(positional) != 1:
+        return None
+    return f"{ast.unparse(task)}()"

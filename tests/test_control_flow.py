@@ -248,3 +248,140 @@ def test_futures_kept_only_to_be_counted_and_discarded_executor_futures_are_lost
         (11, "The future of each `submit()` is kept in `futures` but never read"),
         (18, "The future of `run_in_executor()` is thrown away"),
     ]
+
+
+# -- PAR502: values proven not to be tuples ---------------------------------------------------
+
+PROVEN_VALUES = """import queue
+import threading
+
+PREFIX = "job-"
+
+
+def work(*parts):
+    print(*parts)
+
+
+def one(item):
+    print(item)
+
+
+def main(names):
+    jobs = queue.Queue()
+    count = 0
+    for name in names:
+        count += 1
+    label = PREFIX + str(count)
+    a = threading.Thread(target=work, args=(jobs))
+    b = threading.Thread(target=work, args=(PREFIX))
+    c = threading.Thread(target=work, args=label)
+    d = threading.Thread(target=work, args=(count * 2))
+    e = threading.Thread(target=work, args="%s done" % count)
+    for t in (a, b, c, d, e):
+        t.start()
+    for t in (a, b, c, d, e):
+        t.join()
+"""
+
+
+def test_args_proven_to_be_a_queue_a_string_or_a_number() -> None:
+    found_502 = [
+        (d.location.row, d.message.split(",")[0], d.fixable)
+        for d in check_source(PROVEN_VALUES, fixes=False)
+        if d.code == "PAR502"
+    ]
+    assert found_502 == [
+        (21, "`args=(jobs)` is a `Queue`", True),
+        (22, "`args=(PREFIX)` is a string", True),
+        (23, "`args=label` is a string", True),
+        (24, "`args=(count * 2)` is a number", True),
+        (25, '`args="%s done" % count` is a string', True),
+    ]
+    assert "args=(PREFIX,))" in fixed(PROVEN_VALUES, "PAR502")
+    assert 'args=("%s done" % count,))' in fixed(PROVEN_VALUES, "PAR502")
+
+
+MAYBE_TUPLES = """import threading
+
+SHARED = "a"
+
+
+def work(*parts):
+    print(*parts)
+
+
+def pair(left, right):
+    print(left, right)
+
+
+def reset():
+    global SHARED
+    SHARED = ("b", "c")
+
+
+def main(offset, names, extra):
+    base = (1, 2)
+    a = threading.Thread(target=work, args=(offset + 1))
+    b = threading.Thread(target=work, args=(SHARED))
+    c = threading.Thread(target=work, args=(base + (3,)))
+    d = threading.Thread(target=work, args=(tuple(names) + extra))
+    e = threading.Thread(target=pair, args=(names))
+    for t in (a, b, c, d, e):
+        t.start()
+    for t in (a, b, c, d, e):
+        t.join()
+"""
+
+
+def test_values_that_may_be_tuples_are_not_reported() -> None:
+    # A parameter may be a NumPy array; a global that another function rebinds may be a
+    # tuple; tuple arithmetic is a tuple; a two-parameter target takes a pair.
+    assert found(MAYBE_TUPLES, "PAR502") == []
+
+
+ONE_PARAMETER = """import functools
+import threading
+
+
+def greet(name):
+    print("hello", name)
+
+
+def traced(func):
+    @functools.wraps(func)
+    def wrapper(*args):
+        return func(*args)
+
+    return wrapper
+
+
+@traced
+def wrapped(name):
+    print(name)
+
+
+class Greeter:
+    def hello(self, name):
+        print("hello", name)
+
+    @staticmethod
+    def shout(name):
+        print(name.upper())
+
+    def start_all(self, who):
+        threads = [
+            threading.Thread(target=greet, args=(who)),
+            threading.Thread(target=self.hello, args=(who)),
+            threading.Thread(target=self.shout, args=(who)),
+            threading.Thread(target=wrapped, args=(who)),
+            threading.Thread(target=greet, args=who),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+"""
+
+
+def test_one_value_for_a_one_parameter_target_is_reported_without_a_fix() -> None:
+    assert found(ONE_PARAMETER, "PAR502") == [(32, False), (33, False), (34, False)]

@@ -121,6 +121,25 @@ HARMLESS_CALLS = frozenset(
     }
 )  # fmt: skip
 
+# Objects that are not sequences: `args=(self.queue)` unpacks nothing.
+NOT_SEQUENCES: dict[str, str] = {
+    "queue.Queue": "a `Queue`",
+    "queue.SimpleQueue": "a `SimpleQueue`",
+    "queue.LifoQueue": "a `LifoQueue`",
+    "queue.PriorityQueue": "a `PriorityQueue`",
+    "multiprocessing.Queue": "a `Queue`",
+    "multiprocessing.SimpleQueue": "a `SimpleQueue`",
+    "multiprocessing.JoinableQueue": "a `JoinableQueue`",
+    "threading.Event": "an `Event`",
+    "threading.Lock": "a `Lock`",
+    "threading.RLock": "an `RLock`",
+    "threading.Condition": "a `Condition`",
+    "threading.Semaphore": "a `Semaphore`",
+    "threading.BoundedSemaphore": "a `BoundedSemaphore`",
+    "multiprocessing.Event": "an `Event`",
+    "multiprocessing.Lock": "a `Lock`",
+}
+
 # Calls that end the program (abnormally, for path analysis): like `raise`.
 EXIT_CALLS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit", "os.abort"})
 
