@@ -326,16 +326,17 @@ def main(offset, names, extra):
     c = threading.Thread(target=work, args=(base + (3,)))
     d = threading.Thread(target=work, args=(tuple(names) + extra))
     e = threading.Thread(target=pair, args=(names))
-    for t in (a, b, c, d, e):
+    f = threading.Thread(target=work, args=(extra + "-x"))
+    for t in (a, b, c, d, e, f):
         t.start()
-    for t in (a, b, c, d, e):
+    for t in (a, b, c, d, e, f):
         t.join()
 """
 
 
 def test_values_that_may_be_tuples_are_not_reported() -> None:
-    # A parameter may be a NumPy array; a global that another function rebinds may be a
-    # tuple; tuple arithmetic is a tuple; a two-parameter target takes a pair.
+    # A parameter may be a NumPy array (`extra + "-x"` too); a global that another function
+    # rebinds may be a tuple; tuple arithmetic is a tuple; a two-parameter target takes a pair.
     assert found(MAYBE_TUPLES, "PAR502") == []
 
 

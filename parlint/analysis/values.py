@@ -30,7 +30,7 @@ _NUMBER_CALLS = frozenset(
 _STRING_CALLS = frozenset(
     {"builtins.str", "builtins.repr", "builtins.format", "builtins.chr", "builtins.ascii",
      "builtins.hex", "builtins.oct", "builtins.bin", "os.path.join", "os.path.basename",
-     "os.path.dirname", "os.getcwd", "uuid.uuid4.hex"}
+     "os.path.dirname", "os.getcwd"}
 )  # fmt: skip
 # Methods of `str` that return a `str`.
 _STRING_METHODS = frozenset(
@@ -83,8 +83,8 @@ def _binop_kind(op: ast.operator, left: Optional[str], right: Optional[str]) -> 
         left = right
     if right == _RECURSIVE:
         right = left
-    if isinstance(op, ast.Add) and STRING in (left, right):
-        return STRING  # str + anything is a string, or a TypeError
+    if isinstance(op, ast.Add) and left == STRING:
+        return STRING  # str + anything is a string, or a TypeError (`x + "s"` may be an array)
     if isinstance(op, ast.Mod) and left == STRING:
         return STRING  # "%s" % x: formatting
     if isinstance(op, ast.Mult) and {left, right} == {STRING, NUMBER}:
