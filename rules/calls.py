@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Optional
 from parlint.analysis.model import ConcurrencyModel, EventKind, Handoff, HandoffApi, Worker
 from parlint.analysis.scopes import body_nodes, containing_block, enclosing_statement, parent
 from parlint.analysis.stdlib import ARGS_POSITION, NON_CALLABLE_RESULTS, WorkerKind
-from parlint.analysis.values import STRING, value_kind
+from parlint.analysis.values import NONE, NOT_CALLABLE, STRING, non_callable_kind, value_kind
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
 
@@ -42,15 +42,63 @@ def _result_description(model: ConcurrencyModel, call: ast.Call) -> Optional[str
     if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes):
         return "a generator object"
     values = [n.value for n in nodes if isinstance(n, ast.Return) and n.value is not None]
-    if not values:
-        return "`None`"
-    literal = (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.ListComp,
-               ast.DictComp, ast.SetComp, ast.Compare, ast.BinOp)  # fmt: skip
-    if all(isinstance(v, literal) and not _is_none(v) for v in values) or all(
-        _is_none(v) for v in values
+    kinds = {_returned_kind(value, function, call, model) for value in values}
+    if None in kinds:
+        return None
+    kinds.discard(NONE)  # falling off the end returns `None` too: it is not callable either
+    if not kinds:
+        return NONE
+    return kinds.pop() if len(kinds) == 1 else NOT_CALLABLE
+
+
+def _returned_kind(
+    value: ast.expr, function: ast.FunctionDef, call: ast.Call, model: ConcurrencyModel
+) -> Optional[str]:
+    """What one `return value` of `function` gives the caller of `call`, when surely not
+    callable: a literal, arithmetic, or a parameter bound to a literal at this call."""
+    if isinstance(value, (ast.BinOp, ast.Compare)):
+        return non_callable_kind(value, model) or NOT_CALLABLE
+    kind = non_callable_kind(value, model)
+    if kind is not None or not isinstance(value, ast.Name):
+        return kind
+    argument = _argument_for(value.id, function, call)
+    return non_callable_kind(argument, model) if argument is not None else None
+
+
+def _argument_for(name: str, function: ast.FunctionDef, call: ast.Call) -> Optional[ast.expr]:
+    """The expression that `call` binds to parameter `name` of `function` (its default when
+    the call leaves it out); None when it is not a parameter, or is rebound in the body."""
+    scope_stores = {
+        n.id
+        for n in body_nodes(function)
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+    }
+    if name in scope_stores:
+        return None
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
     ):
-        return "`None`" if all(_is_none(v) for v in values) else "a value that is not callable"
+        return None
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    # Defaults belong to the last positional parameters.
+    defaults = dict(zip([a.arg for a in positional][::-1], arguments.defaults[::-1], strict=False))
+    bound_self = isinstance(call.func, ast.Attribute) and not _is_static(function)
+    names = [a.arg for a in positional][1 if bound_self else 0 :]
+    keyword = next((k.value for k in call.keywords if k.arg == name), None)
+    if name in names:
+        index = names.index(name)
+        if index < len(call.args):
+            return call.args[index]
+        return keyword if keyword is not None else defaults.get(name)
+    for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
+        if arg.arg == name:
+            return keyword if keyword is not None else default
     return None
+
+
+def _is_static(function: ast.FunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
 
 
 def _is_none(node: ast.AST) -> bool:
@@ -99,7 +147,11 @@ class TargetCalled(Rule):
     Flags a task that is called where it should be passed: `Thread(target=f(x))`,
     `Process(target=f(x))`, `executor.submit(f(x))`, `executor.map(f(), items)`, when
     parlint can see that the call does not return a callable (a function of this module
-    that returns nothing, a coroutine, a generator, a literal; or `print`, `time.sleep` ...).
+    that returns nothing, a coroutine, a generator, a literal, arithmetic, or a parameter
+    that this call binds to a literal, such as `fetch(2)` for `def fetch(n): return n`; or
+    `print`, `time.sleep` ...). A function that may return a callable (a nested function, a
+    `partial`, a lookup, a parameter bound to a function or to a value of unknown type) is
+    not reported.
 
     ## Why is this bad?
     `f(x)` runs immediately, in the calling thread, and the *result* becomes the task: the
@@ -220,6 +272,32 @@ def work(n):
 
 with ThreadPoolExecutor() as executor:
     future = executor.submit(work, 3)
+""",
+        ),
+        Invalid(
+            """
+import threading
+
+def fetch(n):
+    print("fetching", n)
+    return n
+
+def main():
+    t = threading.Thread(target=fetch(2))
+    t.start()
+    t.join()
+""",
+            fixed="""
+import threading
+
+def fetch(n):
+    print("fetching", n)
+    return n
+
+def main():
+    t = threading.Thread(target=fetch, args=(2,))
+    t.start()
+    t.join()
 """,
         ),
     )

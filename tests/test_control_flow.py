@@ -386,3 +386,69 @@ class Greeter:
 
 def test_one_value_for_a_one_parameter_target_is_reported_without_a_fix() -> None:
     assert found(ONE_PARAMETER, "PAR502") == [(32, False), (33, False), (34, False)]
+
+
+# -- PAR501: results built from the arguments ------------------------------------------------
+
+BOUND_ARGUMENTS = """import threading
+
+
+def crawl(url):
+    print(url)
+
+
+def echo(value):
+    return value
+
+
+def scaled(n, factor=2):
+    return factor
+
+
+def keyed(*, retries=3):
+    if retries:
+        return retries
+    return None
+
+
+def rebound(handler):
+    handler = handler or crawl
+    return handler
+
+
+class Jobs:
+    def pick(self, job):
+        return job
+
+    def start(self, on_done):
+        threads = [
+            threading.Thread(target=echo(3)),
+            threading.Thread(target=echo(value="x")),
+            threading.Thread(target=scaled(4)),
+            threading.Thread(target=keyed()),
+            threading.Thread(target=self.pick([1])),
+            threading.Thread(target=echo(crawl)),
+            threading.Thread(target=echo(on_done)),
+            threading.Thread(target=scaled(4, factor=on_done)),
+            threading.Thread(target=rebound(None)),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+"""
+
+
+def test_a_parameter_returned_as_is_is_what_the_call_passes() -> None:
+    results = [
+        (d.location.row, d.message.split("(")[2].split(")")[0])
+        for d in check_source(BOUND_ARGUMENTS, fixes=False)
+        if d.code == "PAR501"
+    ]
+    assert results == [
+        (33, "a number"),
+        (34, "a string"),
+        (35, "a number"),
+        (36, "a number"),
+        (37, "a list"),
+    ]

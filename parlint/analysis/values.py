@@ -199,3 +199,25 @@ def _binding_kind(
         ):
             return NUMBER
     return None
+
+
+NONE = "`None`"
+NOT_CALLABLE = "a value that is not callable"
+_DISPLAYS: dict[type, str] = {
+    ast.List: "a list", ast.ListComp: "a list", ast.Dict: "a dict", ast.DictComp: "a dict",
+    ast.Set: "a set", ast.SetComp: "a set", ast.Tuple: "a tuple", ast.Compare: "a bool",
+    ast.JoinedStr: STRING,
+}  # fmt: skip
+
+
+def non_callable_kind(expr: ast.expr, model: ConcurrencyModel) -> Optional[str]:
+    """What `expr` is when it is surely not callable (`None`, a literal, a display, a string,
+    a number); None when it may be a function, a class or any callable object."""
+    if isinstance(expr, ast.Constant):
+        if expr.value is None:
+            return NONE
+        return value_kind(expr, model) or NOT_CALLABLE
+    display = _DISPLAYS.get(type(expr))
+    if display is not None:
+        return display
+    return value_kind(expr, model)
