@@ -452,3 +452,26 @@ def test_a_parameter_returned_as_is_is_what_the_call_passes() -> None:
         (36, "a number"),
         (37, "a list"),
     ]
+
+
+# -- PAR102: threads built by a generator expression ------------------------------------------
+
+GENERATOR_LIST = """import threading
+
+
+def work(x):
+    print(x)
+
+
+def main(items):
+    threads = list(threading.Thread(target=work, args=(x,)) for x in items)
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+"""
+
+
+def test_threads_collected_from_a_generator_expression_are_a_manual_list() -> None:
+    (diagnostic,) = [d for d in check_source(GENERATOR_LIST, fixes=False) if d.code == "PAR102"]
+    assert (diagnostic.location.row, diagnostic.location.column) == (9, 19)
