@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from parlint.analysis.lifecycle import exits_if_joined_at
 from parlint.analysis.loops import condition_is_private
-from parlint.analysis.model import Event, Worker
+from parlint.analysis.model import ConcurrencyModel, Event, HandoffApi, Worker
 from parlint.analysis.scopes import (
     all_identifiers,
     assigned_names,
     body_nodes,
     containing_block,
     fresh_name,
+    parent,
 )
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
@@ -29,6 +30,46 @@ if TYPE_CHECKING:
 
 def _first(events: list[Event]) -> Event:
     return min(events, key=lambda e: (e.call.lineno, e.call.col_offset))
+
+
+def _ends_block(stmt: ast.stmt, rest: list[ast.stmt]) -> bool:
+    """Whether `stmt` is the last thing that runs in `rest` (a block after a start), on the
+    normal path: the block's last statement, or last in the `finally` or the body of the
+    `try`/`with` that ends it."""
+    if not rest:
+        return False
+    current: ast.stmt = stmt
+    while current is not rest[-1]:
+        owner = parent(current)
+        if isinstance(owner, (ast.With, ast.AsyncWith)):
+            block = owner.body
+        elif isinstance(owner, ast.Try) and not owner.finalbody and not owner.orelse:
+            block = owner.body
+        elif isinstance(owner, ast.Try):
+            block = owner.finalbody
+        else:
+            return False
+        if not block or block[-1] is not current:
+            return False
+        current = owner
+    return True
+
+
+def _sets_other_work_going(
+    model: ConcurrencyModel, worker: Worker, statements: list[ast.stmt]
+) -> bool:
+    """Whether `statements` start or join another worker, or hand off a task: then something
+    does run alongside the thread (`a.start(); b.start(); a.join(); b.join()`)."""
+    inside = {id(node) for stmt in statements for node in ast.walk(stmt)}
+    if not inside:
+        return False
+    for other in model.workers:
+        if other is not worker and any(id(e.call) in inside for e in other.events):
+            return True
+    return any(
+        id(h.call) in inside and h.worker is not worker and h.api is not HandoffApi.CONSTRUCTOR
+        for h in model.handoffs
+    )
 
 
 def _waits_with_timeout(worker: Worker, statements: list[ast.stmt]) -> bool:
@@ -635,7 +676,7 @@ async def main(jobs):
         taken: Optional[set[str]] = None
         for worker in ctx.model.workers:
             for start in worker.starts:
-                found = self._serial_join(worker, start)
+                found = self._serial_join(ctx.model, worker, start)
                 if found is None:
                     continue
                 join, work_between = found
@@ -662,7 +703,9 @@ async def main(jobs):
                 )
 
     @staticmethod
-    def _serial_join(worker: Worker, start: Event) -> Optional[tuple[Event, bool]]:
+    def _serial_join(
+        model: ConcurrencyModel, worker: Worker, start: Event
+    ) -> Optional[tuple[Event, bool]]:
         """The join that ends the iteration that `start` is in, and whether the caller does
         other work between the two (reported all the same: SPEC, "by the letter")."""
         if not start.loops or start.via_name is None:
@@ -685,12 +728,14 @@ async def main(jobs):
                 continue
             # Work after the join in the same iteration needs the thread finished: that is
             # intent, not a missed overlap.
-            if block[-1] is not join.statement or len(block) < index + 2:
+            if join.statement is None or not _ends_block(join.statement, block[index + 1 :]):
                 continue
-            between = block[index + 1 : -1]
-            if _waits_with_timeout(worker, between):
+            after_start = block[index + 1 :]
+            if _waits_with_timeout(worker, after_start):
                 continue  # a watchdog: `join(timeout)`, then a check, then the final wait
-            return join, bool(between)
+            if _sets_other_work_going(model, worker, after_start):
+                continue  # another thread or task runs alongside: not one at a time
+            return join, len(after_start) > 1 or after_start[0] is not join.statement
         return None
 
     @staticmethod

@@ -123,6 +123,58 @@ def test_work_between_start_and_join_is_still_serial() -> None:
     )
 
 
+SHAPES_OF_AN_ITERATION = """import threading
+
+
+def work(x):
+    print(x)
+
+
+def pairs(items):
+    for x in items:
+        a = threading.Thread(target=work, args=(x,))
+        b = threading.Thread(target=work, args=(x,))
+        a.start()
+        b.start()
+        a.join()
+        b.join()
+
+
+def joined_in_finally(items, ready):
+    for x in items:
+        t = threading.Thread(target=work, args=(x,))
+        t.start()
+        try:
+            ready.wait()
+        finally:
+            t.join()
+
+
+def joined_under_a_lock(items, lock):
+    for x in items:
+        t = threading.Thread(target=work, args=(x,))
+        t.start()
+        with lock:
+            t.join()
+
+
+def more_after_the_join(items, ready):
+    for x in items:
+        t = threading.Thread(target=work, args=(x,))
+        t.start()
+        try:
+            ready.wait()
+        finally:
+            t.join()
+            print("done", x)
+"""
+
+
+def test_the_join_that_ends_an_iteration_is_found_in_finally_and_with_blocks() -> None:
+    # Two threads of one iteration run at once (`pairs`); work after the join needs it done.
+    assert found(SHAPES_OF_AN_ITERATION, "PAR105") == [(21, False), (31, False)]
+
+
 # -- PAR302: results kept and never read -----------------------------------------------------
 
 KEPT_AND_LOGGED = """import logging
