@@ -68,7 +68,8 @@ class LostTaskException(Rule):
     For `executor.map(...)` the fix consumes the results with `list(...)`. It is unsafe: the
     statement now waits for every task and raises the first exception, where before it went
     on at once. It is not offered when the variable that keeps the iterator is printed or
-    logged: that would show the list instead. There is no fix for a lost `submit()` or
+    logged (that would show the list instead), nor in an `async def`, where waiting for the
+    tasks would stall the event loop. There is no fix for a lost `submit()` or
     `apply_async()`: keep the future and call `result()` (or `concurrent.futures.wait`) where
     the outcome matters.
 
@@ -194,6 +195,10 @@ def main(items):
                 and not plural
                 # A variable that is printed or logged would show a list instead.
                 and not use.mentioned
+                # `list(...)` waits for every task: in a coroutine it stalls the event loop.
+                and not isinstance(
+                    ctx.model.names.enclosing_scope(handoff.call).node, ast.AsyncFunctionDef
+                )
             )
             yield self.report(ctx, handoff.call, message, fixable=fixable)
 
@@ -278,7 +283,8 @@ class ExecutorNotShutdown(Rule):
     ## Fix safety
     The fix turns the assignment into a `with` block over the statements of the same block
     that use the executor. It is unsafe: leaving the block now waits for the submitted tasks.
-    It is offered only when every use is in those statements.
+    It is offered only when every use is in those statements, and not in an `async def`,
+    where that wait would stall the event loop.
 
     ## Options
     None.
@@ -353,7 +359,9 @@ def run(work, items):
                 continue
             if self._escapes_or_stops(ctx, pool.scope, name, loads):
                 continue
-            plan = self._plan_fix(ctx, owner, name, loads)
+            # Leaving a `with` block waits for the tasks: in a coroutine that stalls the loop.
+            in_coroutine = isinstance(pool.scope.node, ast.AsyncFunctionDef)
+            plan = None if in_coroutine else self._plan_fix(ctx, owner, name, loads)
             constructor = pool.call
             assert isinstance(constructor, ast.Call)
             message = (

@@ -527,3 +527,30 @@ def main(items):
 def test_threads_collected_from_a_generator_expression_are_a_manual_list() -> None:
     (diagnostic,) = [d for d in check_source(GENERATOR_LIST, fixes=False) if d.code == "PAR102"]
     assert (diagnostic.location.row, diagnostic.location.column) == (9, 19)
+
+
+# -- fixes that would block the event loop ---------------------------------------------------
+
+IN_A_COROUTINE = """import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+
+def work(n):
+    return n
+
+
+async def mapped(items):
+    with ThreadPoolExecutor() as executor:
+        executor.map(work, items)
+        await asyncio.sleep(0)
+
+
+async def leaked(items):
+    executor = ThreadPoolExecutor()
+    return list(executor.map(work, items))
+"""
+
+
+def test_fixes_that_wait_for_tasks_are_withheld_in_a_coroutine() -> None:
+    assert found(IN_A_COROUTINE, "PAR302") == [(11, False)]
+    assert found(IN_A_COROUTINE, "PAR301") == [(16, False)]
