@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from parlint.analysis.model import Handoff, HandoffApi
-from parlint.analysis.results import Fate, result_use
+from parlint.analysis.results import Fate, result_uses
 from parlint.analysis.scopes import parent
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
@@ -169,11 +169,10 @@ def main(items):
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
-        for handoff in ctx.model.handoffs:
-            what = self._what(handoff)
-            if what is None:
-                continue
-            use = result_use(handoff, ctx.model)
+        lost = [(h, what) for h in ctx.model.handoffs if (what := self._what(h)) is not None]
+        uses = result_uses(ctx.model, (h for h, _ in lost))
+        for handoff, what in lost:
+            use = uses[id(handoff.call)]
             if use.fate is Fate.READ:
                 continue
             method = handoff.method or "submit"

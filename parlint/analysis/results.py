@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import enum
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Optional
 
@@ -47,27 +48,48 @@ class ResultUse:
 READ = ResultUse(Fate.READ)
 
 
-def result_use(handoff: Handoff, model: ConcurrencyModel) -> ResultUse:
-    """What the code does with the value of `handoff.call` (one per element when the call is
-    the element of a comprehension: the list of futures is what the code keeps)."""
-    holder: ast.expr = handoff.call
+def result_uses(model: ConcurrencyModel, handoffs: Iterable[Handoff]) -> dict[int, ResultUse]:
+    """For each of `handoffs` (by id of its call): what the code does with the value it
+    returns.
+
+    One pass per scope that keeps such values in variables (a generated module with
+    thousands of `f = executor.submit(...)` costs no more per line than a small one)."""
+    uses: dict[int, ResultUse] = {}
+    kept: dict[int, list[tuple[Handoff, ast.Name]]] = {}
+    scopes: dict[int, Scope] = {}
+    for handoff in handoffs:
+        holder, owner = _holder(handoff.call)
+        if isinstance(owner, ast.Expr):
+            uses[id(handoff.call)] = ResultUse(Fate.DISCARDED)
+            continue
+        target = (
+            _single_name_target(owner)
+            if isinstance(owner, (ast.Assign, ast.AnnAssign)) and owner.value is holder
+            else None
+        )
+        if target is None:
+            uses[id(handoff.call)] = READ
+            continue
+        scope = model.names.enclosing_scope(holder)
+        scopes[id(scope)] = scope
+        kept.setdefault(id(scope), []).append((handoff, target))
+    for key, kept_here in kept.items():
+        variables = _ScopeVariables(scopes[key], {target.id for _, target in kept_here})
+        for handoff, target in kept_here:
+            uses[id(handoff.call)] = variables.fate(target, model)
+    return uses
+
+
+def _holder(call: ast.Call) -> tuple[ast.expr, Optional[ast.AST]]:
+    """The expression whose value the code keeps: the call, or the comprehension of which
+    it is the element (the list of futures), and that expression's parent."""
+    holder: ast.expr = call
     owner = parent(holder)
     if isinstance(owner, _COMPREHENSIONS) and owner.elt is holder:
         holder, owner = owner, parent(owner)
     elif isinstance(owner, ast.DictComp) and holder in (owner.key, owner.value):
         holder, owner = owner, parent(owner)
-    if isinstance(owner, ast.Expr):
-        return ResultUse(Fate.DISCARDED)
-    if not (
-        isinstance(owner, (ast.Assign, ast.AnnAssign))
-        and owner.value is holder
-        and _single_name_target(owner) is not None
-    ):
-        return READ
-    target = _single_name_target(owner)
-    assert target is not None
-    scope = model.names.enclosing_scope(holder)
-    return _fate_of_variable(target, scope, model)
+    return holder, owner
 
 
 def _single_name_target(assign: ast.Assign | ast.AnnAssign) -> Optional[ast.Name]:
@@ -77,36 +99,43 @@ def _single_name_target(assign: ast.Assign | ast.AnnAssign) -> Optional[ast.Name
     return None
 
 
-def _fate_of_variable(target: ast.Name, scope: Scope, model: ConcurrencyModel) -> ResultUse:
-    name = target.id
-    if name in scope.global_names or name in scope.nonlocal_names:
-        return READ  # other functions see it
-    if isinstance(scope.node, ast.ClassDef) or _read_in_nested_scope(name, scope):
-        return READ
-    loads = [
-        n for n in scope.nodes
-        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
-    ]  # fmt: skip
-    reaching = reaching_bindings(scope.node, {name}) if loads else {}
-    mentioned = False
-    for load in loads:
-        sites = reaching.get(id(load))
-        if sites is not None and id(target) not in sites:
-            continue  # reads another value bound to the same name
-        mentioned = True
-        if not _looks_without_reading(load, model):
+class _ScopeVariables:
+    """The reads of some variables of one scope, and which assignment each read may see."""
+
+    def __init__(self, scope: Scope, names: set[str]) -> None:
+        self.scope = scope
+        self.loads: dict[str, list[ast.Name]] = {}
+        for node in scope.nodes:
+            if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
+                self.loads.setdefault(node.id, []).append(node)
+        self.reaching = reaching_bindings(scope.node, set(self.loads)) if self.loads else {}
+        self.nested = _read_in_nested_scopes(scope, names)
+
+    def fate(self, target: ast.Name, model: ConcurrencyModel) -> ResultUse:
+        name, scope = target.id, self.scope
+        if name in scope.global_names or name in scope.nonlocal_names:
+            return READ  # other functions see it
+        if isinstance(scope.node, ast.ClassDef) or name in self.nested:
             return READ
-    return ResultUse(Fate.UNREAD, name, mentioned)
+        mentioned = False
+        for load in self.loads.get(name, ()):
+            sites = self.reaching.get(id(load))
+            if sites is not None and id(target) not in sites:
+                continue  # reads another value bound to the same name
+            mentioned = True
+            if not _looks_without_reading(load, model):
+                return READ
+        return ResultUse(Fate.UNREAD, name, mentioned)
 
 
-def _read_in_nested_scope(name: str, scope: Scope) -> bool:
+def _read_in_nested_scopes(scope: Scope, names: set[str]) -> set[str]:
+    found: set[str] = set()
     stack = list(scope.children)
     while stack:
         child = stack.pop()
         stack.extend(child.children)
-        if any(isinstance(n, ast.Name) and n.id == name for n in child.nodes):
-            return True
-    return False
+        found.update(n.id for n in child.nodes if isinstance(n, ast.Name) and n.id in names)
+    return found
 
 
 def _looks_without_reading(load: ast.Name, model: ConcurrencyModel) -> bool:
