@@ -9,12 +9,8 @@ from typing import TYPE_CHECKING, Optional
 
 from parlint.analysis.model import ConcurrencyModel, EventKind, Handoff, HandoffApi, Worker
 from parlint.analysis.scopes import body_nodes, containing_block, enclosing_statement, parent
-from parlint.analysis.stdlib import (
-    ARGS_POSITION,
-    NON_CALLABLE_RESULTS,
-    NOT_SEQUENCES,
-    WorkerKind,
-)
+from parlint.analysis.stdlib import ARGS_POSITION, NON_CALLABLE_RESULTS, WorkerKind
+from parlint.analysis.values import NONE, NOT_CALLABLE, STRING, non_callable_kind, value_kind
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
 
@@ -46,15 +42,63 @@ def _result_description(model: ConcurrencyModel, call: ast.Call) -> Optional[str
     if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes):
         return "a generator object"
     values = [n.value for n in nodes if isinstance(n, ast.Return) and n.value is not None]
-    if not values:
-        return "`None`"
-    literal = (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.ListComp,
-               ast.DictComp, ast.SetComp, ast.Compare, ast.BinOp)  # fmt: skip
-    if all(isinstance(v, literal) and not _is_none(v) for v in values) or all(
-        _is_none(v) for v in values
+    kinds = {_returned_kind(value, function, call, model) for value in values}
+    if None in kinds:
+        return None
+    kinds.discard(NONE)  # falling off the end returns `None` too: it is not callable either
+    if not kinds:
+        return NONE
+    return kinds.pop() if len(kinds) == 1 else NOT_CALLABLE
+
+
+def _returned_kind(
+    value: ast.expr, function: ast.FunctionDef, call: ast.Call, model: ConcurrencyModel
+) -> Optional[str]:
+    """What one `return value` of `function` gives the caller of `call`, when surely not
+    callable: a literal, arithmetic, or a parameter bound to a literal at this call."""
+    if isinstance(value, (ast.BinOp, ast.Compare)):
+        return non_callable_kind(value, model) or NOT_CALLABLE
+    kind = non_callable_kind(value, model)
+    if kind is not None or not isinstance(value, ast.Name):
+        return kind
+    argument = _argument_for(value.id, function, call)
+    return non_callable_kind(argument, model) if argument is not None else None
+
+
+def _argument_for(name: str, function: ast.FunctionDef, call: ast.Call) -> Optional[ast.expr]:
+    """The expression that `call` binds to parameter `name` of `function` (its default when
+    the call leaves it out); None when it is not a parameter, or is rebound in the body."""
+    scope_stores = {
+        n.id
+        for n in body_nodes(function)
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+    }
+    if name in scope_stores:
+        return None
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
     ):
-        return "`None`" if all(_is_none(v) for v in values) else "a value that is not callable"
+        return None
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    # Defaults belong to the last positional parameters.
+    defaults = dict(zip([a.arg for a in positional][::-1], arguments.defaults[::-1], strict=False))
+    bound_self = isinstance(call.func, ast.Attribute) and not _is_static(function)
+    names = [a.arg for a in positional][1 if bound_self else 0 :]
+    keyword = next((k.value for k in call.keywords if k.arg == name), None)
+    if name in names:
+        index = names.index(name)
+        if index < len(call.args):
+            return call.args[index]
+        return keyword if keyword is not None else defaults.get(name)
+    for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
+        if arg.arg == name:
+            return keyword if keyword is not None else default
     return None
+
+
+def _is_static(function: ast.FunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
 
 
 def _is_none(node: ast.AST) -> bool:
@@ -103,7 +147,11 @@ class TargetCalled(Rule):
     Flags a task that is called where it should be passed: `Thread(target=f(x))`,
     `Process(target=f(x))`, `executor.submit(f(x))`, `executor.map(f(), items)`, when
     parlint can see that the call does not return a callable (a function of this module
-    that returns nothing, a coroutine, a generator, a literal; or `print`, `time.sleep` ...).
+    that returns nothing, a coroutine, a generator, a literal, arithmetic, or a parameter
+    that this call binds to a literal, such as `fetch(2)` for `def fetch(n): return n`; or
+    `print`, `time.sleep` ...). A function that may return a callable (a nested function, a
+    `partial`, a lookup, a parameter bound to a function or to a value of unknown type) is
+    not reported.
 
     ## Why is this bad?
     `f(x)` runs immediately, in the calling thread, and the *result* becomes the task: the
@@ -226,6 +274,32 @@ with ThreadPoolExecutor() as executor:
     future = executor.submit(work, 3)
 """,
         ),
+        Invalid(
+            """
+import threading
+
+def fetch(n):
+    print("fetching", n)
+    return n
+
+def main():
+    t = threading.Thread(target=fetch(2))
+    t.start()
+    t.join()
+""",
+            fixed="""
+import threading
+
+def fetch(n):
+    print("fetching", n)
+    return n
+
+def main():
+    t = threading.Thread(target=fetch, args=(2,))
+    t.start()
+    t.join()
+""",
+        ),
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -345,14 +419,18 @@ class ArgsNotTuple(Rule):
     """
     ## What it does
     Flags an `args=` of `Thread`, `Process`, `Timer` or a pool's `apply`/`apply_async` that
-    is not a tuple: `args=(x)` (parentheses around one value make no tuple), `args="text"`,
-    `args=5`.
+    is proven not to be a tuple: `args=(x)` (parentheses around one value make no tuple),
+    `args="text"`, `args=5`, an f-string, a concatenation with a string, arithmetic on
+    numbers (`args=(i + 1)` for a `range()` variable `i`, `args=(len(items) // 2)`), a
+    variable (local or module-level) whose every assignment is a string, a number or a
+    `Queue`/`Event`/`Lock`; and one value in parentheses handed to a function of the module
+    that takes exactly one positional argument (`args=(name)` for `def greet(name)`).
 
     ## Why is this bad?
-    `args` is unpacked as a sequence. `(x)` is just `x`: a number fails with `TypeError`
-    when the thread starts, and a string is split into one argument per character.
-    A parenthesized name is reported only when parlint can see it holds a number or a
-    string (a `range()` loop variable, a constant): a name holding a tuple is fine.
+    `args` is unpacked as a sequence. `(x)` is just `x`: a number or a queue fails with
+    `TypeError` when the thread starts, and a string is split into one argument per
+    character. A value that may be a tuple is not reported: a parameter, a name another
+    function rebinds with `global`, tuple arithmetic.
 
     ## Example
     ```python
@@ -385,7 +463,9 @@ class ArgsNotTuple(Rule):
 
     ## Fix safety
     The fix adds the missing comma (`args=(x,)`) or wraps the value (`args=("text",)`). It is
-    safe: the code could only fail or pass characters one by one before.
+    safe: the code could only fail or pass characters one by one before. There is no fix for
+    one value handed to a one-argument function when parlint cannot see what the value is:
+    if it is already a tuple, the right change is `args=x`.
 
     ## Options
     None.
@@ -469,6 +549,38 @@ t.join()
 """,
             changes_output=True,
         ),
+        Invalid(
+            """
+import threading
+
+def main(user):
+    t = threading.Thread(target=print, args=f"user-{user}")
+    t.start()
+    t.join()
+""",
+            fixed="""
+import threading
+
+def main(user):
+    t = threading.Thread(target=print, args=(f"user-{user}",))
+    t.start()
+    t.join()
+""",
+            changes_output=True,
+        ),
+        Invalid(
+            """
+import threading
+
+def greet(name):
+    print("hello", name)
+
+def main(name):
+    t = threading.Thread(target=greet, args=(name))
+    t.start()
+    t.join()
+"""
+        ),
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -477,18 +589,29 @@ t.join()
             if value is None:
                 continue
             parenthesized = _parenthesized(ctx, value)
-            what = self._not_a_sequence(ctx, value, parenthesized)
-            if what is None:
-                continue
             text = ctx.source.segment(value)
             shown = f"({text})" if parenthesized else text
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                consequence = "each character becomes a separate argument"
-            else:
-                consequence = "unpacking it fails with `TypeError` when the task starts"
-            message = f"`args={shown}` is {what}, not a tuple: {consequence}; write `({text},)`"
-            plan = _ArgsFix(ctx.span(value), parenthesized)
-            yield self.report(ctx, value, message, fixable=True, fix_data=plan)
+            what = self._not_a_sequence(ctx, value, parenthesized)
+            if what is not None:
+                if what == STRING:
+                    consequence = "each character becomes a separate argument"
+                else:
+                    consequence = "unpacking it fails with `TypeError` when the task starts"
+                message = f"`args={shown}` is {what}, not a tuple: {consequence}; write `({text},)`"
+                plan = _ArgsFix(ctx.span(value), parenthesized)
+                yield self.report(ctx, value, message, fixable=True, fix_data=plan)
+                continue
+            target = _one_parameter_target(ctx, handoff, value) if parenthesized else None
+            if target is not None:
+                # No fix: a value that is already a tuple would be wrapped once more.
+                keyword = any(k.value is value for k in handoff.call.keywords)
+                given = f"args={shown}" if keyword else shown
+                message = (
+                    f"`{given}` is one value in parentheses, not a tuple, and `{target}` takes "
+                    f"one argument: write `({text},)`; if it is already a tuple, write "
+                    f"`{'args=' if keyword else ''}{text}`"
+                )
+                yield self.report(ctx, value, message)
 
     @staticmethod
     def _args_value(handoff: Handoff) -> Optional[ast.expr]:
@@ -511,23 +634,11 @@ t.join()
 
     @staticmethod
     def _not_a_sequence(ctx: CheckContext, value: ast.expr, parenthesized: bool) -> Optional[str]:
-        if isinstance(value, ast.Constant):
-            if isinstance(value.value, str):
-                return "a string"
-            if isinstance(value.value, (int, float, complex)) and not isinstance(value.value, bool):
-                return "a number"
-            if value.value is None or isinstance(value.value, bool):
-                return f"`{value.value}`" if parenthesized else None
-            return None
-        if not parenthesized:
-            return None
-        if isinstance(value, ast.JoinedStr):
-            return "a string"
-        if isinstance(value, ast.Name):
-            return _name_holds_scalar(ctx, value)
-        if isinstance(value, ast.Attribute):
-            return _attribute_holds_scalar(ctx, value)
-        return None
+        if isinstance(value, ast.Constant) and (
+            value.value is None or isinstance(value.value, bool)
+        ):
+            return f"`{value.value}`" if parenthesized else None
+        return value_kind(value, ctx.model)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         import libcst as cst
@@ -557,60 +668,30 @@ def _parenthesized(ctx: CheckContext, value: ast.expr) -> bool:
     return before[:-1].rstrip().endswith(("=", ","))
 
 
-def _name_holds_scalar(ctx: CheckContext, name: ast.Name) -> Optional[str]:
-    """'a number'/'a string' when every binding of `name` in its scope is one; else None."""
-    scope = ctx.model.names.enclosing_scope(name)
-    kinds: set[str] = set()
-    for node in body_nodes(scope.node):
-        if not (
-            isinstance(node, ast.Name) and node.id == name.id and not isinstance(node.ctx, ast.Load)
-        ):
-            continue
-        owner = parent(node)
-        if isinstance(owner, (ast.For, ast.comprehension)) and owner.target is node:
-            iterable = owner.iter
-            if (
-                isinstance(iterable, ast.Call)
-                and ctx.model.resolve(iterable.func, iterable) == "builtins.range"
-            ):
-                kinds.add("a number")
-                continue
-            return None
-        if isinstance(owner, ast.Assign) and owner.targets == [node]:
-            value = owner.value
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                kinds.add("a string")
-                continue
-            if isinstance(value, ast.JoinedStr):
-                kinds.add("a string")
-                continue
-            if isinstance(value, ast.Constant) and isinstance(value.value, (int, float)):
-                kinds.add("a number")
-                continue
+def _one_parameter_target(ctx: CheckContext, handoff: Handoff, value: ast.expr) -> Optional[str]:
+    """`f()` when the task is a function of this module that takes exactly one positional
+    argument: a single value in parentheses is then surely meant as a one-element tuple."""
+    if not isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
         return None
-    if (
-        len(kinds) == 1
-        and name.id not in scope.global_names
-        and name.id not in scope.nonlocal_names
-    ):
-        return next(iter(kinds))
-    return None
-
-
-def _attribute_holds_scalar(ctx: CheckContext, attribute: ast.Attribute) -> Optional[str]:
-    """What `self.X` holds when every value its class assigns to it is one kind of object
-    that is not a sequence (a `Queue`, a string, a number); else None."""
-    kinds = {_kind_of_value(ctx, value) for value in ctx.model.attribute_values(attribute) or ()}
-    return kinds.pop() if len(kinds) == 1 and None not in kinds else None
-
-
-def _kind_of_value(ctx: CheckContext, value: ast.expr) -> Optional[str]:
-    if isinstance(value, ast.Call):
-        return NOT_SEQUENCES.get(ctx.model.resolve(value.func, value) or "")
-    if isinstance(value, ast.JoinedStr) or (
-        isinstance(value, ast.Constant) and isinstance(value.value, str)
-    ):
-        return "a string"
-    if isinstance(value, ast.Constant) and type(value.value) in (int, float):
-        return "a number"
-    return None
+    call = handoff.call
+    if any(k.arg in ("kwargs", "kwds") or k.arg is None for k in call.keywords):
+        return None
+    if handoff.api is HandoffApi.POOL and len(call.args) > 2:
+        return None  # `apply_async(f, args, kwds)`
+    task = handoff.task
+    function = ctx.model.function_named(task, call) if task is not None else None
+    if task is None or function is None:
+        return None
+    decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
+    if len(decorators) != len(function.decorator_list) or decorators - {
+        "staticmethod",
+        "classmethod",
+    }:
+        return None  # a decorator may change the signature
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    if isinstance(task, ast.Attribute) and "staticmethod" not in decorators:
+        positional = positional[1:]  # `self` or `cls` is bound already
+    if arguments.vararg is not None or len(positional) != 1:
+        return None
+    return f"{ast.unparse(task)}()"

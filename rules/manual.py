@@ -139,7 +139,8 @@ def _executor_code(
 class ManualThreadList(_ExecutorRule):
     """
     ## What it does
-    Flags threads or processes built in a loop or a comprehension, kept in a list, then
+    Flags threads or processes built in a loop (`for`, `while`, `async for`) or a
+    comprehension (also a generator expression made into a list), kept in a list, then
     started and joined by hand, one loop at a time.
 
     ## Why is this bad?

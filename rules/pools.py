@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from parlint.analysis.model import Handoff, HandoffApi
+from parlint.analysis.results import Fate, result_uses
 from parlint.analysis.scopes import parent
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
@@ -21,24 +22,18 @@ if TYPE_CHECKING:
 _DEFERRED_POOL_METHODS = frozenset(
     {"apply_async", "map_async", "starmap_async", "imap", "imap_unordered"}
 )
-
-
-def _discarded(call: ast.Call) -> bool:
-    """Whether the value of `call` is thrown away (directly, or as a list built and dropped)."""
-    owner = parent(call)
-    if isinstance(owner, ast.Expr):
-        return True
-    if isinstance(owner, (ast.ListComp, ast.SetComp, ast.GeneratorExp)) and owner.elt is call:
-        return isinstance(parent(owner), ast.Expr)
-    return False
+_ELEMENT_OF = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
 class LostTaskException(Rule):
     """
     ## What it does
-    Flags a task whose outcome nobody reads: the future of `executor.submit(...)` or the
-    result of `pool.apply_async(...)` / `map_async` / `imap` thrown away, or `executor.map(...)`
-    never iterated.
+    Flags a task whose outcome nobody reads: the future of `executor.submit(...)` or of
+    `loop.run_in_executor(...)`, or the result of `pool.apply_async(...)` / `map_async` /
+    `imap`, thrown away or kept in a variable that is never read for it; `executor.map(...)`
+    never iterated. A variable that is only printed, logged, counted with `len()`, formatted
+    or compared is not read. Not reported: a pool call with an `error_callback=`, which
+    receives the exception.
 
     ## Why is this bad?
     An exception raised by a task is stored in its future (or result object) and raised only
@@ -72,8 +67,11 @@ class LostTaskException(Rule):
     ## Fix safety
     For `executor.map(...)` the fix consumes the results with `list(...)`. It is unsafe: the
     statement now waits for every task and raises the first exception, where before it went
-    on at once. There is no fix for a discarded `submit()` or `apply_async()`: keep the
-    future and call `result()` (or `concurrent.futures.wait`) where the outcome matters.
+    on at once. It is not offered when the variable that keeps the iterator is printed or
+    logged (that would show the list instead), nor in an `async def`, where waiting for the
+    tasks would stall the event loop. There is no fix for a lost `submit()` or
+    `apply_async()`: keep the future and call `result()` (or `concurrent.futures.wait`) where
+    the outcome matters.
 
     ## Options
     None.
@@ -131,6 +129,30 @@ def main(items):
         ),
         Invalid(
             """
+from concurrent.futures import ThreadPoolExecutor
+
+def work(n):
+    return n
+
+def main(items):
+    with ThreadPoolExecutor() as executor:
+        results = executor.map(work, items)
+    return len(items)
+""",
+            fixed="""
+from concurrent.futures import ThreadPoolExecutor
+
+def work(n):
+    return n
+
+def main(items):
+    with ThreadPoolExecutor() as executor:
+        results = list(executor.map(work, items))
+    return len(items)
+""",
+        ),
+        Invalid(
+            """
 from multiprocessing.pool import ThreadPool
 
 def work(n):
@@ -147,15 +169,35 @@ def main(items):
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
-        for handoff in ctx.model.handoffs:
-            what = self._what(handoff)
-            if what is None or not _discarded(handoff.call):
+        lost = [(h, what) for h in ctx.model.handoffs if (what := self._what(h)) is not None]
+        uses = result_uses(ctx.model, (h for h, _ in lost))
+        for handoff, what in lost:
+            use = uses[id(handoff.call)]
+            if use.fate is Fate.READ:
                 continue
-            fixable = handoff.api is HandoffApi.MAP and isinstance(parent(handoff.call), ast.Expr)
             method = handoff.method or "submit"
+            plural = isinstance(parent(handoff.call), _ELEMENT_OF)
+            if plural:
+                what = f"{what} of each `{method}()`"
+            else:
+                what = f"{what} of `{method}()`"
+            if use.fate is Fate.DISCARDED:
+                fate = "thrown away"
+            else:
+                fate = f"kept in `{use.name}` but never {self._read_verb(handoff)}"
             message = (
-                f"{what} of `{method}()` is thrown away: if the task raises, the exception is "
-                "stored there and nobody ever sees it"
+                f"{what} is {fate}: if the task raises, the exception is stored there and "
+                "nobody ever sees it"
+            )
+            fixable = (
+                handoff.api is HandoffApi.MAP
+                and not plural
+                # A variable that is printed or logged would show a list instead.
+                and not use.mentioned
+                # `list(...)` waits for every task: in a coroutine it stalls the event loop.
+                and not isinstance(
+                    ctx.model.names.enclosing_scope(handoff.call).node, ast.AsyncFunctionDef
+                )
             )
             yield self.report(ctx, handoff.call, message, fixable=fixable)
 
@@ -165,9 +207,21 @@ def main(items):
             return "The future"
         if handoff.api is HandoffApi.MAP:
             return "The result iterator"
+        if handoff.api is HandoffApi.RUN_IN_EXECUTOR:
+            return "The future"
         if handoff.api is HandoffApi.POOL and handoff.method in _DEFERRED_POOL_METHODS:
+            if any(k.arg == "error_callback" for k in handoff.call.keywords):
+                return None  # the pool hands the exception to that callback
             return "The result"
         return None
+
+    @staticmethod
+    def _read_verb(handoff: Handoff) -> str:
+        if handoff.api is HandoffApi.MAP or handoff.method in ("imap", "imap_unordered"):
+            return "iterated"
+        if handoff.api is HandoffApi.RUN_IN_EXECUTOR:
+            return "awaited"
+        return "read"
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         import libcst as cst
@@ -232,8 +286,9 @@ class ExecutorNotShutdown(Rule):
     ## Fix safety
     The fix turns the assignment into a `with` block over the statements of the same block
     that use the executor. It is unsafe: leaving the block now waits for the submitted tasks.
-    It is offered only when every use is in those statements. An executor kept on `self` has
-    no fix: which method should shut it down is the author's choice.
+    It is offered only when every use is in those statements, and not in an `async def`,
+    where that wait would stall the event loop. An executor kept on `self` has no fix: which
+    method should shut it down is the author's choice.
 
     ## Options
     None.
@@ -343,7 +398,9 @@ class Uploader:
                 continue
             if self._escapes_or_stops(ctx, pool.scope, name, loads):
                 continue
-            plan = self._plan_fix(ctx, owner, name, loads)
+            # Leaving a `with` block waits for the tasks: in a coroutine that stalls the loop.
+            in_coroutine = isinstance(pool.scope.node, ast.AsyncFunctionDef)
+            plan = None if in_coroutine else self._plan_fix(ctx, owner, name, loads)
             constructor = pool.call
             assert isinstance(constructor, ast.Call)
             message = (

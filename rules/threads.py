@@ -6,16 +6,18 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Union
 
 from parlint.analysis.lifecycle import exits_if_joined_at, unjoined_by_class
-from parlint.analysis.model import Event, Worker
+from parlint.analysis.loops import condition_is_private
+from parlint.analysis.model import ConcurrencyModel, Event, HandoffApi, Worker
 from parlint.analysis.scopes import (
     all_identifiers,
     assigned_names,
     body_nodes,
     containing_block,
     fresh_name,
+    parent,
 )
 from parlint.analysis.stdlib import WorkerKind
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
@@ -29,6 +31,55 @@ if TYPE_CHECKING:
 
 def _first(events: list[Event]) -> Event:
     return min(events, key=lambda e: (e.call.lineno, e.call.col_offset))
+
+
+def _ends_block(stmt: ast.stmt, rest: list[ast.stmt]) -> bool:
+    """Whether `stmt` is the last thing that runs in `rest` (a block after a start), on the
+    normal path: the block's last statement, or last in the `finally` or the body of the
+    `try`/`with` that ends it."""
+    if not rest:
+        return False
+    current: ast.stmt = stmt
+    while current is not rest[-1]:
+        owner = parent(current)
+        if isinstance(owner, (ast.With, ast.AsyncWith)):
+            block = owner.body
+        elif isinstance(owner, ast.Try) and not owner.finalbody and not owner.orelse:
+            block = owner.body
+        elif isinstance(owner, ast.Try):
+            block = owner.finalbody
+        else:
+            return False
+        if not block or block[-1] is not current:
+            return False
+        current = owner
+    return True
+
+
+def _sets_other_work_going(
+    model: ConcurrencyModel, worker: Worker, statements: list[ast.stmt]
+) -> bool:
+    """Whether `statements` start or join another worker, or hand off a task: then something
+    does run alongside the thread (`a.start(); b.start(); a.join(); b.join()`)."""
+    inside = {id(node) for stmt in statements for node in ast.walk(stmt)}
+    if not inside:
+        return False
+    for other in model.workers:
+        if other is not worker and any(id(e.call) in inside for e in other.events):
+            return True
+    return any(
+        id(h.call) in inside and h.worker is not worker and h.api is not HandoffApi.CONSTRUCTOR
+        for h in model.handoffs
+    )
+
+
+def _waits_with_timeout(worker: Worker, statements: list[ast.stmt]) -> bool:
+    """Whether one of `statements` joins `worker` with a timeout (`t.join(5)`)."""
+    inside = {id(node) for stmt in statements for node in ast.walk(stmt)}
+    return any(
+        (event.call.args or event.call.keywords) and id(event.call) in inside
+        for event in worker.joins
+    )
 
 
 @dataclass(frozen=True)
@@ -527,13 +578,15 @@ class _SerialFix:
 class SerialStartJoin(Rule):
     """
     ## What it does
-    Flags `t.start()` followed by `t.join()` on the same object in one loop iteration.
+    Flags `t.start()` followed by `t.join()` on the same object in one loop iteration, in
+    any loop (`for`, `while`, `async for`; in a `def` or an `async def`), also when the
+    caller does other work between the two calls.
 
     ## Why is this bad?
     Each thread is joined before the next one is started, so no two ever run at once:
-    the code pays for threads and gets serial execution. Not reported: a `join(timeout)`
-    used as a watchdog, work done between the two calls (it overlaps with the thread), and
-    work after the join in the same iteration (it needs the thread finished).
+    the code pays for threads and gets serial execution. Work between the two calls
+    overlaps with one thread at most. Not reported: a `join(timeout)` used as a watchdog,
+    and work after the join in the same iteration (it needs the thread finished).
 
     ## Example
     ```python
@@ -569,8 +622,11 @@ class SerialStartJoin(Rule):
     ## Fix safety
     The fix starts every thread in the loop and joins them all after it. It is unsafe:
     the tasks now overlap, which changes the order of their effects and is wrong if one
-    task depends on the previous one having finished. It is offered only for a `for`
-    loop whose body ends with the join and has no `break`, `continue` or `else`.
+    task depends on the previous one having finished. It is offered only for a loop
+    whose body ends with the join and has no `break`, `continue` or `else`; for a `while`
+    loop, only when its condition reads nothing but the function's own objects that no
+    thread can see (`while pending:` over a list it built, a counter it keeps): the
+    condition is now evaluated while the threads run.
 
     ## Options
     None.
@@ -657,22 +713,66 @@ def main(threads):
         w.join()
 """,
         ),
+        Invalid(
+            """
+import threading
+
+def main(jobs):
+    pending = list(jobs)
+    while pending:
+        t = threading.Thread(target=pending.pop())
+        t.start()
+        print(len(pending), "left")
+        t.join()
+""",
+            fixed="""
+import threading
+
+def main(jobs):
+    pending = list(jobs)
+    threads = []
+    while pending:
+        t = threading.Thread(target=pending.pop())
+        t.start()
+        print(len(pending), "left")
+        threads.append(t)
+    for t in threads:
+        t.join()
+""",
+        ),
+        Invalid(
+            """
+import threading
+
+async def main(jobs):
+    while not jobs.empty():
+        t = threading.Thread(target=jobs.get())
+        t.start()
+        t.join()
+"""
+        ),
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
         taken: Optional[set[str]] = None
         for worker in ctx.model.workers:
             for start in worker.starts:
-                join = self._serial_join(worker, start)
-                if join is None:
+                found = self._serial_join(ctx.model, worker, start)
+                if found is None:
                     continue
+                join, work_between = found
                 if taken is None:
                     taken = all_identifiers(ctx.tree)
                 plan = self._plan_fix(ctx, worker, start, join, taken)
                 who = f"`{start.via_name}`" if start.via_name else f"the {worker.kind_word}"
+                when = (
+                    "in the same loop iteration that starts it"
+                    if work_between
+                    else "right after it is started, in the same loop iteration"
+                )
                 message = (
-                    f"{who} is joined at line {join.call.lineno} right after it is started, in "
-                    f"the same loop iteration: the {worker.kind_plural} run one at a time"
+                    f"{who} is joined at line {join.call.lineno} {when}: the "
+                    f"{worker.kind_plural} run one at a time"
                 )
                 yield self.report(
                     ctx,
@@ -684,7 +784,11 @@ def main(threads):
                 )
 
     @staticmethod
-    def _serial_join(worker: Worker, start: Event) -> Optional[Event]:
+    def _serial_join(
+        model: ConcurrencyModel, worker: Worker, start: Event
+    ) -> Optional[tuple[Event, bool]]:
+        """The join that ends the iteration that `start` is in, and whether the caller does
+        other work between the two (reported all the same: SPEC, "by the letter")."""
         if not start.loops or start.via_name is None:
             return None
         loop = start.loops[0]
@@ -694,22 +798,25 @@ def main(threads):
         if not per_iteration:
             return None
         start_stmt = start.statement
+        found = containing_block(start_stmt) if start_stmt is not None else None
+        if found is None:
+            return None
+        block, index = found
         for join in worker.joins:
             if join.call.args or join.call.keywords or not join.loops or join.loops[0] is not loop:
                 continue
             if join.via_name != start.via_name or join.iteration is not start.iteration:
                 continue
-            join_stmt = join.statement
-            if start_stmt is None or join_stmt is None:
+            # Work after the join in the same iteration needs the thread finished: that is
+            # intent, not a missed overlap.
+            if join.statement is None or not _ends_block(join.statement, block[index + 1 :]):
                 continue
-            found = containing_block(start_stmt)
-            if found is None:
-                continue
-            block, index = found
-            # Work between the two calls overlaps with the thread: that is parallelism. Work
-            # after the join in the same iteration needs the thread finished: that is intent.
-            if index + 2 == len(block) and block[index + 1] is join_stmt:
-                return join
+            after_start = block[index + 1 :]
+            if _waits_with_timeout(worker, after_start):
+                continue  # a watchdog: `join(timeout)`, then a check, then the final wait
+            if _sets_other_work_going(model, worker, after_start):
+                continue  # another thread or task runs alongside: not one at a time
+            return join, len(after_start) > 1 or after_start[0] is not join.statement
         return None
 
     @staticmethod
@@ -717,8 +824,12 @@ def main(threads):
         ctx: CheckContext, worker: Worker, start: Event, join: Event, taken: set[str]
     ) -> Optional[_SerialFix]:
         loop = start.loops[0]
-        if not isinstance(loop, ast.For) or loop.orelse or not isinstance(loop.target, ast.Name):
+        if not isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) or loop.orelse:
             return None
+        if isinstance(loop, ast.While) and not condition_is_private(
+            loop, worker.scope, ctx.model.names
+        ):
+            return None  # the threads could change the test once they run alongside the loop
         join_stmt = join.statement
         if not isinstance(join_stmt, ast.Expr) or loop.body[-1] is not join_stmt:
             return None
@@ -728,7 +839,12 @@ def main(threads):
         loop_location = ctx.source.start_of(loop)
         join_location = ctx.source.start_of(join_stmt)
         if start.iteration is loop:
-            if not isinstance(loop.iter, ast.Name) or start.via_name != loop.target.id:
+            if (
+                not isinstance(loop, ast.For)
+                or not isinstance(loop.iter, ast.Name)
+                or not isinstance(loop.target, ast.Name)
+                or start.via_name != loop.target.id
+            ):
                 return None
             return _SerialFix(loop_location, join_location, start.via_name, None)
         base = "processes" if worker.kind_word == "process" else "threads"
@@ -743,17 +859,21 @@ def main(threads):
         plan = diagnostic.fix_data
         if not isinstance(plan, _SerialFix):
             return None
-        loop = fctx.find(cst.For, plan.loop)
+        loop: Optional[Union[cst.For, cst.While]] = fctx.find(cst.For, plan.loop)
+        if loop is None:
+            loop = fctx.find(cst.While, plan.loop)
         join = fctx.find(cst.SimpleStatementLine, plan.join)
         if loop is None or join is None:
             return None
         name = plan.name
         if plan.list_name is None:
+            if not isinstance(loop, cst.For):
+                return None
             iterable = loop.iter
             join_loop = statement(
                 f"for {name} in {fctx.module.code_for_node(iterable)}:\n    {name}.join()\n"
             )
-            new_loop = loop.with_deep_changes(
+            new_loop: Union[cst.For, cst.While] = loop.with_deep_changes(
                 loop.body, body=[s for s in loop.body.body if s is not join]
             )
             before: tuple[cst.BaseStatement, ...] = ()

@@ -228,17 +228,20 @@ class _ScopeBuilder:
                 ok = (
                     isinstance(owner, (ast.Assign, ast.AnnAssign))
                     and owner.value is not None
-                    and isinstance(
-                        owner.value,
-                        (
-                            ast.List,
-                            ast.Dict,
-                            ast.Set,
-                            ast.Tuple,
-                            ast.ListComp,
-                            ast.DictComp,
-                            ast.SetComp,
-                        ),
+                    and (
+                        isinstance(
+                            owner.value,
+                            (
+                                ast.List,
+                                ast.Dict,
+                                ast.Set,
+                                ast.Tuple,
+                                ast.ListComp,
+                                ast.DictComp,
+                                ast.SetComp,
+                            ),
+                        )
+                        or self._generator_collected(owner.value)
                     )
                     and (not isinstance(owner, ast.Assign) or owner.targets == [node])
                 )
@@ -250,6 +253,17 @@ class _ScopeBuilder:
             for name, ok in candidates.items()
             if ok and name not in self.scope.global_names and name not in self.scope.nonlocal_names
         }
+
+    def _generator_collected(self, value: ast.expr) -> bool:
+        """`list(Thread(...) for x in xs)`: a generator expression made into a collection."""
+        return (
+            isinstance(value, ast.Call)
+            and len(value.args) == 1
+            and isinstance(value.args[0], ast.GeneratorExp)
+            and not value.keywords
+            and self.model.names.resolve(value.func, self.scope)
+            in ("builtins.list", "builtins.tuple", "builtins.set")
+        )
 
     # -- entry ----------------------------------------------------------------------------
     def build_objects(self) -> None:
@@ -351,8 +365,14 @@ class _ScopeBuilder:
         if isinstance(owner, ast.Attribute) and owner.value is value:
             self._method_use(owner, worker, via_name=None, iteration=None)
             return
-        if isinstance(owner, (ast.List, ast.Tuple, ast.Set)) or (
-            isinstance(owner, (ast.ListComp, ast.SetComp)) and owner.elt is value
+        if isinstance(owner, ast.GeneratorExp) and owner.elt is value:
+            collected = parent(owner)
+            if isinstance(collected, ast.Call) and self._generator_collected(collected):
+                owner = collected  # `list(Thread(...) for x in xs)` is a list of them
+        if (
+            isinstance(owner, (ast.List, ast.Tuple, ast.Set))
+            or (isinstance(owner, (ast.ListComp, ast.SetComp)) and owner.elt is value)
+            or (isinstance(owner, ast.Call) and self._generator_collected(owner))
         ):
             container = parent(owner)
             if isinstance(container, ast.Assign) and container.value is owner:

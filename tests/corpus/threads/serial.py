@@ -28,6 +28,14 @@ def serial_while(queue):
         t.join()
 
 
+def overlapping_work_by_the_letter(urls):
+    for url in urls:
+        t = Thread(target=fetch, args=(url,))
+        t.start()  # expect: PAR105
+        fetch("main thread works meanwhile")
+        t.join()
+
+
 # --- negatives -------------------------------------------------------------------------
 
 
@@ -40,11 +48,13 @@ def watchdog(urls):
             print("timed out", url)
 
 
-def overlapping_work(urls):
+def watchdog_then_wait(urls):
     for url in urls:
         t = Thread(target=fetch, args=(url,))
         t.start()
-        fetch("main thread works meanwhile")
+        t.join(2.0)
+        if t.is_alive():
+            print("still fetching", url)
         t.join()
 
 

@@ -12,13 +12,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 def slow_square(n):
     time.sleep(0.01)
-    print("squared", n, n * n)
+    print(f"squared {n} {n * n}\n", end="")  # one write: lines of two threads never mix
     return n * n
 
 
 def announce(item):
     time.sleep(0.01)
-    print("item", item)
+    print(f"item {item}\n", end="")
 
 
 class Printer:
