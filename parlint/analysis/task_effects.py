@@ -46,6 +46,11 @@ if TYPE_CHECKING:
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 MAX_DEPTH = 4
+_CONTAINERS = frozenset(
+    {"builtins.set", "builtins.list", "builtins.dict", "builtins.frozenset",
+     "collections.deque", "collections.Counter", "collections.defaultdict",
+     "collections.OrderedDict"}
+)  # fmt: skip
 # How tasks report what they did: output, not the kind of work they do.
 _REPORTING = frozenset({"print", "sys.stdout.write", "sys.stderr.write", "logging"})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp,
@@ -425,11 +430,23 @@ class EffectAnalysis:
                     # A file's, socket's or connection's other methods (`close`, `seek`,
                     # `settimeout`) neither compute nor change the verdict.
                     return ("io", name, None) if func.attr in BLOCKING_METHODS else None
+                if bound == "container":
+                    return "pure", name, None  # `seen.add(key)` on `seen = set()`
             if isinstance(receiver, ast.Constant) and isinstance(receiver.value, str):
                 return "pure", name, None  # "".join(...), "{}".format(...)
             if func.attr in PURE_METHODS:
                 return "pure", name, None
         return "unknown", name, None
+
+    def _is_container(self, value: ast.expr) -> bool:
+        """A list, dict or set display or comprehension, or a call making a builtin or
+        `collections` container: its methods compute, they never block."""
+        if isinstance(value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp,
+                              ast.SetComp)):  # fmt: skip
+            return True
+        if isinstance(value, ast.Call):
+            return self.model.resolve(value.func, value) in _CONTAINERS
+        return False
 
     def _bound_to(self, name: ast.Name, at: ast.AST) -> Optional[str]:
         """ "gil"/"io"/"log" when the variable (here or in an enclosing scope) holds an
@@ -441,6 +458,14 @@ class EffectAnalysis:
         key = (id(scope), name.id)
         if key not in self._bindings:
             kind: Optional[str] = None
+            assignments = [
+                node.value
+                for node in scope.nodes
+                if isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == name.id for t in node.targets)
+            ]
+            if assignments and all(self._is_container(value) for value in assignments):
+                kind = "container"
             for node in scope.nodes:
                 if (
                     isinstance(node, ast.Assign)

@@ -20,7 +20,7 @@ def tally(words):
 
 
 def count_all(chunks):
-    threads = [threading.Thread(target=tally, args=(c,)) for c in chunks]  # expect: PAR102
+    threads = [threading.Thread(target=tally, args=(c,)) for c in chunks]  # expect: PAR102, PAR201
     for t in threads:
         t.start()
     for t in threads:
