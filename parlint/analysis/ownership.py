@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from parlint.analysis.scopes import Scope, parent
 
 if TYPE_CHECKING:
-    from parlint.analysis.model import ConcurrencyModel, Handoff
+    from parlint.analysis.model import ConcurrencyModel, Handoff, Worker
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 # An object a signal goes through: ("global", name), ("local", scope id, name) or
@@ -93,7 +93,7 @@ def _stop_signal(model: ConcurrencyModel, handoff: Handoff, signals: Signals) ->
     task = handoff.task
     if isinstance(task, ast.Attribute) and task.attr == "serve_forever":
         key = _key(model, task.value, model.names.enclosing_scope(worker.call))
-        return _sent(model, signals, "server", key, None, worker.scope) if key else None
+        return _sent(model, signals, "server", key, _starters(model, worker)) if key else None
     function = handoff.subclass_run
     bound = function is not None
     if function is None and task is not None:
@@ -104,7 +104,7 @@ def _stop_signal(model: ConcurrencyModel, handoff: Handoff, signals: Signals) ->
     for kind, receiver in _stop_checks(model, function):
         key = _caller_key(model, handoff, function, receiver, bound)
         if key is not None:
-            sender = _sent(model, signals, kind, key, function, worker.scope)
+            sender = _sent(model, signals, kind, key, _starters(model, worker) | {id(function)})
             if sender is not None:
                 return sender
     return None
@@ -234,18 +234,20 @@ def _sent(
     signals: Signals,
     kind: str,
     key: Key,
-    task: Optional[FunctionNode],
-    starter: Scope,
+    excluded: set[int],
 ) -> Optional[ast.AST]:
-    """Code outside the task, and outside the scope that starts it, that sends the signal
-    of `kind` through the object `key`. The task stopping itself is not someone else
-    stopping it, and a scope that stops its own worker without joining it still leaves it
-    running (SPEC: the stop is sent by another function)."""
+    """Code that sends the signal of `kind` through the object `key` from some other
+    function than those in `excluded` (the task itself, the ones that start the worker:
+    a scope that starts a worker and stops it itself has not handed it to anyone)."""
     for signal in signals.get((kind, key), ()):
-        if signal.scope is starter or (task is not None and signal.scope.node is task):
-            continue
-        return signal.node
+        if id(signal.scope.node) not in excluded:
+            return signal.node
     return None
+
+
+def _starters(model: ConcurrencyModel, worker: Worker) -> set[int]:
+    """The functions (by node id) that start `worker`."""
+    return {id(model.names.enclosing_scope(event.call).node) for event in worker.starts}
 
 
 def _sentinel(model: ConcurrencyModel, call: ast.Call, scope: Scope) -> bool:

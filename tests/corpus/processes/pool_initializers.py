@@ -101,6 +101,15 @@ def forked_on_purpose(value):
     p.join()
 
 
+def forked_pool_initializer(rows):
+    def init():
+        logging.getLogger().setLevel(logging.DEBUG)
+
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=2, mp_context=fork, initializer=init) as executor:
+        return list(executor.map(score, rows))
+
+
 def named_callback(value):
     p = Process(target=apply_callback, args=(abs, value))
     p.start()

@@ -45,6 +45,21 @@ def stop_audit_writer():
     _writes.put(None)
 
 
+def _drain(jobs):
+    while (job := jobs.get()) is not None:
+        log.info("job %s", job)
+
+
+def run_jobs(jobs_to_run):
+    # It sends the sentinel itself, and returns without waiting: nobody else owns the worker.
+    jobs = queue.Queue()
+    worker = threading.Thread(target=_drain, args=(jobs,))
+    worker.start()  # expect: PAR101
+    for job in jobs_to_run:
+        jobs.put(job)
+    jobs.put(None)
+
+
 def _poll_forever(interval):
     while not _shutdown.wait(interval):
         log.debug("polling")
