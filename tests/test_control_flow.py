@@ -554,3 +554,43 @@ async def leaked(items):
 def test_fixes_that_wait_for_tasks_are_withheld_in_a_coroutine() -> None:
     assert found(IN_A_COROUTINE, "PAR302") == [(11, False)]
     assert found(IN_A_COROUTINE, "PAR301") == [(16, False)]
+
+
+# -- PAR601: which hand-offs in loops run at once ---------------------------------------------
+
+ONE_AT_A_TIME = """import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+counter = 0
+
+
+def bump(x):
+    global counter
+    counter += 1
+
+
+def waited_next(xs):
+    with ThreadPoolExecutor() as executor:
+        for x in xs:
+            future = executor.submit(bump, x)
+            print(future.result())
+
+
+async def awaited_with_a_timeout(xs):
+    for x in xs:
+        await asyncio.wait_for(asyncio.to_thread(bump, x), timeout=5)
+"""
+
+AT_ONCE = (
+    ONE_AT_A_TIME
+    + """
+
+async def gathered(xs):
+    await asyncio.gather(*(asyncio.to_thread(bump, x) for x in xs))
+"""
+)
+
+
+def test_hand_offs_waited_for_in_the_next_statement_run_one_at_a_time() -> None:
+    assert found(ONE_AT_A_TIME, "PAR601") == []
+    assert found(AT_ONCE, "PAR601") == [(9, True)]

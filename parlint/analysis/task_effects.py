@@ -35,7 +35,7 @@ from parlint.analysis.catalog import (
     matches,
 )
 from parlint.analysis.model import Handoff, HandoffApi, loops_around
-from parlint.analysis.scopes import parent, simple_assignment_value
+from parlint.analysis.scopes import containing_block, parent, simple_assignment_value
 from parlint.ftypes import Location
 from parlint.source import SourceText
 
@@ -487,7 +487,7 @@ class EffectAnalysis:
 
 def runs_concurrently(handoff: Handoff, model: ConcurrencyModel) -> bool:
     """Whether the task may run on two or more threads/processes at once."""
-    if _waited_for_at_once(handoff):
+    if _waited_for_at_once(handoff, model):
         return False  # each one finishes before the loop goes on: one at a time
     if handoff.pool is not None and _single_worker(handoff.pool.call):
         return False  # a pool of one worker runs its tasks one at a time
@@ -534,21 +534,72 @@ def _caller_runs_it_meanwhile(handoff: Handoff, model: ConcurrencyModel) -> bool
     return False
 
 
-def _waited_for_at_once(handoff: Handoff) -> bool:
+def _waited_for_at_once(handoff: Handoff, model: ConcurrencyModel) -> bool:
     """`await asyncio.to_thread(f)`, `executor.submit(f).result()`, `pool.apply(f)`: the
-    caller waits for the task right where it hands it off."""
+    caller waits for the task right where it hands it off, or in the very next statement
+    (`future = executor.submit(f)` then `results.append(future.result())`)."""
     call = handoff.call
     up = parent(call)
     if handoff.api in (HandoffApi.TO_THREAD, HandoffApi.RUN_IN_EXECUTOR):
-        return isinstance(up, ast.Await)
+        if (
+            isinstance(up, ast.Call)
+            and up.args
+            and up.args[0] is call
+            and model.resolve(up.func, up) in _AWAITABLE_WRAPPERS
+        ):
+            call, up = up, parent(up)  # `await asyncio.wait_for(asyncio.to_thread(f), 5)`
+        return isinstance(up, ast.Await) or _waited_next(call, "await")
     if handoff.api is HandoffApi.SUBMIT:
-        return (
-            isinstance(up, ast.Attribute)
-            and up.attr == "result"
-            and isinstance(parent(up), ast.Call)
-            and parent(up).func is up  # type: ignore[union-attr]
-        )
+        return _result_read(up) or _waited_next(call, "result")
     return handoff.api is HandoffApi.POOL and handoff.method == "apply"
+
+
+# Calls that wrap an awaitable and finish when it does.
+_AWAITABLE_WRAPPERS = frozenset({"asyncio.wait_for", "asyncio.shield"})
+_SIMPLE_STATEMENTS = (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return)
+_CONDITIONAL_PARTS = (ast.IfExp, ast.BoolOp, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+                      ast.GeneratorExp)  # fmt: skip
+
+
+def _result_read(node: Optional[ast.AST]) -> bool:
+    """`node` is the `.result` of a `node.result()` call."""
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "result"
+        and isinstance(parent(node), ast.Call)
+        and parent(node).func is node  # type: ignore[union-attr]
+    )
+
+
+def _waited_next(call: ast.expr, how: str) -> bool:
+    """`name = <call>` whose next statement, a simple one, waits for `name` (`await name`,
+    or `name.result()`) on every path through it."""
+    assign = parent(call)
+    if not (
+        isinstance(assign, ast.Assign)
+        and assign.value is call
+        and len(assign.targets) == 1
+        and isinstance(assign.targets[0], ast.Name)
+    ):
+        return False
+    name = assign.targets[0].id
+    found = containing_block(assign)
+    if found is None:
+        return False
+    block, index = found
+    if index + 1 >= len(block) or not isinstance(block[index + 1], _SIMPLE_STATEMENTS):
+        return False
+    for node in ast.walk(block[index + 1]):
+        if isinstance(node, _CONDITIONAL_PARTS):
+            return False  # a wait that may not run, or runs later
+        if not (isinstance(node, ast.Name) and node.id == name):
+            continue
+        owner = parent(node)
+        if (how == "await" and isinstance(owner, ast.Await)) or (
+            how == "result" and _result_read(owner)
+        ):
+            return True
+    return False
 
 
 def _task_key(handoff: Handoff, model: ConcurrencyModel) -> Optional[tuple[int, str]]:
