@@ -128,9 +128,10 @@ def main():
 
 
 def test_non_ascii_columns_are_code_points() -> None:
-    source = "import threading\nname = 'é'; t = threading.Thread(target=print); t.start()\n"
+    body = "    name = 'é'; t = threading.Thread(target=print); t.start()\n"
+    source = "import threading\ndef f():\n" + body
     (d,) = check_source(source)
-    line = SourceText(source).line(2)
+    line = SourceText(source).line(3)
     assert line[d.location.column - 1 : d.end_location.column - 1] == "t.start()"
 
 

@@ -33,12 +33,15 @@ class Exit:
 
 
 def tracked(worker: Worker) -> bool:
-    """Whether the lifecycle of `worker` is for its scope to finish."""
+    """Whether the lifecycle of `worker` is for its scope to finish. A non-daemon worker
+    started at a script's module level is not: the interpreter joins it at exit (SPEC "Who
+    owns a worker")."""
     return (
         worker.kind is not WorkerKind.TIMER
         and worker.daemon is False
         and not worker.escaped
         and worker.stopped_by is None
+        and not worker.scope.is_module
         and bool(worker.starts)
     )
 
