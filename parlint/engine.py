@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional, Union
 
-from parlint.analysis.project import IncomingTask, Project, real_path
+from parlint.analysis.project import IncomingTask, Project, real_path, worker_class_names
 from parlint.analysis.stdlib import API_WORDS, MODULE_WORDS
 from parlint.analysis.task_effects import outgoing_tasks
 from parlint.analysis.tracking import build_model
@@ -51,6 +51,8 @@ class CheckResult:
     errors: list[str]
     # Functions of other project modules this file hands to threads concurrently.
     exports: list[IncomingTask] = field(default_factory=list)
+    # The Thread/Process subclasses this file defines (files using them are checked too).
+    worker_classes: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -106,24 +108,30 @@ class Linter:
         source = SourceText(text)
         errors: list[str] = []
         exports: list[IncomingTask] = []
-        diagnostics, tree = self._check_source(source, errors, exports)
+        classes: set[str] = set()
+        diagnostics, tree = self._check_source(source, errors, exports, classes)
         if with_fixes and any(d.fixable for d in diagnostics):
             regions = _Regions(source, tree)
             diagnostics = [self.with_fix(regions, d, errors) for d in diagnostics]
-        return CheckResult(diagnostics, errors, exports)
+        return CheckResult(diagnostics, errors, exports, frozenset(classes))
 
-    def _receives_tasks(self) -> bool:
-        """Whether another module of the project hands this file's functions to threads."""
+    def _matters_through_project(self, text: str) -> bool:
+        """See Project.matters."""
         if self.project is None or self.path is None:
             return False
-        return bool(self.project.incoming_at(self.path, self.settings))
+        return self.project.matters(self.path, text, self.settings)
 
     def _check_source(
-        self, source: SourceText, errors: list[str], exports: Optional[list[IncomingTask]] = None
+        self,
+        source: SourceText,
+        errors: list[str],
+        exports: Optional[list[IncomingTask]] = None,
+        classes: Optional[set[str]] = None,
     ) -> tuple[list[Diagnostic], Optional[ast.Module]]:
         """The diagnostics, and the tree they came from (fixes reuse it) when it parsed.
-        `exports` receives the tasks this file hands into other modules."""
-        if not could_matter(source.text) and not self._receives_tasks():
+        `exports` receives the tasks this file hands into other modules, `classes` the names
+        of the Thread/Process subclasses it defines."""
+        if not could_matter(source.text) and not self._matters_through_project(source.text):
             return [], None
         try:
             tree = ast.parse(source.text, filename=self.filename or "<unknown>")
@@ -141,7 +149,8 @@ class Linter:
             return self._parse_error(source, refused.msg, refused.lineno or 1, refused.offset), None
         try:
             package = self.project.package(self.path) if self.project and self.path else None
-            model = build_model(tree, self.filename or "<module>", package)
+            resolver = self.project.worker_class if self.project is not None else None
+            model = build_model(tree, self.filename or "<module>", package, resolver)
         except RecursionError:
             return self._parse_error(source, "too deeply nested to analyse", 1, None), tree
         except Exception as exc:
@@ -163,6 +172,8 @@ class Linter:
             except Exception as exc:
                 log.exception("rule %s crashed on %s", rule.code, self.filename)
                 errors.append(f"{self.filename or '<stdin>'}: {RuleCrash(rule.code, exc)}")
+        if classes is not None:
+            classes.update(worker_class_names(model))
         if exports is not None and module is not None:
             try:
                 exports.extend(outgoing_tasks(ctx.effects))

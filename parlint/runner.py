@@ -56,6 +56,8 @@ class FileOutcome:
     dependencies: tuple[tuple[str, str], ...] = ()
     # Functions of other modules this file hands to threads (for their PAR601).
     exports: tuple[IncomingTask, ...] = ()
+    # The Thread/Process subclasses it defines (files that use them are checked too).
+    worker_classes: frozenset[str] = frozenset()
     # With --diff: the display-only fixes, each as its own diff, for a person to review.
     suggestions: str = ""
 
@@ -99,7 +101,9 @@ def process_source(
     path = real_path(Path(display))
     project = projects.of(path) if projects is not None and path.is_file() else None
     receives = project is not None and bool(project.incoming_at(path, settings))
-    if not could_matter(data) and not receives:
+    if not could_matter(data) and not (
+        project is not None and project.matters(path, data.decode("utf-8", "replace"), settings)
+    ):
         return FileOutcome(FileResult(display, ()), digest=digest, cacheable=True), None, None
     text, encoding, problem = decode(data)
     if text is None:
@@ -147,7 +151,14 @@ def process_source(
     cacheable = not checked.errors and not options.build_fixes and not receives
     dependencies = project.dependencies(path) if project is not None else ()
     outcome = FileOutcome(
-        result, "", tuple(checked.errors), digest, cacheable, dependencies, tuple(checked.exports)
+        result,
+        "",
+        tuple(checked.errors),
+        digest,
+        cacheable,
+        dependencies,
+        tuple(checked.exports),
+        checked.worker_classes,
     )
     return outcome, None, encoding
 
@@ -208,10 +219,12 @@ def _run_chunk(
     jobs: Sequence[Job],
     options: RunOptions,
     given: Optional[dict[str, list[IncomingTask]]] = None,
+    classes: Optional[frozenset[str]] = None,
 ) -> list[FileOutcome]:
     # Neighbouring files (a chunk) share the project modules they import. Tasks handed in
-    # from other modules come from `given`: what the first pass over every file found.
-    projects = Projects(scan=False, given=given)
+    # from other modules and the project's worker classes come from what the first pass
+    # over every file found.
+    projects = Projects(scan=False, given=given, given_classes=classes)
     return [run_job(job, options, projects) for job in jobs]
 
 
@@ -235,7 +248,7 @@ class Cache:
                 entries = pickle.load(handle)
             if isinstance(entries, dict):
                 # Entries of an older layout of this file are dropped, not misread.
-                kept = {k: v for k, v in entries.items() if isinstance(v, tuple) and len(v) == 5}
+                kept = {k: v for k, v in entries.items() if isinstance(v, tuple) and len(v) == 6}
                 return cls(path, kept)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
             pass
@@ -248,7 +261,13 @@ class Cache:
         # A task imported from another module: that module must be unchanged too.
         if not unchanged(entry[3]):
             return None
-        return FileOutcome(entry[2], digest=digest, dependencies=entry[3], exports=entry[4])
+        return FileOutcome(
+            entry[2],
+            digest=digest,
+            dependencies=entry[3],
+            exports=entry[4],
+            worker_classes=entry[5],
+        )
 
     def put(
         self,
@@ -258,8 +277,9 @@ class Cache:
         result: FileResult,
         dependencies: tuple[tuple[str, str], ...] = (),
         exports: tuple[IncomingTask, ...] = (),
+        worker_classes: frozenset[str] = frozenset(),
     ) -> None:
-        self.entries[key] = (digest, fingerprint, result, dependencies, exports)
+        self.entries[key] = (digest, fingerprint, result, dependencies, exports, worker_classes)
         self.dirty = True
 
     def save(self) -> None:
@@ -298,13 +318,16 @@ def run(jobs: Sequence[Job], options: RunOptions, cache_dir: Optional[Path]) -> 
     outcomes: list[Optional[FileOutcome]] = [None] * len(jobs)
     pending: list[int] = []
     for index, job in enumerate(jobs):
-        if not use_cache or (scan is not None and _receives(scan, job)):
+        if not use_cache and scan is None:
             pending.append(index)
             continue
         try:
             data = read_source_file(job.path).data
         except OSError as exc:
             outcomes[index] = read_error(job.display, exc)
+            continue
+        if not use_cache or (scan is not None and _uses_project(scan, job, data)):
+            pending.append(index)  # what other files say about it may have changed
             continue
         digest = digest_of(data)
         key = os.path.abspath(job.path)
@@ -328,24 +351,62 @@ def run(jobs: Sequence[Job], options: RunOptions, cache_dir: Optional[Path]) -> 
                 outcome.result,
                 outcome.dependencies,
                 outcome.exports,
+                outcome.worker_classes,
             )
-    given = _handed_in(outcomes) if scan is None else {}
-    receivers = [i for i, job in enumerate(jobs) if os.path.abspath(job.path) in given]
-    for index in receivers:
-        # Its first-pass result did not know what is handed into it: never reuse it.
-        cache.entries.pop(os.path.abspath(jobs[index].path), None)
+    if scan is None:
+        _project_passes(jobs, outcomes, options, cache)
     if use_cache:
         cache.save()
-    if receivers:
-        again = _execute([jobs[i] for i in receivers], options, given=given)
-        for index, outcome in zip(receivers, again, strict=True):
-            outcomes[index] = outcome
     return [o for o in outcomes if o is not None]
 
 
-def _receives(projects: Projects, job: Job) -> bool:
+# A file that starts using a Thread subclass hands tasks to its module, which then is
+# checked again: a few passes settle any project (each only re-checks the files concerned).
+MAX_PROJECT_PASSES = 3
+
+
+def _project_passes(
+    jobs: Sequence[Job], outcomes: list[Optional[FileOutcome]], options: RunOptions, cache: Cache
+) -> None:
+    """After the first pass over every file: check again, knowing what the first found
+    across files, the files that receive tasks from other modules (PAR601 where the shared
+    state is, PAR201/PAR202 on a subclass's `def run`) and those that use a Thread/Process
+    subclass of another module without naming a concurrency module themselves."""
+    done: set[int] = set()
+    for _ in range(MAX_PROJECT_PASSES):
+        given = _handed_in(outcomes)
+        classes = frozenset().union(*(o.worker_classes for o in outcomes if o is not None))
+        again = [
+            i
+            for i, job in enumerate(jobs)
+            if i not in done and (os.path.abspath(job.path) in given or _uses_classes(job, classes))
+        ]
+        if not again:
+            return
+        for index in again:
+            # Its first-pass result did not know what other files say: never reuse it.
+            cache.entries.pop(os.path.abspath(jobs[index].path), None)
+        fresh = _execute([jobs[i] for i in again], options, given=given, classes=classes)
+        for index, outcome in zip(again, fresh, strict=True):
+            outcomes[index] = outcome
+        done.update(again)
+
+
+def _uses_classes(job: Job, classes: frozenset[str]) -> bool:
+    """A file the first pass skipped (no concurrency module named) that names a class."""
+    if not classes:
+        return False
+    try:
+        data = read_source_file(job.path).data
+    except OSError:
+        return False
+    return not could_matter(data) and any(name.encode() in data for name in classes)
+
+
+def _uses_project(projects: Projects, job: Job, data: bytes) -> bool:
     path = real_path(Path(job.path))
-    return bool(projects.of(path).incoming_at(path, job.settings))
+    text = data.decode("utf-8", "replace")
+    return projects.of(path).matters(path, text, job.settings)
 
 
 def _handed_in(outcomes: Sequence[Optional[FileOutcome]]) -> dict[str, list[IncomingTask]]:
@@ -362,26 +423,33 @@ def _execute(
     options: RunOptions,
     given: Optional[dict[str, list[IncomingTask]]] = None,
     projects: Optional[Projects] = None,
+    classes: Optional[frozenset[str]] = None,
 ) -> Iterable[FileOutcome]:
     """`projects`: the projects a few files share, already read in whole (checked here)."""
     workers = options.jobs or os.cpu_count() or 1
     if projects is not None:
         return [run_job(job, options, projects) for job in jobs]
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
-        return _run_chunk(jobs, options, given)
+        return _run_chunk(jobs, options, given, classes)
     # Small chunks balance the load: a few large files dominate any tree.
     size = max(1, min(16, len(jobs) // (workers * 8)))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     results: list[FileOutcome] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as executor:
         for chunk_result in executor.map(
-            _run_chunk, chunks, [options] * len(chunks), [given] * len(chunks)
+            _run_chunk,
+            chunks,
+            [options] * len(chunks),
+            [given] * len(chunks),
+            [classes] * len(chunks),
         ):
             results.extend(chunk_result)
     return results
 
 
-CacheEntry = tuple[str, str, FileResult, tuple[tuple[str, str], ...], tuple[IncomingTask, ...]]
+CacheEntry = tuple[
+    str, str, FileResult, tuple[tuple[str, str], ...], tuple[IncomingTask, ...], frozenset[str]
+]
 
 
 def fingerprint(settings: Settings) -> str:

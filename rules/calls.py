@@ -20,16 +20,19 @@ if TYPE_CHECKING:
     from parlint.fixes.edits import FixContext
 
 
-def _result_description(model: ConcurrencyModel, call: ast.Call) -> Optional[str]:
-    """What calling `call` returns when that is surely not callable, else None (no guess)."""
+def _result_description(ctx: CheckContext, call: ast.Call) -> Optional[str]:
+    """What calling `call` returns when that is surely not callable, else None (no guess).
+    The called function may be in another module of the project."""
+    model = ctx.model
     qual = model.resolve(call.func, call)
     if qual in NON_CALLABLE_RESULTS:
         return (
             "`None`" if qual in ("builtins.print", "time.sleep") else "a value that is not callable"
         )
-    function = model.function_named(call.func, call)
-    if function is None:
+    target = ctx.effects.callee(call.func, call)
+    if target is None or isinstance(target.function, ast.Lambda):
         return None
+    function = target.function
     plain_decorators = all(
         isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
         for d in function.decorator_list
@@ -42,7 +45,12 @@ def _result_description(model: ConcurrencyModel, call: ast.Call) -> Optional[str
     if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes):
         return "a generator object"
     values = [n.value for n in nodes if isinstance(n, ast.Return) and n.value is not None]
-    kinds = {_returned_kind(value, function, call, model) for value in values}
+    owner = target.analysis.model.names.scope_of_node(function).parent
+    is_method = owner is not None and isinstance(owner.node, ast.ClassDef)
+    kinds = {
+        _returned_kind(value, function, call, target.analysis.model, model, is_method)
+        for value in values
+    }
     if None in kinds:
         return None
     kinds.discard(NONE)  # falling off the end returns `None` too: it is not callable either
@@ -52,20 +60,31 @@ def _result_description(model: ConcurrencyModel, call: ast.Call) -> Optional[str
 
 
 def _returned_kind(
-    value: ast.expr, function: ast.FunctionDef, call: ast.Call, model: ConcurrencyModel
+    value: ast.expr,
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    call: ast.Call,
+    defining: ConcurrencyModel,
+    calling: ConcurrencyModel,
+    is_method: bool,
 ) -> Optional[str]:
-    """What one `return value` of `function` gives the caller of `call`, when surely not
-    callable: a literal, arithmetic, or a parameter bound to a literal at this call."""
+    """What one `return value` of `function` (defined where `defining` models) gives the
+    caller of `call` (in `calling`), when surely not callable: a literal, arithmetic, or a
+    parameter bound to a literal at this call."""
     if isinstance(value, (ast.BinOp, ast.Compare)):
-        return non_callable_kind(value, model) or NOT_CALLABLE
-    kind = non_callable_kind(value, model)
+        return non_callable_kind(value, defining) or NOT_CALLABLE
+    kind = non_callable_kind(value, defining)
     if kind is not None or not isinstance(value, ast.Name):
         return kind
-    argument = _argument_for(value.id, function, call)
-    return non_callable_kind(argument, model) if argument is not None else None
+    argument = _argument_for(value.id, function, call, is_method)
+    return non_callable_kind(argument, calling) if argument is not None else None
 
 
-def _argument_for(name: str, function: ast.FunctionDef, call: ast.Call) -> Optional[ast.expr]:
+def _argument_for(
+    name: str,
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    call: ast.Call,
+    is_method: bool,
+) -> Optional[ast.expr]:
     """The expression that `call` binds to parameter `name` of `function` (its default when
     the call leaves it out); None when it is not a parameter, or is rebound in the body."""
     scope_stores = {
@@ -83,7 +102,9 @@ def _argument_for(name: str, function: ast.FunctionDef, call: ast.Call) -> Optio
     positional = [*arguments.posonlyargs, *arguments.args]
     # Defaults belong to the last positional parameters.
     defaults = dict(zip([a.arg for a in positional][::-1], arguments.defaults[::-1], strict=False))
-    bound_self = isinstance(call.func, ast.Attribute) and not _is_static(function)
+    # `obj.method(...)`/`Class.method(...)` binds `self`/`cls`; `module.function(...)` binds
+    # nothing.
+    bound_self = is_method and isinstance(call.func, ast.Attribute) and not _is_static(function)
     names = [a.arg for a in positional][1 if bound_self else 0 :]
     keyword = next((k.value for k in call.keywords if k.arg == name), None)
     if name in names:
@@ -97,7 +118,7 @@ def _argument_for(name: str, function: ast.FunctionDef, call: ast.Call) -> Optio
     return None
 
 
-def _is_static(function: ast.FunctionDef) -> bool:
+def _is_static(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
 
 
@@ -314,7 +335,7 @@ def main():
                 HandoffApi.POOL,
             ):
                 continue
-            result = _result_description(ctx.model, task)
+            result = _result_description(ctx, task)
             if result is None:
                 continue
             callee = ast.unparse(task.func)

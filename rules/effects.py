@@ -9,7 +9,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Optional
 
 from parlint.analysis.model import Handoff, HandoffApi
-from parlint.analysis.task_effects import EffectKind, runs_concurrently
+from parlint.analysis.project import IncomingTask
+from parlint.analysis.task_effects import (
+    EffectKind,
+    FunctionNode,
+    function_by_qualname,
+    runs_concurrently,
+)
 from parlint.fixes.async_pool import (
     AsyncPoolFix,
     apply_async_pool,
@@ -17,7 +23,7 @@ from parlint.fixes.async_pool import (
     plan_async_pool,
 )
 from parlint.fixes.to_processes import SwapFix, apply_swap, constructor_of, plan_swap
-from parlint.ftypes import Applicability, Diagnostic, Severity
+from parlint.ftypes import Applicability, Diagnostic, Related, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
 
 if TYPE_CHECKING:
@@ -64,8 +70,18 @@ class _Sites:
             run = handoff.subclass_run
             if run is not None:
                 self.constructions.setdefault(id(run), []).append(handoff)
+        # Subclasses of this file constructed in other modules of the project.
+        self.elsewhere: list[tuple[FunctionNode, IncomingTask]] = []
+        if ctx.project is not None and ctx.module is not None:
+            for task in ctx.project.incoming(ctx.module, ctx.settings):
+                function = function_by_qualname(ctx.model, task.function)
+                if task.subclass and function is not None:
+                    self.elsewhere.append((function, task))
 
     def site(self, handoff: Handoff) -> Optional[ast.AST]:
+        subclass = handoff.worker.subclass if handoff.worker is not None else None
+        if subclass is not None and subclass.module is not None and handoff.task is None:
+            return None  # reported on its `def run`, in the module that defines it
         run = handoff.subclass_run
         if run is None:
             return handoff.call
@@ -80,9 +96,25 @@ class _Sites:
         run = handoff.subclass_run
         model = self.ctx.model
         if run is None:
-            return handoff.call if runs_concurrently(handoff, model) else None
+            site = self.site(handoff)
+            return site if site is not None and runs_concurrently(handoff, model) else None
         same = self.constructions[id(run)]
         return self.site(handoff) if any(runs_concurrently(h, model) for h in same) else None
+
+    def runs_from_elsewhere(
+        self, on_threads: bool, concurrent: bool
+    ) -> Iterator[tuple[FunctionNode, ast.AST, Related]]:
+        """(run, its `def run` site, where another module constructs it) for this file's
+        subclasses constructed only in other modules, each once."""
+        for run, task in self.elsewhere:
+            if task.on_threads is not on_threads or (concurrent and not task.concurrent):
+                continue
+            if id(run) in self.reported or id(run) in self.constructions:
+                continue
+            assert isinstance(run, (ast.FunctionDef, ast.AsyncFunctionDef))
+            self.reported.add(id(run))
+            built = Related("constructed here", task.location, task.end_location, task.filename)
+            yield run, _def_header(self.ctx, run), built
 
 
 def _def_header(ctx: CheckContext, function: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
@@ -355,6 +387,16 @@ async def main(sizes):
                         diagnostic, alternatives=((alternative.title, alternative),)
                     )
             yield diagnostic
+        for run, site, built in sites.runs_from_elsewhere(on_threads=True, concurrent=True):
+            effect = effects.effect_of(run)
+            if effect.kind is EffectKind.CPU:
+                message = (
+                    f"`{getattr(run, 'name', 'run')}()` runs on several threads, but its "
+                    f"{effect.detail} does pure-Python work: threads share one GIL and take "
+                    "turns; use processes (ProcessPoolExecutor) or a free-threaded Python"
+                )
+                related = (*self.evidence(ctx, effect, "the pure-Python work"), built)
+                yield self.report(ctx, site, message, related=related)
 
 
 class IoBoundProcess(_SwapRule):
@@ -510,3 +552,13 @@ def main():
                 fix_data=plan,
                 fix_title=plan.title if plan else None,
             )
+        for run, site, built in sites.runs_from_elsewhere(on_threads=False, concurrent=False):
+            effect = effects.effect_of(run)
+            if effect.kind is EffectKind.IO:
+                message = (
+                    f"`{getattr(run, 'name', 'run')}()` mostly waits on I/O ({effect.detail}): "
+                    "a process per task costs an interpreter, memory and pickling; threads "
+                    "overlap the waiting as well"
+                )
+                related = (*self.evidence(ctx, effect, "blocks here"), built)
+                yield self.report(ctx, site, message, related=related)

@@ -441,6 +441,8 @@ main(["pool", "thread", "gil"])
         if shape is None:
             return None
         if worker.subclass is not None:
+            if worker.subclass.module is not None:
+                return None  # its run() is another module's: not rewritten from here
             return self._plan_subclass(ctx, worker, container, shape)
         build, init, join_loop = shape.build, shape.init, shape.join_loop
         target, iterable, local = shape.target, shape.iterable, shape.local

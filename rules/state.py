@@ -238,6 +238,8 @@ def main():
         if ctx.project is None or ctx.module is None:
             return
         for task in ctx.project.incoming(ctx.module, self.settings):
+            if task.on_threads is not True or not task.concurrent:
+                continue
             function = function_by_qualname(ctx.model, task.function)
             if function is not None:
                 start = Related(

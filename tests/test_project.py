@@ -247,3 +247,55 @@ def test_shared_state_is_reported_in_the_module_of_a_task_handed_off_elsewhere(
     # The hand-off goes away: counters.py, unchanged, is clean again.
     (tmp_path / "pkg/run.py").write_text(COUNTING.replace("counters.count", "len"))
     assert main(["check", "pkg", "--output-format", "concise", "--quiet"]) == 0
+
+
+def test_a_thread_subclass_of_another_module_is_followed_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Constructed in a list in one module (PAR102 there), its CPU-bound run() is reported
+    on `def run`, once, in the module that defines it, pointing at the construction. The
+    module that constructs it names no concurrency module: it is checked all the same."""
+    from parlint.cli import main
+
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "pkg/__init__.py": "",
+            "pkg/workers.py": (
+                "import threading\n\n\n"
+                "class Scorer(threading.Thread):\n"
+                "    def __init__(self, rows):\n"
+                "        super().__init__()\n"
+                "        self.rows = rows\n\n"
+                "    def run(self):\n"
+                "        self.total = sum(r * r for r in self.rows)\n"
+            ),
+            "pkg/run.py": (
+                "from .workers import Scorer\n\n\n"
+                "def main(chunks):\n"
+                "    scorers = [Scorer(c) for c in chunks]\n"
+                "    for s in scorers:\n"
+                "        s.start()\n"
+                "    for s in scorers:\n"
+                "        s.join()\n"
+            ),
+        },
+    )
+    assert [(d.code, d.location.row) for d in _check_in_project(tmp_path, "pkg/run.py")] == [
+        ("PAR102", 5)
+    ]
+    (finding,) = _check_in_project(tmp_path, "pkg/workers.py")
+    assert (finding.code, finding.location.row, finding.location.column) == ("PAR201", 9, 5)
+    assert finding.related[-1].filename == str((tmp_path / "pkg/run.py").resolve())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PARLINT_CACHE_DIR", str(tmp_path / "cache"))
+    for files in ({}, FILLERS):  # a few files (the project read), then a tree (passes)
+        _write(tmp_path, files)
+        capsys.readouterr()
+        assert main(["check", "pkg", "--output-format", "concise", "--quiet"]) == 1
+        lines = capsys.readouterr().out.splitlines()
+        assert [line.split(" ")[:2] for line in lines] == [
+            ["pkg/run.py:5:15:", "PAR102"],
+            ["pkg/workers.py:9:5:", "PAR201"],
+        ]

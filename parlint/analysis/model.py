@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -98,6 +98,9 @@ class WorkerClass:
     # this file (None: Thread's own run(), which calls the target).
     run: Optional[Union[ast.FunctionDef, ast.AsyncFunctionDef]]
     methods: frozenset[str]
+    # The dotted module that defines the class when it is another module of the project
+    # (its `node` and `run` belong to that module's tree); None for a class of this file.
+    module: Optional[str] = None
 
 
 @dataclass(eq=False)
@@ -321,6 +324,8 @@ class Handoff:
         worker = self.worker
         if worker is None or worker.subclass is None or self.task is not None:
             return None
+        if worker.subclass.module is not None:
+            return None  # a class of another module: its `run` is analysed there
         return worker.subclass.run
 
     @property
@@ -359,10 +364,18 @@ class Handoff:
 class ConcurrencyModel:
     """What one module does with threads, processes and pools (built by `tracking.build_model`)."""
 
-    def __init__(self, tree: ast.Module, names: NameResolver) -> None:
+    def __init__(
+        self,
+        tree: ast.Module,
+        names: NameResolver,
+        external_classes: Optional[Callable[[str], Optional[WorkerClass]]] = None,
+    ) -> None:
         self.tree = tree
         self.names = names
         self.worker_classes: dict[str, WorkerClass] = {}
+        # Finds Thread/Process subclasses defined in other modules of the project.
+        self.external_classes = external_classes
+        self._external: dict[str, Optional[WorkerClass]] = {}
         self.workers: list[Worker] = []
         self.pools: list[Pool] = []
         self.handoffs: list[Handoff] = []
@@ -400,8 +413,20 @@ class ConcurrencyModel:
             return None
         if qualname in WORKER_CLASSES:
             return WORKER_CLASSES[qualname]
-        cls = self.worker_classes.get(qualname)
+        cls = self.worker_class(qualname)
         return cls.kind if cls else None
+
+    def worker_class(self, qualname: Optional[str]) -> Optional[WorkerClass]:
+        """The Thread/Process subclass a qualified name is: of this file, or of another
+        module of the project (through `external_classes`)."""
+        if qualname is None:
+            return None
+        found = self.worker_classes.get(qualname)
+        if found is None and self.external_classes is not None and ":" not in qualname:
+            if qualname not in self._external:
+                self._external[qualname] = self.external_classes(qualname)
+            found = self._external[qualname]
+        return found
 
     # -- queries for rules -----------------------------------------------------------------
     def resolve(self, expr: ast.AST, at: ast.AST) -> Optional[str]:

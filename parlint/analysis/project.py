@@ -15,11 +15,11 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from parlint.analysis.model import ConcurrencyModel
+from parlint.analysis.model import ConcurrencyModel, WorkerClass
 from parlint.analysis.scopes import Scope
 from parlint.analysis.tracking import build_model
 from parlint.config import Settings
@@ -89,15 +89,19 @@ class Module:
 
 @dataclass(frozen=True)
 class IncomingTask:
-    """A function of one module handed to threads, concurrently, by another module."""
+    """A function of one module handed to threads or processes by another module."""
 
     target: str  # the path of the module that defines the function
-    function: str  # its name in that module: `count_rows`, `Stats.record`
+    function: str  # its name in that module: `count_rows`, `Stats.record`, `Builder.run`
     # Handed off as a bound method of an object (`stats.record`): threads share `self`.
     shares_self: bool
     filename: str  # the path of the module with the hand-off, and where it is
     location: Location
     end_location: Location
+    on_threads: Optional[bool] = True  # threads, processes (False), or not known (None)
+    concurrent: bool = True  # may run on two or more workers at once
+    # The `run()` of a Thread/Process subclass of the target module, constructed there.
+    subclass: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,9 +134,14 @@ class Project:
     # (a file checked through the library API).
     scan: bool = True
     given: Optional[dict[str, list[IncomingTask]]] = None
+    # The names of the project's Thread/Process subclasses: a file that uses one is checked
+    # although it names no concurrency module itself. From the scan, or given (the CLI).
+    given_classes: Optional[frozenset[str]] = None
     _exports: dict[str, list[IncomingTask]] = field(default_factory=dict)
+    _classes: dict[str, frozenset[str]] = field(default_factory=dict)
     _scanned: bool = False
     _stale: set[Path] = field(default_factory=set)
+    _loading: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, path: Path, reader: Reader = read_text, scan: bool = False) -> Project:
@@ -214,11 +223,14 @@ class Project:
             text = self.reader(path)
         if text is None:
             return None
+        self._loading.add(name)
         try:
             tree = ast.parse(text, filename=str(path))
-            model = build_model(tree, str(path), self.package(path))
+            model = build_model(tree, str(path), self.package(path), self.worker_class)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None  # reported when that file itself is checked
+        finally:
+            self._loading.discard(name)
         return Module(name, path, SourceText(text), model, _digest(text))
 
     # -- definitions ----------------------------------------------------------------------
@@ -252,6 +264,40 @@ class Project:
             return None
         return None
 
+    def worker_class(self, qualname: str, depth: int = 0) -> Optional[WorkerClass]:
+        """The Thread/Process subclass `qualname` names in another module of the project
+        (`pkg.workers.Builder`), following re-exports; None for anything else. A module whose
+        text names neither Thread nor Process is not parsed for it."""
+        if depth > MAX_REEXPORTS or "." not in qualname:
+            return None
+        parts = qualname.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            name = ".".join(parts[:cut])
+            if name in self._loading:
+                return None  # modules importing each other: not followed round
+            path = self._path_of(name) if name not in self._modules else None
+            if path is not None and path.name != "__init__.py":
+                text = self.overlays.get(real_path(path)) or self.reader(path)
+                if text is None or not any(word in text for word in _WORKER_WORDS):
+                    continue
+            module = self.module(name)
+            if module is None:
+                continue
+            rest = parts[cut:]
+            scope = module.model.names.module_scope
+            if len(rest) == 1 and rest[0] in scope.classes and rest[0] not in scope.stores:
+                node = scope.classes[rest[0]]
+                found = module.model.worker_classes.get(module.model.names.class_qualname(node))
+                if found is None:
+                    return None
+                return found if found.module is not None else replace(found, module=name)
+            target = scope.qualified.get(rest[0])
+            if target is not None and target != f"{name}.{rest[0]}":
+                tail = ".".join([target, *rest[1:]])
+                return self.worker_class(tail, depth + 1)
+            return None
+        return None
+
     def modules(self) -> Iterator[Module]:
         yield from (m for m in self._modules.values() if m is not None)
 
@@ -278,6 +324,7 @@ class Project:
         self.analyses.clear()
         if self._scanned:
             self._exports.pop(str(path), None)
+            self._classes.pop(str(path), None)
             self._stale.add(path)
 
     # -- tasks handed off from other modules ----------------------------------------------
@@ -310,17 +357,53 @@ class Project:
             paths = [p for p in self._stale if p.is_file()]
         self._stale.clear()
         used = dict(self.used)  # reading the project is not what a file depends on
+        # Files that name a concurrency module first (they define the Thread subclasses),
+        # then the others that use one of those subclasses.
+        later = []
         for path in paths:
-            self._exports[str(path)] = self._exports_of(path, settings)
+            if not self._read_for_tasks(path, settings, frozenset()):
+                later.append(path)
+        names = frozenset().union(*self._classes.values())
+        for path in later:
+            self._read_for_tasks(path, settings, names)
         self.used = used
+
+    def _read_for_tasks(self, path: Path, settings: Settings, names: frozenset[str]) -> bool:
+        """Record what the module at `path` hands off and the worker classes it defines;
+        False when it has nothing to do with concurrency (by its words, or `names`)."""
+        from parlint.engine import could_matter
+
+        text = self.overlays.get(path) or self.reader(path)
+        if text is None or not (could_matter(text) or any(n in text for n in names)):
+            self._exports[str(path)], self._classes[str(path)] = [], frozenset()
+            return False
+        self._exports[str(path)] = self._exports_of(path, settings)
+        module = self._modules.get(self.module_name(path) or "")
+        self._classes[str(path)] = worker_class_names(module.model) if module else frozenset()
+        return True
+
+    def matters(self, path: Path, text: str, settings: Settings) -> bool:
+        """Whether a file with no concurrency words of its own may still have findings:
+        another module hands its functions to threads or processes, or it uses one of the
+        project's Thread/Process subclasses."""
+        if self.incoming_at(path, settings):
+            return True
+        return any(name in text for name in self.worker_classes(settings))
+
+    def worker_classes(self, settings: Settings) -> frozenset[str]:
+        """The names of the Thread/Process subclasses the project's modules define."""
+        if self.given_classes is not None:
+            return self.given_classes
+        if not self.scan:
+            return frozenset()
+        self._refresh(settings)
+        return frozenset().union(*self._classes.values())
 
     def _exports_of(self, path: Path, settings: Settings) -> list[IncomingTask]:
         from parlint.analysis.task_effects import EffectAnalysis, outgoing_tasks
-        from parlint.engine import could_matter
 
         name = self.module_name(path)
-        text = self.overlays.get(path) or self.reader(path)
-        if name is None or text is None or not could_matter(text):
+        if name is None:
             return []
         module = self.module(name)
         if module is None or module.path != path:
@@ -352,6 +435,7 @@ class Projects:
     reader: Reader = read_text
     scan: bool = True
     given: Optional[dict[str, list[IncomingTask]]] = None
+    given_classes: Optional[frozenset[str]] = None
     _by_root: dict[Path, Project] = field(default_factory=dict)
 
     def forget(self, path: Path) -> None:
@@ -363,8 +447,24 @@ class Projects:
         root = project_root(path)
         key = root if root is not None else package_root(path)
         if key not in self._by_root:
-            self._by_root[key] = Project(root, self.reader, scan=self.scan, given=self.given)
+            self._by_root[key] = Project(
+                root,
+                self.reader,
+                scan=self.scan,
+                given=self.given,
+                given_classes=self.given_classes,
+            )
         return self._by_root[key]
+
+
+def worker_class_names(model: ConcurrencyModel) -> frozenset[str]:
+    """The names of the Thread/Process subclasses defined at a module's top level."""
+    scope = model.names.module_scope
+    return frozenset(
+        name
+        for name, node in scope.classes.items()
+        if model.names.class_qualname(node) in model.worker_classes
+    )
 
 
 def unchanged(dependencies: tuple[tuple[str, str], ...], reader: Reader = read_text) -> bool:
@@ -376,6 +476,7 @@ def unchanged(dependencies: tuple[tuple[str, str], ...], reader: Reader = read_t
     return True
 
 
+_WORKER_WORDS = ("Thread", "Process")
 _SKIPPED = frozenset(
     {"__pycache__", "node_modules", "venv", "env", "site-packages", "build", "dist",
      "__pypackages__", "_build"}

@@ -144,10 +144,12 @@ class EffectAnalysis:
     # -- tasks -----------------------------------------------------------------------------
     def task_target(self, handoff: Handoff) -> Optional[Target]:
         """The function (of this module or another of the project) a hand-off runs."""
-        if handoff.worker is not None and handoff.worker.subclass is not None:
-            run = handoff.worker.subclass.run
-            if run is not None and handoff.task is None:
-                return Target(self, run)
+        subclass = handoff.worker.subclass if handoff.worker is not None else None
+        if subclass is not None and subclass.run is not None and handoff.task is None:
+            if subclass.module is None:
+                return Target(self, subclass.run)
+            defining = self.project.module(subclass.module) if self.project else None
+            return Target(self._analysis_of(defining), subclass.run) if defining else None
         task = handoff.task
         if task is None:
             return None
@@ -174,6 +176,10 @@ class EffectAnalysis:
             if self.model.resolve(expr.func, at) == "functools.partial" and expr.args:
                 return self.resolve_target(expr.args[0], at)
             return None
+        return self._callee(expr, at)
+
+    def callee(self, expr: ast.AST, at: ast.AST) -> Optional[Target]:
+        """The project function a call of `expr` runs (see `_callee`)."""
         return self._callee(expr, at)
 
     def _callee(self, expr: ast.AST, at: ast.AST) -> Optional[Target]:
@@ -630,15 +636,16 @@ def _where(node: ast.AST, origin: EffectAnalysis, viewer: EffectAnalysis) -> str
 
 
 def outgoing_tasks(effects: EffectAnalysis) -> list[IncomingTask]:
-    """The functions of other project modules that this module hands to threads, to run
-    concurrently: what those modules' own rules (PAR601) need to know."""
+    """The functions of other project modules that this module hands to threads or
+    processes: what those modules' own rules need to know (PAR601 for shared state, PAR201
+    and PAR202 on the `def run` of a Thread/Process subclass constructed here)."""
     from parlint.analysis.project import IncomingTask
 
     if effects.filename is None:
         return []
     found = []
     for handoff in effects.model.handoffs:
-        if handoff.on_threads is not True or not runs_concurrently(handoff, effects.model):
+        if handoff.on_threads is None:
             continue
         target = effects.task_target(handoff)
         if target is None or target.analysis is effects or target.analysis.filename is None:
@@ -654,9 +661,20 @@ def outgoing_tasks(effects: EffectAnalysis) -> list[IncomingTask]:
                 effects.model.resolve(task.value, handoff.call) is None  # an object, not a class
             )
         )
+        subclass = handoff.worker is not None and handoff.worker.subclass is not None
         start, end = effects.source.span(handoff.call)
         found.append(
-            IncomingTask(target.analysis.filename, name, shares_self, effects.filename, start, end)
+            IncomingTask(
+                target.analysis.filename,
+                name,
+                shares_self,
+                effects.filename,
+                start,
+                end,
+                on_threads=handoff.on_threads,
+                concurrent=runs_concurrently(handoff, effects.model),
+                subclass=subclass and task is None,
+            )
         )
     return found
 

@@ -4,7 +4,7 @@ follows each object through the variables, collections and loops of its scope.""
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Optional, Union
 
 from parlint.analysis.model import (
@@ -48,13 +48,16 @@ from parlint.analysis.stdlib import (
 
 
 def build_model(
-    tree: ast.Module, module_name: str = "<module>", package: Optional[str] = None
+    tree: ast.Module,
+    module_name: str = "<module>",
+    package: Optional[str] = None,
+    external_classes: Optional[Callable[[str], Optional[WorkerClass]]] = None,
 ) -> ConcurrencyModel:
     """The concurrency model of `tree`: one pass per scope that calls something of interest.
 
     `package` is the dotted package of the module within its project, when known (relative
     imports then resolve)."""
-    model = ConcurrencyModel(tree, NameResolver(tree, module_name, package))
+    model = ConcurrencyModel(tree, NameResolver(tree, module_name, package), external_classes)
     _find_worker_classes(model)
     interesting = _interesting_callees(model)
     # Objects first (every scope), then what the methods of a class do with the ones kept on
@@ -83,6 +86,8 @@ def _interesting_callees(model: ConcurrencyModel) -> frozenset[str]:
         for local, qual in scope.qualified.items():
             if qual in known or qual == "asyncio.to_thread":
                 names.add(local)
+            elif local[:1].isupper() and model.worker_class(qual) is not None:
+                names.add(local)  # a Thread/Process subclass of another module
     return frozenset(names)
 
 
@@ -115,8 +120,8 @@ def _base_kind(
         if qual in WORKER_CLASSES:
             kind = WORKER_CLASSES[qual]
             return (WorkerKind.THREAD if kind is WorkerKind.TIMER else kind), None
-        if qual in model.worker_classes:
-            described = model.worker_classes[qual]
+        described = model.worker_class(qual)
+        if described is not None:
             return described.kind, described
     return None
 
@@ -168,7 +173,8 @@ def _describe_class(
             daemon = _constant_bool(sub.args[0]) if sub.args else None
             daemon_set = True
     if base is not None:
-        run = run or base.run
+        # A `run` inherited from another module's class is analysed there: not this one.
+        run = run or (base.run if base.module is None else None)
         defines_init = defines_init or base.defines_init
         methods |= base.methods
         if not daemon_set:
@@ -290,7 +296,7 @@ class _ScopeBuilder:
                 call=call,
                 scope=self.scope,
                 loops=loops_around(call, self.scope.node),
-                subclass=self.model.worker_classes.get(qual),
+                subclass=self.model.worker_class(qual),
             )
             worker.daemon = self._constructor_daemon(worker)
             self.model.workers.append(worker)
