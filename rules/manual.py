@@ -26,6 +26,7 @@ from parlint.analysis.thread_lists import (
     reads_identity,
     task_names,
     uses_thread_identity,
+    waits_without_timeout,
 )
 from parlint.fixes.to_executor import (
     INDENT,
@@ -141,7 +142,9 @@ class ManualThreadList(_ExecutorRule):
     ## What it does
     Flags threads or processes built in a loop (`for`, `while`, `async for`) or a
     comprehension (also a generator expression made into a list), kept in a list, then
-    started and joined by hand, one loop at a time.
+    started and joined by hand, one loop at a time. A join loop with a timeout
+    (`t.join(timeout=5)`, then a look at `t.is_alive()`) is a watchdog, not this pattern: an
+    executor's `with` block waits without a bound, so it is not reported.
 
     ## Why is this bad?
     It is the pattern an executor exists for, written out with more code and fewer
@@ -421,9 +424,13 @@ main(["pool", "thread", "gil"])
         if worker.escaped or not worker.starts or not worker.joins:
             return False
         # The same call may reach the objects twice (through the list and through a loop
-        # variable of the same name): one call that reaches them all is enough.
+        # variable of the same name): one call that reaches them all is enough. A loop of
+        # `t.join(timeout)` is a watchdog (what is still alive after it is checked, often on
+        # daemon threads): an executor's `with` block, which waits for ever, is no rewrite of it.
         return any(
-            worker.reaches_every_instance(event) and event.iteration is not None
+            worker.reaches_every_instance(event)
+            and event.iteration is not None
+            and waits_without_timeout(event.call)
             for event in worker.joins
         ) and any(worker.reaches_every_instance(event) for event in worker.starts)
 

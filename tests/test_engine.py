@@ -236,3 +236,22 @@ def test_py314_offers_interpreter_pool_executor_as_an_alternative() -> None:
     assert "ThreadPoolExecutor" not in fixed
     # --fix applies the main fix only.
     assert "ProcessPoolExecutor()" in fix_source(CPU_ON_THREADS, config=settings, unsafe=True)
+
+
+def test_par102_points_at_the_loops_of_its_own_list_when_the_name_is_reused() -> None:
+    source = """\
+import threading
+
+def both(urls, paths):
+    threads = [threading.Thread(target=print, args=(u,)) for u in urls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    threads = [threading.Thread(target=len, args=(p,)) for p in paths]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+"""
+    found = [d for d in check_source(source) if d.code == "PAR102"]
+    related = {d.location.row: [r.location.row for r in d.related] for d in found}
+    assert related == {4: [6, 8], 9: [10, 11]}

@@ -179,7 +179,22 @@ def event_calls(events: list[Event]) -> set[int]:
 
 
 def reaching_event(worker: Worker, events: list[Event]) -> Event:
-    return next((e for e in events if worker.reaches_every_instance(e)), events[0])
+    """The first of `events` that acts on every object the site creates. Events before the
+    constructor come first only when nothing later does: a list that reuses the name of an
+    earlier one (`threads = [...]` twice) is started and joined by the loops after it."""
+    built = (worker.call.lineno, worker.call.col_offset)
+    later = [e for e in events if (e.call.lineno, e.call.col_offset) > built]
+    for candidates in (later, events):
+        found = next((e for e in candidates if worker.reaches_every_instance(e)), None)
+        if found is not None:
+            return found
+    return events[0]
+
+
+def waits_without_timeout(call: ast.Call) -> bool:
+    """`t.join()` or `t.join(None)`; not `t.join(5)` / `t.join(timeout=5)`, a bounded wait."""
+    values = [*call.args, *(k.value for k in call.keywords if k.arg in (None, "timeout"))]
+    return all(isinstance(v, ast.Constant) and v.value is None for v in values)
 
 
 def loop_var(stmt: ast.stmt) -> str:

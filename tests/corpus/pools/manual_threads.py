@@ -142,7 +142,8 @@ def read_afterwards(urls):
 
 
 def join_with_timeout(urls):
-    threads = [Thread(target=download, args=(u,)) for u in urls]  # expect: PAR102 [no fix]
+    # A bounded wait, as PAR105 reads it: not what an executor's `with` block does.
+    threads = [Thread(target=download, args=(u,)) for u in urls]
     for t in threads:
         t.start()
     for t in threads:
@@ -274,3 +275,46 @@ def two_only():
     b.start()
     a.join()
     b.join()
+
+
+# --- PAR102: watchdogs and reused names (huey's test_storage shapes) ------------------
+
+
+def watchdog_joins(urls):
+    threads = [threading.Thread(target=download, args=(u,), daemon=True) for u in urls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=5)
+        if t.is_alive():
+            raise RuntimeError(f"{t.name} is stuck")
+
+
+def watchdog_then_check(urls):
+    threads = []
+    for u in urls:
+        t = threading.Thread(target=download, args=(u,))
+        threads.append(t)
+        t.start()
+    for t in threads:
+        t.join(2.0)
+    assert not any(t.is_alive() for t in threads)
+
+
+def join_none_is_no_watchdog(urls):
+    threads = [threading.Thread(target=download, args=(u,)) for u in urls]  # expect: PAR102
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=None)
+
+
+def name_reused(urls, paths):
+    threads = [threading.Thread(target=download, args=(u,)) for u in urls]  # expect: PAR102
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    threads = [threading.Thread(target=resize, args=(p,)) for p in paths]  # expect: PAR102
+    [t.start() for t in threads]
+    [t.join() for t in threads]
