@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Union
 
 from parlint.analysis.model import Handoff, Pool
-from parlint.analysis.scopes import parent
+from parlint.analysis.scopes import Scope, parent
 from parlint.analysis.stdlib import CONTEXT_FACTORIES, PoolKind, WorkerKind
 from parlint.fixes.to_processes import guard_plan, guard_tail, is_main_guard
 from parlint.ftypes import Applicability, Diagnostic, Related, Severity
@@ -474,7 +474,7 @@ if __name__ == "__main__":
             if scope.is_module:
                 where = "at module level"
             else:
-                function = _top_function(scope.node, model.tree)
+                function = _running_function(scope)
                 if function is None or id(function) not in reachable:
                     continue
                 caller = reachable[id(function)]
@@ -535,13 +535,16 @@ def _under_main_guard(node: ast.AST) -> bool:
     return False
 
 
-def _top_function(node: ast.AST, tree: ast.Module) -> Optional[ast.FunctionDef]:
-    """The module-level function that holds `node` (itself, or through nested scopes)."""
-    from parlint.analysis.scopes import parent
-
-    current: Optional[ast.AST] = node
-    while current is not None:
-        if isinstance(current, ast.FunctionDef) and current in tree.body:
-            return current
-        current = parent(current)
+def _running_function(scope: Scope) -> Optional[Union[ast.FunctionDef, ast.AsyncFunctionDef]]:
+    """The function whose call runs code of `scope` (comprehensions run inline). Only that
+    function, not one around it: `hard_timeout(5)` at module level runs the factory, while the
+    wrapper it returns, which creates the process, runs only when the decorated function is
+    called."""
+    current: Optional[Scope] = scope
+    while current is not None and not current.is_module:
+        if isinstance(current.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return current.node
+        if isinstance(current.node, (ast.Lambda, ast.ClassDef)):
+            return None
+        current = current.parent
     return None
