@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from parlint.analysis.model import Handoff, HandoffApi
+from parlint.analysis.model import Handoff, HandoffApi, Pool
 from parlint.analysis.results import Fate, result_uses
 from parlint.analysis.scopes import parent
+from parlint.analysis.stdlib import PoolKind
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
 
@@ -233,6 +234,53 @@ def main(items):
         return fctx.module.deep_replace(call, wrapped)  # type: ignore[return-value]
 
 
+# Pool methods that return only when every task they were given is done.
+_WAITING_POOL_METHODS = frozenset({"apply", "map", "starmap"})
+# Calls that consume an iterator of results to its end (each result waits for its task).
+_CONSUMERS = frozenset({"list", "tuple", "set", "sorted", "sum", "dict", "min", "max"})
+
+
+def _shutdown_applicability(ctx: CheckContext, pool: Pool) -> Applicability:
+    """Leaving the `with` block waits for every task given to the executor (a
+    multiprocessing pool's `__exit__` terminates instead: nothing to wait for). That wait
+    surely returns when each task is already waited for where it is handed off, or ends by
+    itself; a task that may wait for code after the block (a service loop stopped later, a
+    queue fed later) would make the fixed program hang, so that fix is only shown."""
+    if pool.kind in (PoolKind.PROCESS_POOL, PoolKind.THREAD_POOL):
+        return Applicability.UNSAFE
+    for handoff in ctx.model.handoffs:
+        if handoff.pool is not pool or _waited_where_handed(handoff):
+            continue
+        if not ctx.effects.task_ends_by_itself(handoff):
+            return Applicability.DISPLAY_ONLY
+    return Applicability.UNSAFE
+
+
+def _waited_where_handed(handoff: Handoff) -> bool:
+    """`list(executor.map(f, xs))`, `for r in executor.map(...)`, `executor.submit(f).result()`,
+    `pool.map(f, xs)`: the statement itself waits for the tasks."""
+    call = handoff.call
+    if handoff.api is HandoffApi.POOL and handoff.method in _WAITING_POOL_METHODS:
+        return True
+    owner = parent(call)
+    if handoff.api is HandoffApi.MAP:
+        if isinstance(owner, (ast.For, ast.AsyncFor)) and owner.iter is call:
+            return not any(isinstance(n, ast.Break) for n in ast.walk(owner))
+        return (
+            isinstance(owner, ast.Call)
+            and isinstance(owner.func, ast.Name)
+            and owner.func.id in _CONSUMERS
+            and owner.args[:1] == [call]
+        )
+    if handoff.api is HandoffApi.SUBMIT:
+        return (
+            isinstance(owner, ast.Attribute)
+            and owner.attr == "result"
+            and isinstance(parent(owner), ast.Call)
+        )
+    return False
+
+
 _SHUTDOWN_METHODS = frozenset({"shutdown", "close", "terminate", "__exit__"})
 _TASK_METHODS = frozenset(
     {"submit", "map", "apply", "apply_async", "map_async", "imap", "imap_unordered", "starmap",
@@ -286,6 +334,11 @@ class ExecutorNotShutdown(Rule):
     ## Fix safety
     The fix turns the assignment into a `with` block over the statements of the same block
     that use the executor. It is unsafe: leaving the block now waits for the submitted tasks.
+    A wait must never make a working program hang, so the fix is applied (with
+    `--unsafe-fixes`) only when every task is already waited for where it is handed off
+    (`list(executor.map(...))`, `submit(...).result()`) or surely ends by itself (no `while`
+    loop, no waiting call such as a queue's `get()` or an event's `wait()`, every call it makes
+    known); otherwise it is display-only: shown in the editor and by `--diff`, never applied.
     It is offered only when every use is in those statements, and not in an `async def`,
     where that wait would stall the event loop. An executor kept on `self` has no fix: which
     method should shut it down is the author's choice.
@@ -408,7 +461,15 @@ class Uploader:
                 f"alive after the function returns; use `with {ast.unparse(constructor.func)}(...) "
                 f"as {name}:`"
             )
-            yield self.report(ctx, pool.call, message, fixable=plan is not None, fix_data=plan)
+            applicability = None if plan is None else _shutdown_applicability(ctx, pool)
+            yield self.report(
+                ctx,
+                pool.call,
+                message,
+                fixable=plan is not None,
+                fix_data=plan,
+                applicability=applicability,
+            )
 
     @staticmethod
     def _escapes_or_stops(

@@ -626,7 +626,11 @@ class SerialStartJoin(Rule):
     whose body ends with the join and has no `break`, `continue` or `else`; for a `while`
     loop, only when its condition reads nothing but the function's own objects that no
     thread can see (`while pending:` over a list it built, a counter it keeps): the
-    condition is now evaluated while the threads run.
+    condition is now evaluated while the threads run. A fix must never make a working program
+    hang, so it is applied (with `--unsafe-fixes`) only when the task surely ends by itself
+    (no `while` loop, no waiting call such as a queue's `get()` or an event's `wait()`, every
+    call it makes known); otherwise it is display-only: shown in the editor and by `--diff`,
+    never applied.
 
     ## Options
     None.
@@ -673,19 +677,25 @@ def main(jobs):
             """
 import threading
 
-def main(jobs):
-    for job in jobs:
-        t = threading.Thread(target=job)
+def fetch(url):
+    print("fetching", url)
+
+def main(urls):
+    for url in urls:
+        t = threading.Thread(target=fetch, args=(url,))
         t.start()
         t.join()
 """,
             fixed="""
 import threading
 
-def main(jobs):
+def fetch(url):
+    print("fetching", url)
+
+def main(urls):
     threads = []
-    for job in jobs:
-        t = threading.Thread(target=job)
+    for url in urls:
+        t = threading.Thread(target=fetch, args=(url,))
         t.start()
         threads.append(t)
     for t in threads:
@@ -720,7 +730,7 @@ import threading
 def main(jobs):
     pending = list(jobs)
     while pending:
-        t = threading.Thread(target=pending.pop())
+        t = threading.Thread(target=print, args=(pending.pop(),))
         t.start()
         print(len(pending), "left")
         t.join()
@@ -732,7 +742,7 @@ def main(jobs):
     pending = list(jobs)
     threads = []
     while pending:
-        t = threading.Thread(target=pending.pop())
+        t = threading.Thread(target=print, args=(pending.pop(),))
         t.start()
         print(len(pending), "left")
         threads.append(t)
@@ -781,6 +791,7 @@ async def main(jobs):
                     related=(self.related(ctx, join.call, "waits for it here"),),
                     fixable=plan is not None,
                     fix_data=plan,
+                    applicability=None if plan is None else _overlap_applicability(ctx, worker),
                 )
 
     @staticmethod
@@ -911,6 +922,17 @@ def _stopped_in(worker: Worker, start: Event) -> bool:
 
 def _shares_line(block: list[ast.stmt], stmt: ast.stmt) -> bool:
     return sum(1 for other in block if other.lineno == stmt.lineno) > 1
+
+
+def _overlap_applicability(ctx: CheckContext, worker: Worker) -> Applicability:
+    """Starting them all before the first join makes the tasks run side by side. Tasks that
+    surely end by themselves still end; one that waits (a queue, an event, a lock taken by
+    hand, a socket) may now wait for another that runs beside it, or for input meant for the
+    next one: that fix is only shown, for a person to judge (SPEC "display-only")."""
+    handoff = next((h for h in ctx.model.handoffs if h.worker is worker), None)
+    if handoff is None or not ctx.effects.task_ends_by_itself(handoff):
+        return Applicability.DISPLAY_ONLY
+    return Applicability.UNSAFE
 
 
 def _join_applicability(
