@@ -34,7 +34,8 @@ class LostTaskException(Rule):
     `imap`, thrown away or kept in a variable that is never read for it; `executor.map(...)`
     never iterated. A variable that is only printed, logged, counted with `len()`, formatted
     or compared is not read. Not reported: a pool call with an `error_callback=`, which
-    receives the exception.
+    receives the exception, and a task whose whole body is a `try` that catches `Exception`
+    or `BaseException` and does not raise again (it stores or logs its own error).
 
     ## Why is this bad?
     An exception raised by a task is stored in its future (or result object) and raised only
@@ -174,8 +175,8 @@ def main(items):
         uses = result_uses(ctx.model, (h for h, _ in lost))
         for handoff, what in lost:
             use = uses[id(handoff.call)]
-            if use.fate is Fate.READ:
-                continue
+            if use.fate is Fate.READ or ctx.effects.task_catches_everything(handoff):
+                continue  # read, or a task that stores or logs its own errors: nothing is lost
             method = handoff.method or "submit"
             plural = isinstance(parent(handoff.call), _ELEMENT_OF)
             if plural:

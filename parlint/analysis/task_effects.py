@@ -247,6 +247,12 @@ class EffectAnalysis:
             qual.startswith("builtins.") and short in PURE_BUILTINS
         )
 
+    def task_catches_everything(self, handoff: Handoff) -> bool:
+        """Whether the task's function handles every exception itself (see
+        `catches_everything`): its future or result then never holds one."""
+        target = self.task_target(handoff)
+        return target is not None and catches_everything(target.function)
+
     def ends_by_itself(self, target: Target) -> bool:
         """Whether the function surely returns without waiting for anyone: no `while` loop
         (a service loop runs until told to stop), no waiting call (a queue's `get`, an
@@ -489,6 +495,37 @@ class EffectAnalysis:
                         kind = "io"
             self._bindings[key] = kind
         return self._bindings[key]
+
+
+_CATCH_ALL = frozenset({"Exception", "BaseException"})
+
+
+def catches_everything(function: FunctionNode) -> bool:
+    """A body that is one `try` (after the docstring) with a handler for `Exception`,
+    `BaseException` or anything, whose handlers never raise again and with no `else` or
+    `finally` that could: the pattern of a task that stores or logs its own error."""
+    if isinstance(function, ast.Lambda):
+        return False
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Try):
+        return False
+    attempt = body[0]
+    if attempt.orelse or attempt.finalbody:
+        return False
+    if any(isinstance(n, ast.Raise) for h in attempt.handlers for n in ast.walk(h)):
+        return False
+    return any(_catches_all(handler.type) for handler in attempt.handlers)
+
+
+def _catches_all(kind: Optional[ast.expr]) -> bool:
+    if kind is None:
+        return True
+    if isinstance(kind, ast.Tuple):
+        return any(_catches_all(element) for element in kind.elts)
+    name = kind.attr if isinstance(kind, ast.Attribute) else getattr(kind, "id", None)
+    return name in _CATCH_ALL
 
 
 def runs_concurrently(handoff: Handoff, model: ConcurrencyModel) -> bool:

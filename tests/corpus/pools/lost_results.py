@@ -99,3 +99,55 @@ async def awaited_later(path):
     copy = loop.run_in_executor(None, archive, path)
     log.info("copying %s", path)
     await copy
+
+
+# --- Tasks that handle their own errors: nothing is lost with the future -----------------
+
+
+class Plugin:
+    def __init__(self):
+        self.error = None
+        self.pool = ThreadPoolExecutor(max_workers=1)
+
+    def _run_guarded(self, path):
+        """Runs the copy; the caller looks at `self.error` afterwards."""
+        try:
+            archive(path)
+        except BaseException as exc:
+            self.error = exc
+
+    def _run_logged(self, path):
+        try:
+            archive(path)
+        except Exception:
+            log.exception("copy of %s failed", path)
+
+    def _run_narrow(self, path):
+        try:
+            archive(path)
+        except OSError as exc:
+            self.error = exc
+
+    def _run_reraising(self, path):
+        try:
+            archive(path)
+        except Exception:
+            log.exception("copy failed")
+            raise
+
+    def _run_then_more(self, path):
+        try:
+            archive(path)
+        except Exception as exc:
+            self.error = exc
+        rename(path, path + ".done")
+
+    def start(self, path):
+        self.pool.submit(self._run_guarded, path)
+        self.pool.submit(self._run_logged, path)
+        self.pool.submit(self._run_narrow, path)  # expect: PAR302
+        self.pool.submit(self._run_reraising, path)  # expect: PAR302
+        self.pool.submit(self._run_then_more, path)  # expect: PAR302
+
+    def close(self):
+        self.pool.shutdown()
