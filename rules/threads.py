@@ -107,7 +107,11 @@ class UnjoinedThread(Rule):
     method of the class joins it (a `stop()`, `close()` or `__exit__` that joins it, or a
     helper they call, is enough). A worker whose loop ends on a stop signal that other code
     sends (an `Event` the loop tests and another function sets, a sentinel put on its
-    queue, `serve_forever()` ended by `shutdown()`) is owned by that code and not reported.
+    queue, `serve_forever()` ended by `shutdown()`) is owned by that code and not reported;
+    so is a worker that runs a method of another library's object (`target=reactor.run`)
+    that another function stops (`reactor.stop()`, or `reactor.stop` handed on as a
+    callback), and a `serve_forever` / `run_forever` of an object the caller passed in or
+    gets back.
 
     ## Why is this bad?
     Code after the scope runs while the worker is still running: its results may not be

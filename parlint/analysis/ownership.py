@@ -8,6 +8,9 @@ sentinel on the queue or calls `server.shutdown()`. That code owns
 the worker (SPEC "Who owns a worker"): it is not left running by the scope that starts it.
 The signal is matched by the object it goes through (a global, a local of the starting scope,
 `self.X` of one class), mapped from the task's parameters to the arguments it is started with.
+A worker that runs a method of an object of another library (`target=reactor.run`) is ended
+by `reactor.stop()` (or `.shutdown()`, `.close()`, ...) called, or handed on as a callback,
+by another function.
 """
 
 from __future__ import annotations
@@ -29,6 +32,11 @@ Key = tuple[Union[str, int], ...]
 _EVENT_TESTS = frozenset({"is_set", "isSet", "wait"})
 _QUEUE_READS = frozenset({"get", "get_nowait"})
 _SENDS = {"event": ("set",), "queue": ("put", "put_nowait"), "server": ("shutdown",)}
+# Methods that end what an object of another library runs (`reactor.run`, `loop.run_forever`),
+# called or handed on as a callback (`reactor.callFromThread(reactor.stop)`).
+_STOP_METHODS = frozenset({"stop", "shutdown", "close", "terminate", "quit"})
+# Bound methods that run until the object is told to stop: whoever holds the object owns them.
+_ENDLESS_METHODS = frozenset({"serve_forever", "run_forever"})
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,13 @@ def _signals(model: ConcurrencyModel) -> Signals:
                         isinstance(target, ast.Name) and target.id in scope.global_names
                     ):
                         signal = _Signal("flag", node, target, scope)
+            if (
+                signal is None
+                and isinstance(node, ast.Attribute)
+                and node.attr in _STOP_METHODS
+                and isinstance(node.ctx, ast.Load)
+            ):
+                signal = _Signal("stop", node, node.value, scope)
             if signal is not None:
                 key = _key(model, signal.receiver, scope)
                 if key is not None:
@@ -91,9 +106,8 @@ def _stop_signal(model: ConcurrencyModel, handoff: Handoff, signals: Signals) ->
     worker = handoff.worker
     assert worker is not None
     task = handoff.task
-    if isinstance(task, ast.Attribute) and task.attr == "serve_forever":
-        key = _key(model, task.value, model.names.enclosing_scope(worker.call))
-        return _sent(model, signals, "server", key, _starters(model, worker)) if key else None
+    if isinstance(task, ast.Attribute) and model.function_named(task, handoff.call) is None:
+        return _stopped_from_outside(model, worker, task, signals)
     function = handoff.subclass_run
     bound = function is not None
     if function is None and task is not None:
@@ -108,6 +122,49 @@ def _stop_signal(model: ConcurrencyModel, handoff: Handoff, signals: Signals) ->
             if sender is not None:
                 return sender
     return None
+
+
+def _stopped_from_outside(
+    model: ConcurrencyModel, worker: Worker, task: ast.Attribute, signals: Signals
+) -> Optional[ast.AST]:
+    """A worker that runs a method of an object this module does not define
+    (`target=self._reactor.run`, `target=server.serve_forever`) ends when the object is told
+    to stop: owned by the other function that does so (`self._reactor.stop()`, or
+    `self._reactor.stop` handed on as a callback), or, for a method that runs until then
+    (`serve_forever`, `run_forever`), by the caller that gave the object or gets it back."""
+    scope = model.names.enclosing_scope(worker.call)
+    key = _key(model, task.value, scope)
+    if key is not None:
+        kinds = ("server", "stop") if task.attr == "serve_forever" else ("stop",)
+        for kind in kinds:
+            sender = _sent(model, signals, kind, key, _starters(model, worker))
+            if sender is not None:
+                return sender
+    if task.attr in _ENDLESS_METHODS and isinstance(task.value, ast.Name):
+        return _held_by_caller(scope, task.value.id)
+    return None
+
+
+def _held_by_caller(scope: Scope, name: str) -> Optional[ast.AST]:
+    """The parameter `name` of the starting function, or the `return name` / `self.x = name`
+    that hands the object back: the caller then holds what stops it."""
+    function = scope.node
+    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        arguments = function.args
+        for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+            if argument.arg == name:
+                return argument
+    for node in scope.nodes:
+        if isinstance(node, ast.Return) and _names(node.value, name):
+            return node
+        if isinstance(node, ast.Assign) and _names(node.value, name):
+            if any(isinstance(target, ast.Attribute) for target in node.targets):
+                return node
+    return None
+
+
+def _names(value: Optional[ast.expr], name: str) -> bool:
+    return isinstance(value, ast.Name) and value.id == name
 
 
 def _stop_checks(model: ConcurrencyModel, function: FunctionNode) -> list[tuple[str, ast.expr]]:

@@ -3,7 +3,9 @@ joins or stops are not PAR101.
 
 Not reported: a worker handed to a clean-up registry (atexit, weakref.finalize, pytest's
 addfinalizer, unittest's addCleanup, ExitStack.callback), a `serve_forever` thread ended by
-`shutdown()` elsewhere, a loop that ends on a sentinel another function puts in its queue.
+`shutdown()` elsewhere, a loop that ends on a sentinel another function puts in its queue, a
+reactor's `run` that another method stops, `serve_forever`/`run_forever` of an object the
+caller passed in or gets back.
 Reported: a worker only logged or printed (that is not an escape), a service loop whose stop
 event nobody sets.
 """
@@ -132,3 +134,63 @@ class AuditWriterTest(unittest.TestCase):
 
     def test_compacts(self):
         self.assertIn(self.compactor.name, repr(self.compactor))
+
+
+# --- Objects of other libraries that run until told to stop ----------------------------
+
+
+class ReactorThread:
+    """Runs a reactor from another library; `shutdown()` asks it to stop from the reactor's
+    own thread (twisted's win32eventreactor shape)."""
+
+    def __init__(self, reactor):
+        self._reactor = reactor
+
+    def start(self):
+        self._thread = threading.Thread(target=self._reactor.run)
+        self._thread.start()
+
+    def shutdown(self):
+        self._reactor.callFromThread(self._reactor.stop)
+
+
+class ClientThread:
+    """Nothing ever stops the client: the thread is the class's to join."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def start(self):
+        self._thread = threading.Thread(target=self.client.run)
+        self._thread.start()  # expect: PAR101
+
+
+def serve_in_background(server):
+    # The caller gave the server and keeps it: its `shutdown()` ends the thread.
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+
+
+def start_status_server(port):
+    server = http.server.HTTPServer(("127.0.0.1", port), http.server.BaseHTTPRequestHandler)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    return server
+
+
+def forgotten_status_server(port):
+    # Nobody can reach the server any more: nothing will ever end the thread.
+    server = http.server.HTTPServer(("127.0.0.1", port), http.server.BaseHTTPRequestHandler)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()  # expect: PAR101
+
+
+def run_loop(loop):
+    runner = threading.Thread(target=loop.run_forever)
+    runner.start()
+
+
+def run_once(job):
+    # `job.run` is not a loop that runs until told to stop: whoever calls this should wait.
+    runner = threading.Thread(target=job.run)
+    runner.start()  # expect: PAR101
