@@ -74,12 +74,6 @@ BLOCKING_METHODS = frozenset(
 )  # fmt: skip
 
 
-# Loggers (`log = logging.getLogger(__name__)`) and what they report with: output, like print.
-LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.Logger", "logging.LoggerAdapter"})
-LOG_METHODS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
-)  # fmt: skip
-
 # Calls that wait for another thread, process or peer to do something: a task that makes one
 # may never end by itself (a join of it could wait forever).
 WAITING_METHODS = frozenset(

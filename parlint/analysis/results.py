@@ -19,12 +19,8 @@ from typing import Optional
 from parlint.analysis.model import ConcurrencyModel, Handoff
 from parlint.analysis.reaching import reaching_bindings
 from parlint.analysis.scopes import Scope, parent
-from parlint.analysis.stdlib import HARMLESS_CALLS
+from parlint.analysis.stdlib import HARMLESS_CALLS, LOGGING_METHODS
 
-# Methods of a logger: they format their arguments, never iterate or wait for them.
-_LOGGING_METHODS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
-)
 # `log`, `logger`, `_LOG`, `audit_log`, `self._logger`: how code names its loggers.
 _LOGGER_NAME = re.compile(r"_*(?:\w+_)?(?:log|logger)", re.IGNORECASE)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp)
@@ -167,7 +163,7 @@ def _is_logging_call(call: ast.Call, model: ConcurrencyModel) -> bool:
     """`logging.info(...)`, `log.warning(...)`, `self.logger.debug(...)`: a logger's method
     on the `logging` module or on an object whose name says it is a logger."""
     func = call.func
-    if not (isinstance(func, ast.Attribute) and func.attr in _LOGGING_METHODS):
+    if not (isinstance(func, ast.Attribute) and func.attr in LOGGING_METHODS):
         return False
     receiver = func.value
     if model.resolve(receiver, call) == "logging":

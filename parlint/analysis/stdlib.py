@@ -121,8 +121,9 @@ HARMLESS_CALLS = frozenset(
     }
 )  # fmt: skip
 
-# Loggers: passing an object to their methods formats it into a message and keeps nothing.
-LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.getLoggerClass"})
+# Loggers (`log = logging.getLogger(__name__)`) and their methods: they format what they are
+# given into a message and keep nothing (not an escape), and report like print (output).
+LOGGER_FACTORIES = frozenset({"logging.getLogger", "logging.Logger", "logging.LoggerAdapter"})
 LOGGING_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
 )

@@ -24,8 +24,6 @@ from parlint.analysis.catalog import (
     GIL_RELEASING_MODULES,
     IO_CALLS,
     IO_CONSTRUCTORS,
-    LOG_METHODS,
-    LOGGER_FACTORIES,
     PURE_BUILTINS,
     PURE_METHODS,
     PURE_MODULES,
@@ -36,6 +34,7 @@ from parlint.analysis.catalog import (
 )
 from parlint.analysis.model import Handoff, HandoffApi, loops_around
 from parlint.analysis.scopes import containing_block, parent, simple_assignment_value
+from parlint.analysis.stdlib import LOGGER_FACTORIES, LOGGING_METHODS
 from parlint.ftypes import Location
 from parlint.source import SourceText
 
@@ -414,7 +413,7 @@ class EffectAnalysis:
         qual = self.model.resolve(func, call)
         name = ast.unparse(func) if not isinstance(func, ast.Lambda) else "lambda"
         if qual is not None:
-            if qual.startswith("logging.") and qual.rpartition(".")[2] in LOG_METHODS:
+            if qual.startswith("logging.") and qual.rpartition(".")[2] in LOGGING_METHODS:
                 return "io", "logging", None
             short = qual[len("builtins.") :] if qual.startswith("builtins.") else qual
             if matches(qual, self.cpu_calls):
@@ -436,7 +435,7 @@ class EffectAnalysis:
                 bound = self._bound_to(receiver, call)
                 if bound == "gil":
                     return "gil", name, None
-                if bound == "log" and func.attr in LOG_METHODS:
+                if bound == "log" and func.attr in LOGGING_METHODS:
                     return "io", "logging", None
                 if receiver.id in io_objects or bound == "io":
                     # A file's, socket's or connection's other methods (`close`, `seek`,
