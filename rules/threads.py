@@ -354,6 +354,10 @@ class Snapshot:
                 message = f"{what} {verb} started but not joined on every path out of {scope}"
             else:
                 message = f"{what} {verb} started but never joined in {scope}"
+                if worker.scope.is_function:
+                    # Who should join it (SPEC "Who owns a worker"): the function that starts it.
+                    them = "them" if worker.label_is_plural else "it"
+                    message += f", which should join {them} before it returns"
             if worker.kind is WorkerKind.PROCESS and _stopped_in(worker, start):
                 message += "; a killed or terminated process still needs `join()` to be reaped"
             fix = self._plan_fix(ctx, worker, start)
