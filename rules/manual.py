@@ -69,7 +69,7 @@ class _ExecutorRule(Rule):
 
 
 def _handoff_of(ctx: CheckContext, worker: Worker) -> Optional[Handoff]:
-    return next((h for h in ctx.model.handoffs if h.worker is worker), None)
+    return ctx.model.handoff_of(worker)
 
 
 def _executor_kind(

@@ -937,7 +937,7 @@ def _overlap_applicability(ctx: CheckContext, worker: Worker) -> Applicability:
     surely end by themselves still end; one that waits (a queue, an event, a lock taken by
     hand, a socket) may now wait for another that runs beside it, or for input meant for the
     next one: that fix is only shown, for a person to judge (SPEC "display-only")."""
-    handoff = next((h for h in ctx.model.handoffs if h.worker is worker), None)
+    handoff = ctx.model.handoff_of(worker)
     if handoff is None or not ctx.effects.task_ends_by_itself(handoff):
         return Applicability.DISPLAY_ONLY
     return Applicability.UNSAFE
@@ -949,7 +949,7 @@ def _join_applicability(
     """A join that surely returns is an unsafe fix; one that could wait forever (a worker
     whose task waits for something, or that the code before the join talks to through the
     objects it was given) is only shown, for a person to judge (SPEC "display-only")."""
-    handoff = next((h for h in ctx.model.handoffs if h.worker is worker), None)
+    handoff = ctx.model.handoff_of(worker)
     if handoff is None or not ctx.effects.task_ends_by_itself(handoff):
         return Applicability.DISPLAY_ONLY
     given = {

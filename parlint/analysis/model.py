@@ -382,6 +382,19 @@ class ConcurrencyModel:
         self._by_call: dict[int, Union[Worker, Pool]] = {}
         self._values: dict[tuple[int, str], Optional[list[ast.expr]]] = {}
         self._indexed = (0, 0)
+        self._handoff_of: dict[int, Handoff] = {}
+        self._handoffs_indexed = 0
+
+    def handoff_of(self, worker: Worker) -> Optional[Handoff]:
+        """The hand-off of the task a worker runs (its constructor's `target=`, or its
+        subclass's `run`)."""
+        if self._handoffs_indexed != len(self.handoffs):
+            self._handoff_of = {}
+            for handoff in self.handoffs:
+                if handoff.worker is not None:
+                    self._handoff_of.setdefault(id(handoff.worker), handoff)
+            self._handoffs_indexed = len(self.handoffs)
+        return self._handoff_of.get(id(worker))
 
     def scopes(self) -> Iterator[Scope]:
         """Every scope of the module, outermost first, in source order."""
