@@ -22,7 +22,8 @@ module that imported before the fix and does not after is a failure. Every `join
 is listed for review: a join of a worker that may never end must be display-only, never applied.
 With --tests, each changed test file is also run with pytest (in that venv, from the original
 tree and from the fixed copy, each with a timeout), and more failures or a hang is a failure;
---diff prints what the fixes changed.
+--diff prints what the fixes changed. Tests that need a service skip without it: huey's Redis
+tests run when a Redis server listens on localhost:6379 (`apt-get install redis-server`).
 
 Exit status: 0 when everything ran (findings and fix failures are reported, not errors), 1 on
 an operational error: a download or unpack failed, or parlint crashed or exited 2, or parlint
@@ -69,7 +70,7 @@ class Package:
 # names; the others add servers, worker pools and drivers that manage threads by hand.
 PACKAGES: tuple[Package, ...] = (
     Package("cheroot", "11.1.2"),
-    Package("huey", "3.5.4"),
+    Package("huey", "3.5.4", extras=("redis==8.1.0",)),
     Package("luigi", "3.8.1", extras=("mock==5.2.0", "psutil==7.2.2")),
     Package("rpyc", "6.0.2"),
     Package("opentelemetry-sdk", "1.45.2"),
@@ -358,14 +359,18 @@ def check_package(
 def import_location(tree: Path, path: Path) -> tuple[str, str]:
     """(the directory to put on sys.path, relative to the tree; the module's dotted name).
 
-    A module in a directory without `__init__.py` (a test directory such as luigi's `test/`)
-    imports by its own name with that directory on sys.path, as pytest does. Any other module
-    imports by its path under `src/` in a src layout, else under the tree (namespace packages
-    such as `opentelemetry` included). ("", "") when it has no importable name.
+    A module in a directory of plain modules (no `__init__.py` there nor in any directory
+    above it, such as luigi's `test/`) imports by its own name with that directory on sys.path,
+    as pytest does. Any other module imports by its path under `src/` in a src layout, else
+    under the tree (namespace packages such as `opentelemetry`, and namespace directories inside
+    a package such as pymongo's `test/performance`, included). ("", "") when it has no
+    importable name.
     """
     src = tree / "src"
     root = src if src.is_dir() and not (src / "__init__.py").exists() else tree
-    if not (path.parent / "__init__.py").exists() and path.parent != root:
+    above = [path.parent, *path.parent.parents]
+    inside = above[: above.index(root)] if root in above else []
+    if inside and not any((d / "__init__.py").exists() for d in inside):
         root = path.parent
     try:
         parts = list(path.relative_to(root).with_suffix("").parts)
