@@ -11,6 +11,12 @@ from pathlib import Path
 
 import pytest
 
+JOBS_PAR101 = (
+    "pkg/jobs.py:6:5: PAR101 `t` is started but never joined in `main()`, "
+    "which should join it before it returns"
+)
+
+
 UNJOINED = """import threading
 
 
@@ -61,7 +67,7 @@ def test_check_reports_and_exits_1(project: Path) -> None:
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith('pkg/args.py:3:42: PAR502 [*] `args=("x")` is a string')
-    assert lines[1] == "pkg/jobs.py:6:5: PAR101 `t` is started but never joined in `main()`, which should join it before it returns"
+    assert lines[1] == JOBS_PAR101
     assert lines[2] == "Found 2 errors."
     assert "1 fixable with the `--fix` option (1 hidden fix can be enabled" in lines[3]
 
@@ -106,7 +112,7 @@ def test_symlink_loops_are_errors_for_their_path_and_the_run_goes_on(
     assert "pkg/x.py:1:1: PAR000 Cannot read: Too many levels of symbolic links" in lines
     assert "pkg/y.py:1:1: PAR000 Cannot read: Too many levels of symbolic links" in lines
     assert "pkg/gone.py:1:1: PAR000 Cannot read: No such file or directory" in lines
-    assert "pkg/jobs.py:6:5: PAR101 `t` is started but never joined in `main()`, which should join it before it returns" in lines
+    assert JOBS_PAR101 in lines
     named = parlint("check", "--output-format", "concise", *cache, "pkg/x.py", cwd=project)
     assert (named.returncode, named.stderr) == (1, "")
     assert named.stdout.splitlines() == [
@@ -127,7 +133,7 @@ def test_fifos_and_devices_are_errors_for_their_path_never_a_hang(
     lines = result.stdout.splitlines()
     assert "pkg/pipe.py:1:1: PAR000 Cannot read: not a regular file (a FIFO)" in lines
     assert "pkg/zero.py:1:1: PAR000 Cannot read: not a regular file (a character device)" in lines
-    assert "pkg/jobs.py:6:5: PAR101 `t` is started but never joined in `main()`, which should join it before it returns" in lines
+    assert JOBS_PAR101 in lines
     named = parlint(
         "check", "--output-format", "concise", *cache, "pkg/pipe.py", "pkg/zero.py", "pkg/jobs.py",
         cwd=project, timeout=60,
@@ -136,7 +142,7 @@ def test_fifos_and_devices_are_errors_for_their_path_never_a_hang(
     assert named.stdout.splitlines()[:3] == [
         "pkg/pipe.py:1:1: PAR000 Cannot read: not a regular file (a FIFO)",
         "pkg/zero.py:1:1: PAR000 Cannot read: not a regular file (a character device)",
-        "pkg/jobs.py:6:5: PAR101 `t` is started but never joined in `main()`, which should join it before it returns",
+        JOBS_PAR101,
     ]
 
 
