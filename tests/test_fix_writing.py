@@ -9,8 +9,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,24 +21,23 @@ OTHER_USER = 1234
 
 as_root = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
-    reason="needs root (to chown files and to run parlint as another user)",
+    reason="needs root (to chown files and to run parlint held to file permissions)",
 )
 
 
-def parlint(*args: str, cwd: Path, user: int | None = None) -> subprocess.CompletedProcess[str]:
-    """parlint with --fix, as this user or (with setpriv) as `user`."""
+# Without these, root is held to file permissions like any user. Running parlint as root minus
+# them (rather than as another user) keeps the checkout and its .venv readable wherever it is,
+# a private `mktemp -d` included.
+PERMISSION_CAPABILITIES = "-dac_override,-dac_read_search,-fowner"
+
+
+def parlint(*args: str, cwd: Path, unprivileged: bool = False) -> subprocess.CompletedProcess[str]:
+    """parlint with --fix, as root or (with setpriv) as root held to file permissions."""
     command = [sys.executable, "-m", "parlint", "check", "--fix", "--output-format", "concise"]
-    if user is not None:
-        command = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *command]
+    if unprivileged:
+        caps = PERMISSION_CAPABILITIES
+        command = ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", *command]
     return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-
-
-@pytest.fixture
-def shared_dir() -> Iterator[Path]:
-    """A directory another user can reach (pytest's tmp_path is private to root)."""
-    with tempfile.TemporaryDirectory() as name:
-        os.chmod(name, 0o755)
-        yield Path(name)
 
 
 def test_a_symlink_stays_a_link_and_its_target_is_fixed(tmp_path: Path) -> None:
@@ -84,16 +81,16 @@ def test_owner_group_and_mode_are_kept(tmp_path: Path) -> None:
 
 
 @as_root
-def test_a_writable_file_in_a_read_only_directory_is_fixed_in_place(shared_dir: Path) -> None:
+def test_a_writable_file_in_a_read_only_directory_is_fixed_in_place(tmp_path: Path) -> None:
     # The user may change the file but not the directory: no temporary file can be made
     # next to it, so the fixed text (complete in memory) is written into the file itself.
-    directory = shared_dir / "locked"
-    directory.mkdir(mode=0o755)  # root's: the other user cannot create files here
+    directory = tmp_path / "locked"
+    directory.mkdir()
     target = directory / "job.py"
     target.write_text(BROKEN)
-    os.chown(target, OTHER_USER, OTHER_USER)
+    directory.chmod(0o555)  # nobody held to permissions can create files here
     inode = target.stat().st_ino
-    result = parlint("locked/job.py", cwd=shared_dir, user=OTHER_USER)
+    result = parlint("locked/job.py", cwd=tmp_path, unprivileged=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert target.read_text() == FIXED
     assert target.stat().st_ino == inode
@@ -102,18 +99,16 @@ def test_a_writable_file_in_a_read_only_directory_is_fixed_in_place(shared_dir: 
 
 
 @as_root
-def test_an_unwritable_file_is_an_error_and_is_not_counted_as_fixed(shared_dir: Path) -> None:
-    # The directory is the user's (a rename would work) but the file is not: it stays as it is.
-    directory = shared_dir / "mine"
+def test_an_unwritable_file_is_an_error_and_is_not_counted_as_fixed(tmp_path: Path) -> None:
+    # The directory is writable (a rename would work) but the file is not: it stays as it is.
+    directory = tmp_path / "mine"
     directory.mkdir()
-    os.chown(directory, OTHER_USER, OTHER_USER)
     locked = directory / "locked.py"
     locked.write_text(BROKEN)
-    locked.chmod(0o644)  # root's, read-only for the user
+    locked.chmod(0o444)  # read-only for everyone held to permissions
     writable = directory / "open.py"
     writable.write_text(BROKEN)
-    os.chown(writable, OTHER_USER, OTHER_USER)
-    result = parlint("mine", cwd=shared_dir, user=OTHER_USER)
+    result = parlint("mine", cwd=tmp_path, unprivileged=True)
     assert result.returncode == 2
     assert locked.read_text() == BROKEN
     assert writable.read_text() == FIXED
