@@ -11,6 +11,7 @@ from parlint.analysis.model import Handoff, HandoffApi, Pool
 from parlint.analysis.results import Fate, result_uses
 from parlint.analysis.scopes import parent
 from parlint.analysis.stdlib import PoolKind
+from parlint.analysis.task_effects import waited_for_at_once
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
 
@@ -250,36 +251,33 @@ def _shutdown_applicability(ctx: CheckContext, pool: Pool) -> Applicability:
     if pool.kind in (PoolKind.PROCESS_POOL, PoolKind.THREAD_POOL):
         return Applicability.UNSAFE
     for handoff in ctx.model.handoffs:
-        if handoff.pool is not pool or _waited_where_handed(handoff):
+        if handoff.pool is not pool or _waited_where_handed(ctx, handoff):
             continue
         if not ctx.effects.task_ends_by_itself(handoff):
             return Applicability.DISPLAY_ONLY
     return Applicability.UNSAFE
 
 
-def _waited_where_handed(handoff: Handoff) -> bool:
-    """`list(executor.map(f, xs))`, `for r in executor.map(...)`, `executor.submit(f).result()`,
-    `pool.map(f, xs)`: the statement itself waits for the tasks."""
-    call = handoff.call
-    if handoff.api is HandoffApi.POOL and handoff.method in _WAITING_POOL_METHODS:
+def _waited_where_handed(ctx: CheckContext, handoff: Handoff) -> bool:
+    """The statement itself waits for the tasks: `executor.submit(f).result()` and the other
+    waits `waited_for_at_once` knows, `list(executor.map(f, xs))`, `for r in executor.map(...)`,
+    `pool.map(f, xs)`."""
+    if waited_for_at_once(handoff, ctx.model):
         return True
+    if handoff.api is HandoffApi.POOL:
+        return handoff.method in _WAITING_POOL_METHODS
+    if handoff.api is not HandoffApi.MAP:
+        return False
+    call = handoff.call
     owner = parent(call)
-    if handoff.api is HandoffApi.MAP:
-        if isinstance(owner, (ast.For, ast.AsyncFor)) and owner.iter is call:
-            return not any(isinstance(n, ast.Break) for n in ast.walk(owner))
-        return (
-            isinstance(owner, ast.Call)
-            and isinstance(owner.func, ast.Name)
-            and owner.func.id in _CONSUMERS
-            and owner.args[:1] == [call]
-        )
-    if handoff.api is HandoffApi.SUBMIT:
-        return (
-            isinstance(owner, ast.Attribute)
-            and owner.attr == "result"
-            and isinstance(parent(owner), ast.Call)
-        )
-    return False
+    if isinstance(owner, (ast.For, ast.AsyncFor)) and owner.iter is call:
+        return not any(isinstance(n, ast.Break) for n in ast.walk(owner))
+    return (
+        isinstance(owner, ast.Call)
+        and isinstance(owner.func, ast.Name)
+        and owner.func.id in _CONSUMERS
+        and owner.args[:1] == [call]
+    )
 
 
 _SHUTDOWN_METHODS = frozenset({"shutdown", "close", "terminate", "__exit__"})

@@ -949,9 +949,9 @@ def _join_applicability(
     """A join that surely returns is an unsafe fix; one that could wait forever (a worker
     whose task waits for something, or that the code before the join talks to through the
     objects it was given) is only shown, for a person to judge (SPEC "display-only")."""
-    handoff = ctx.model.handoff_of(worker)
-    if handoff is None or not ctx.effects.task_ends_by_itself(handoff):
+    if _overlap_applicability(ctx, worker) is Applicability.DISPLAY_ONLY:
         return Applicability.DISPLAY_ONLY
+    handoff = ctx.model.handoff_of(worker)
     given = {
         node.id
         for arg in [

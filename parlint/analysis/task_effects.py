@@ -529,7 +529,7 @@ def _catches_all(kind: Optional[ast.expr]) -> bool:
 
 def runs_concurrently(handoff: Handoff, model: ConcurrencyModel) -> bool:
     """Whether the task may run on two or more threads/processes at once."""
-    if _waited_for_at_once(handoff, model):
+    if waited_for_at_once(handoff, model):
         return False  # each one finishes before the loop goes on: one at a time
     if handoff.pool is not None and _single_worker(handoff.pool.call):
         return False  # a pool of one worker runs its tasks one at a time
@@ -576,7 +576,7 @@ def _caller_runs_it_meanwhile(handoff: Handoff, model: ConcurrencyModel) -> bool
     return False
 
 
-def _waited_for_at_once(handoff: Handoff, model: ConcurrencyModel) -> bool:
+def waited_for_at_once(handoff: Handoff, model: ConcurrencyModel) -> bool:
     """`await asyncio.to_thread(f)`, `executor.submit(f).result()`, `pool.apply(f)`: the
     caller waits for the task right where it hands it off, or in the very next statement
     (`future = executor.submit(f)` then `results.append(future.result())`)."""
