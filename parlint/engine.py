@@ -149,8 +149,14 @@ class Linter:
             return self._parse_error(source, refused.msg, refused.lineno or 1, refused.offset), None
         try:
             package = self.project.package(self.path) if self.project and self.path else None
-            resolver = self.project.worker_class if self.project is not None else None
-            model = build_model(tree, self.filename or "<module>", package, resolver)
+            project = self.project
+            model = build_model(
+                tree,
+                self.filename or "<module>",
+                package,
+                project.worker_class if project is not None else None,
+                project.defines if project is not None else None,
+            )
         except RecursionError:
             return self._parse_error(source, "too deeply nested to analyse", 1, None), tree
         except Exception as exc:

@@ -72,6 +72,14 @@ def _handoff_of(ctx: CheckContext, worker: Worker) -> Optional[Handoff]:
     return ctx.model.handoff_of(worker)
 
 
+def _needs_own_thread(ctx: CheckContext, worker: Worker) -> bool:
+    """The worker's task keeps per-thread state or reads its thread's identity (see
+    `EffectAnalysis.needs_own_thread`): an executor that reuses threads would change it."""
+    handoff = _handoff_of(ctx, worker)
+    target = ctx.effects.task_target(handoff) if handoff is not None else None
+    return target is not None and ctx.effects.needs_own_thread(target)
+
+
 def _executor_kind(
     ctx: CheckContext, workers: list[Worker], plain: set[str], free_threaded: bool
 ) -> Optional[WorkerKind]:
@@ -473,6 +481,8 @@ main(["pool", "thread", "gil"])
             names_in(target) | ({local} if local else set())
         ):
             return None
+        if _needs_own_thread(ctx, worker):
+            return None
         max_workers = _bounded_count(ctx, iterable)
         if max_workers is None:
             handoff = _handoff_of(ctx, worker)
@@ -535,6 +545,8 @@ main(["pool", "thread", "gil"])
         if reads_identity(worker.scope.nodes, container) or uses_thread_identity(
             list(ast.walk(subclass.run))
         ):
+            return None
+        if _needs_own_thread(ctx, worker):
             return None
         start_loop, join_loop = shape.start_loop, shape.join_loop
         loop_names = {loop_var(start_loop), loop_var(join_loop)}
@@ -814,6 +826,8 @@ print(sorted(loaded))
         joins: list[ast.stmt] = []
         arguments: list[list[str]] = []
         for worker in group:
+            if _needs_own_thread(ctx, worker):
+                return None
             name = next(iter(worker.names))
             owner = parent(worker.call)
             if not (

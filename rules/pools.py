@@ -427,8 +427,8 @@ class Uploader:
                 if not pool.shutdowns and not pool.escapes and not home.escapes:
                     message = (
                         f"{home.label} is never shut down by {home.class_name}: its workers "
-                        "stay alive as long as the program; shut it down in a `close()` or "
-                        "`__exit__` method"
+                        "stay alive as long as the object that holds it; shut it down in a "
+                        "`close()` or `__exit__` method"
                     )
                     yield self.report(ctx, pool.call, message)
                 continue

@@ -18,6 +18,7 @@ from parlint.analysis.scopes import (
     containing_block,
     fresh_name,
     parent,
+    statement_after,
 )
 from parlint.analysis.stdlib import WorkerKind
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
@@ -451,6 +452,29 @@ class Snapshot:
         return new if inserter.done else None
 
 
+def _nothing_waits_on_run(call: ast.Call, name: Optional[str]) -> bool:
+    """Whether nothing after `x.run()` can rely on the target having finished: the call is a
+    statement of its own, and what runs next is the end of the function or module, a bare
+    `return`/`pass`, or `x.join()` (which then waits for the started worker)."""
+    statement = parent(call)
+    if not isinstance(statement, ast.Expr):
+        return False
+    following = statement_after(statement)
+    if following is None or isinstance(following, ast.Pass):
+        return True
+    if isinstance(following, ast.Return):
+        return following.value is None
+    return (
+        name is not None
+        and isinstance(following, ast.Expr)
+        and isinstance(following.value, ast.Call)
+        and isinstance(following.value.func, ast.Attribute)
+        and following.value.func.attr == "join"
+        and isinstance(following.value.func.value, ast.Name)
+        and following.value.func.value.id == name
+    )
+
+
 class RunInsteadOfStart(Rule):
     """
     ## What it does
@@ -482,9 +506,12 @@ class RunInsteadOfStart(Rule):
 
     ## Fix safety
     The fix replaces `.run()` with `.start()`. It is unsafe: the target now runs
-    concurrently with the caller, so code after the call can no longer rely on it having
-    finished (PAR101 then asks for the join). It is not offered when the same object is
-    also started, or run more than once: it would then be started twice, which raises.
+    concurrently with the caller (and, for a process, its changes to objects stay in the
+    child). It is applied only when nothing after the call can rely on the target having
+    finished: the call is the last thing its function does, or `x.join()` comes next (PAR101
+    then asks for the join when nothing does). When other code follows (an assertion on what
+    `run()` did, say) the fix is display-only. It is not offered when the same object is also
+    started, or run more than once: it would then be started twice, which raises.
 
     ## Options
     None.
@@ -560,7 +587,14 @@ if __name__ == "__main__":
                 once = not worker.starts and len(worker.runs) == 1
                 fixable = once and not call.args and not call.keywords
                 data = ctx.source.location_from_ast(func.end_lineno or 1, func.end_col_offset or 0)
-                yield self.report(ctx, call, message, fixable=fixable, fix_data=data)
+                applicability = (
+                    Applicability.UNSAFE
+                    if _nothing_waits_on_run(call, event.via_name)
+                    else Applicability.DISPLAY_ONLY
+                )
+                yield self.report(
+                    ctx, call, message, fixable=fixable, fix_data=data, applicability=applicability
+                )
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         import libcst as cst

@@ -369,6 +369,7 @@ class ConcurrencyModel:
         tree: ast.Module,
         names: NameResolver,
         external_classes: Optional[Callable[[str], Optional[WorkerClass]]] = None,
+        external_functions: Optional[Callable[[str], bool]] = None,
     ) -> None:
         self.tree = tree
         self.names = names
@@ -376,6 +377,8 @@ class ConcurrencyModel:
         # Finds Thread/Process subclasses defined in other modules of the project.
         self.external_classes = external_classes
         self._external: dict[str, Optional[WorkerClass]] = {}
+        # Whether a qualified name is a function of another module of the project.
+        self.external_functions = external_functions
         self.workers: list[Worker] = []
         self.pools: list[Pool] = []
         self.handoffs: list[Handoff] = []
@@ -441,6 +444,11 @@ class ConcurrencyModel:
             found = self._external[qualname]
         return found
 
+    def defined_in_project(self, qualname: str) -> bool:
+        """Whether `qualname` (`pkg.server.HTTPServer.stop`) is a function or method that
+        another module of the project defines."""
+        return self.external_functions is not None and self.external_functions(qualname)
+
     # -- queries for rules -----------------------------------------------------------------
     def resolve(self, expr: ast.AST, at: ast.AST) -> Optional[str]:
         return self.names.resolve(expr, self.names.enclosing_scope(at))
@@ -465,7 +473,7 @@ class ConcurrencyModel:
             return True
         return self._is_logger(func.value)
 
-    def _assigned_values(self, scope: Scope, name: str) -> Optional[list[ast.expr]]:
+    def assigned_values(self, scope: Scope, name: str) -> Optional[list[ast.expr]]:
         """The values of every assignment to `name` in `scope`, when all are plain ones."""
         key = (id(scope), name)
         if key not in self._values:
@@ -489,7 +497,7 @@ class ConcurrencyModel:
         elif isinstance(expr, ast.Name):
             owner = self.names.lookup_scope(expr.id, self.names.enclosing_scope(expr))
             if owner is not None:
-                values = self._assigned_values(owner, expr.id)
+                values = self.assigned_values(owner, expr.id)
         return bool(values) and all(
             isinstance(v, ast.Call) and self.resolve(v.func, v) in LOGGER_FACTORIES
             for v in values or ()

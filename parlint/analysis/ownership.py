@@ -19,7 +19,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
-from parlint.analysis.scopes import Scope, parent
+from parlint.analysis.scopes import Scope, parent, simple_assignment_value
 
 if TYPE_CHECKING:
     from parlint.analysis.model import ConcurrencyModel, Handoff, Worker
@@ -140,9 +140,39 @@ def _stopped_from_outside(
             sender = _sent(model, signals, kind, key, _starters(model, worker))
             if sender is not None:
                 return sender
-    if task.attr in _ENDLESS_METHODS and isinstance(task.value, ast.Name):
+    if isinstance(task.value, ast.Name) and (
+        task.attr in _ENDLESS_METHODS or _stoppable(model, scope, task.value)
+    ):
         return _held_by_caller(scope, task.value.id)
     return None
+
+
+def _stoppable(model: ConcurrencyModel, scope: Scope, name: ast.Name) -> bool:
+    """`name` is assigned once in `scope`, an instance of a class of the project that defines
+    a method to stop it (`stop`, `shutdown`, ...): whoever holds the object can end what its
+    methods run (cheroot's `HTTPServer.safe_start` runs until `HTTPServer.stop()`)."""
+    values = [
+        simple_assignment_value(node)
+        for node in scope.nodes
+        if isinstance(node, ast.Name) and node.id == name.id and isinstance(node.ctx, ast.Store)
+    ]
+    if len(values) != 1 or not isinstance(values[0], ast.Call):
+        return False
+    call = values[0]
+    func = call.func
+    module_scope = model.names.module_scope
+    if isinstance(func, ast.Name) and func.id in module_scope.classes:
+        if func.id in module_scope.stores:
+            return False
+        cls = module_scope.classes[func.id]
+        return any(
+            isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _STOP_METHODS
+            for item in cls.body
+        )
+    qualname = model.resolve(func, call)
+    if qualname is None or ":" in qualname:
+        return False
+    return any(model.defined_in_project(f"{qualname}.{method}") for method in _STOP_METHODS)
 
 
 def _held_by_caller(scope: Scope, name: str) -> Optional[ast.AST]:
@@ -280,10 +310,27 @@ def _key(model: ConcurrencyModel, expr: ast.expr, scope: Scope) -> Optional[Key]
             return ("global", expr.id)
         return ("local", id(owner), expr.id)
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
-        cls = model.names.self_class(expr.value, scope)
+        cls = model.names.self_class(expr.value, scope) or _cls_class(model, expr.value, scope)
         if cls is not None:
             return ("self", id(cls), expr.attr)
     return None
+
+
+def _cls_class(model: ConcurrencyModel, name: ast.Name, scope: Scope) -> Optional[ast.ClassDef]:
+    """The class a classmethod's first parameter (`cls`) is: its attributes are the ones its
+    instances read through `self` unless they assign their own."""
+    owner = model.names.lookup_scope(name.id, scope)
+    if owner is None or owner.parent is None or not isinstance(owner.parent.node, ast.ClassDef):
+        return None
+    function = owner.node
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    if not any(isinstance(d, ast.Name) and d.id == "classmethod" for d in function.decorator_list):
+        return None
+    params = [*function.args.posonlyargs, *function.args.args]
+    if not params or params[0].arg != name.id or name.id in owner.stores:
+        return None
+    return owner.parent.node
 
 
 def _sent(
@@ -297,9 +344,19 @@ def _sent(
     function than those in `excluded` (the task itself, the ones that start the worker:
     a scope that starts a worker and stops it itself has not handed it to anyone)."""
     for signal in signals.get((kind, key), ()):
-        if id(signal.scope.node) not in excluded:
+        if id(signal.scope.node) not in excluded or _handed_on(signal):
             return signal.node
     return None
+
+
+def _handed_on(signal: _Signal) -> bool:
+    """A stop method referenced, not called (`request.addfinalizer(server.stop)`,
+    `atexit.register(server.shutdown)`): whoever it is handed to calls it later, so even from
+    the scope that starts the worker, it gives the worker's end away."""
+    if signal.kind != "stop":
+        return False
+    owner = parent(signal.node)
+    return not (isinstance(owner, ast.Call) and owner.func is signal.node)
 
 
 def _starters(model: ConcurrencyModel, worker: Worker) -> set[int]:

@@ -264,6 +264,10 @@ class Project:
             return None
         return None
 
+    def defines(self, qualname: str) -> bool:
+        """Whether `qualname` names a function or method of the project (read on demand)."""
+        return self.lookup(qualname) is not None
+
     def worker_class(self, qualname: str, depth: int = 0) -> Optional[WorkerClass]:
         """The Thread/Process subclass `qualname` names in another module of the project
         (`pkg.workers.Builder`), following re-exports; None for anything else. A module whose

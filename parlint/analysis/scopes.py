@@ -687,6 +687,37 @@ def containing_block(stmt: ast.stmt) -> Optional[tuple[list[ast.stmt], int]]:
     return None
 
 
+def statement_after(stmt: ast.stmt) -> Optional[ast.AST]:
+    """What runs right after `stmt` finishes normally: its next sibling, or what follows the
+    compound statement that holds it (a `try`'s `else` or `finally` first); None when the
+    function or module ends there. Where the answer is not one statement (the end of a loop
+    body, which goes back to the loop; an `except` handler), the loop or handler is returned."""
+    current: ast.AST = stmt
+    while True:
+        owner = parent(current)
+        if owner is None or isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            where = containing_block(current) if isinstance(current, ast.stmt) else None
+            if where is not None and where[1] + 1 < len(where[0]):
+                return where[0][where[1] + 1]
+            return None
+        if isinstance(owner, (ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler)):
+            where = containing_block(current) if isinstance(current, ast.stmt) else None
+            if where is not None and where[1] + 1 < len(where[0]):
+                return where[0][where[1] + 1]
+            return owner
+        where = containing_block(current) if isinstance(current, ast.stmt) else None
+        if where is None:
+            return owner
+        block, index = where
+        if index + 1 < len(block):
+            return block[index + 1]
+        if isinstance(owner, ast.Try) and block is owner.body and owner.orelse:
+            return owner.orelse[0]
+        if isinstance(owner, ast.Try) and block is not owner.finalbody and owner.finalbody:
+            return owner.finalbody[0]
+        current = owner
+
+
 def assigned_names(nodes: list[ast.stmt]) -> set[str]:
     """Names stored anywhere in these statements (nested scopes excluded)."""
     found: set[str] = set()

@@ -45,6 +45,20 @@ if TYPE_CHECKING:
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 MAX_DEPTH = 4
+# What gives each thread its own state or identity: a task that reaches one of these needs a
+# thread of its own.
+PER_THREAD_NAMES = frozenset(
+    {
+        "threading.local",
+        "_thread._local",
+        "threading.current_thread",
+        "threading.currentThread",
+        "threading.get_ident",
+        "threading.get_native_id",
+        "_thread.get_ident",
+        "_thread.get_native_id",
+    }
+)
 _CONTAINERS = frozenset(
     {"builtins.set", "builtins.list", "builtins.dict", "builtins.frozenset",
      "collections.deque", "collections.Counter", "collections.defaultdict",
@@ -290,6 +304,54 @@ class EffectAnalysis:
                     return False
         return True
 
+    def needs_own_thread(self, target: Target) -> bool:
+        """Whether the task, or a project function it calls, keeps state per thread (a
+        `threading.local`) or reads which thread it runs on: one new thread per task is then
+        part of what it does, and an executor, which reuses its threads, changes it."""
+        return target.analysis._per_thread(target.function, 0, set())
+
+    def _per_thread(self, function: FunctionNode, depth: int, seen: set[int]) -> bool:
+        if id(function) in seen or depth > MAX_DEPTH:
+            return False
+        seen.add(id(function))
+        scope = self.model.names.scope_of_node(function)
+        defaults: list[ast.AST] = []
+        if not isinstance(function, ast.Lambda):
+            arguments = function.args
+            for value in (*arguments.defaults, *arguments.kw_defaults):
+                if value is not None:
+                    defaults.extend(ast.walk(value))
+        for node in (*scope.nodes, *defaults):
+            if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+                if self._per_thread_name(node):
+                    return True
+            elif isinstance(node, ast.Call):
+                callee = self._callee(node.func, node)
+                if callee is not None and callee.analysis._per_thread(
+                    callee.function, depth + 1, seen
+                ):
+                    return True
+        return False
+
+    def _per_thread_name(self, node: Union[ast.Name, ast.Attribute]) -> bool:
+        """`threading.local`, `get_ident`, `current_thread`, or a global made by
+        `threading.local()`."""
+        qual = self.model.resolve(node, node)
+        if qual in PER_THREAD_NAMES:
+            return True
+        if not isinstance(node, ast.Name):
+            return False
+        module_scope = self.model.names.module_scope
+        if self.model.names.lookup_scope(node.id, self.model.names.enclosing_scope(node)) is not (
+            module_scope
+        ):
+            return False
+        values = self.model.assigned_values(module_scope, node.id) or ()
+        return any(
+            isinstance(v, ast.Call) and self.model.resolve(v.func, v) in PER_THREAD_NAMES
+            for v in values
+        )
+
     def classify(self, handoff: Handoff) -> Effect:
         target = self.task_target(handoff)
         if target is None:
@@ -500,22 +562,42 @@ _CATCH_ALL = frozenset({"Exception", "BaseException"})
 
 
 def catches_everything(function: FunctionNode) -> bool:
-    """A body that is one `try` (after the docstring) with a handler for `Exception`,
-    `BaseException` or anything, whose handlers never raise again and with no `else` or
-    `finally` that could: the pattern of a task that stores or logs its own error."""
+    """A body whose work is one `try` with a handler for `Exception`, `BaseException` or
+    anything, whose handlers never raise again and with no `else` or `finally` that could;
+    around it only logging and the hand-off of the outcome (`log.debug(...)`,
+    `out.put((task, result))`, `return result`): the pattern of a task that stores, sends or
+    logs its own error."""
     if isinstance(function, ast.Lambda):
         return False
     body = function.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         body = body[1:]
-    if len(body) != 1 or not isinstance(body[0], ast.Try):
+    attempts = [statement for statement in body if isinstance(statement, ast.Try)]
+    if len(attempts) != 1:
         return False
-    attempt = body[0]
+    attempt = attempts[0]
     if attempt.orelse or attempt.finalbody:
         return False
     if any(isinstance(n, ast.Raise) for h in attempt.handlers for n in ast.walk(h)):
         return False
+    if not all(statement is attempt or _reports(statement) for statement in body):
+        return False
     return any(_catches_all(handler.type) for handler in attempt.handlers)
+
+
+# Calls that only log an outcome or hand it on: what a task does around the `try` that
+# catches its errors.
+_REPORTING_METHODS = LOGGING_METHODS | {"put", "put_nowait"}
+
+
+def _reports(statement: ast.stmt) -> bool:
+    """`log.debug(...)`, `logging.info(...)`, `out.put(result)` or `return <name or constant>`."""
+    if isinstance(statement, ast.Return):
+        return statement.value is None or isinstance(statement.value, (ast.Name, ast.Constant))
+    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
+        return False
+    func = statement.value.func
+    return isinstance(func, ast.Attribute) and func.attr in _REPORTING_METHODS
 
 
 def _catches_all(kind: Optional[ast.expr]) -> bool:

@@ -52,12 +52,14 @@ def build_model(
     module_name: str = "<module>",
     package: Optional[str] = None,
     external_classes: Optional[Callable[[str], Optional[WorkerClass]]] = None,
+    external_functions: Optional[Callable[[str], bool]] = None,
 ) -> ConcurrencyModel:
     """The concurrency model of `tree`: one pass per scope that calls something of interest.
 
     `package` is the dotted package of the module within its project, when known (relative
     imports then resolve)."""
-    model = ConcurrencyModel(tree, NameResolver(tree, module_name, package), external_classes)
+    names = NameResolver(tree, module_name, package)
+    model = ConcurrencyModel(tree, names, external_classes, external_functions)
     _find_worker_classes(model)
     interesting = _interesting_callees(model)
     # Objects first (every scope), then what the methods of a class do with the ones kept on

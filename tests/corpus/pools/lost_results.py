@@ -4,6 +4,7 @@ discarded `loop.run_in_executor(...)` that is never awaited; and results consume
 """
 import asyncio
 import logging
+import queue
 import shutil
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from multiprocessing.pool import ThreadPool
@@ -108,6 +109,7 @@ class Plugin:
     def __init__(self):
         self.error = None
         self.pool = ThreadPoolExecutor(max_workers=1)
+        self.outcomes = queue.SimpleQueue()
 
     def _run_guarded(self, path):
         """Runs the copy; the caller looks at `self.error` afterwards."""
@@ -142,12 +144,31 @@ class Plugin:
             self.error = exc
         rename(path, path + ".done")
 
+    def _run_reported(self, path, outcomes):
+        """Sends its outcome, error or not, to whoever reads `outcomes`."""
+        log.debug("copying %s", path)
+        try:
+            result = archive(path)
+        except Exception as exc:
+            result = exc
+        outcomes.put((path, result))
+
+    def _run_prepared(self, path, outcomes):
+        target = rename(path, path + ".tmp")  # outside the try: its error is lost
+        try:
+            result = archive(target)
+        except Exception as exc:
+            result = exc
+        outcomes.put((path, result))
+
     def start(self, path):
         self.pool.submit(self._run_guarded, path)
         self.pool.submit(self._run_logged, path)
         self.pool.submit(self._run_narrow, path)  # expect: PAR302
         self.pool.submit(self._run_reraising, path)  # expect: PAR302
         self.pool.submit(self._run_then_more, path)  # expect: PAR302
+        self.pool.submit(self._run_reported, path, self.outcomes)
+        self.pool.submit(self._run_prepared, path, self.outcomes)  # expect: PAR302
 
     def close(self):
         self.pool.shutdown()

@@ -9,11 +9,39 @@ def work():
 
 def direct_run():
     t = threading.Thread(target=work)
-    t.run()  # expect: PAR104
+    t.run()  # expect: PAR104 [fix]
+
+
+def run_then_join():
+    t = threading.Thread(target=work)
+    t.run()  # expect: PAR104 [fix]
+    t.join()
 
 
 def anonymous_run():
-    Process(target=work).run()  # expect: PAR104
+    Process(target=work).run()  # expect: PAR104 [fix]
+
+
+class Counter(threading.Thread):
+    def __init__(self):
+        super().__init__()
+        self.total = 0
+
+    def run(self):
+        self.total = sum(range(10))
+
+
+def test_counter_runs_in_place():
+    # What follows reads what run() did: once started instead, it may not be done yet.
+    counter = Counter()
+    counter.run()  # expect: PAR104 [display-only]
+    assert counter.total == 45
+
+
+def run_in_a_loop(jobs):
+    for job in jobs:
+        t = threading.Thread(target=job)
+        t.run()  # expect: PAR104 [display-only]
 
 
 class Job(threading.Thread):
