@@ -17,7 +17,8 @@ from parlint.analysis.stdlib import API_WORDS, MODULE_WORDS
 from parlint.analysis.task_effects import outgoing_tasks
 from parlint.analysis.tracking import build_model
 from parlint.config import Settings
-from parlint.fixes.edits import FixContext, apply_edits, edit_offsets, overlaps
+from parlint.fixes.edits import FixContext, apply_edits, edit_offsets, merge_edits, overlaps
+from parlint.fixes.imports import ImportChanges, import_edits, name_uses, still_used
 from parlint.ftypes import Applicability, Diagnostic, Edit, Fix, Location, Severity
 from parlint.newer_syntax import SyntaxProblem
 from parlint.newer_syntax import describe as describe_syntax_error
@@ -201,16 +202,14 @@ class Linter:
     # -- fixing ---------------------------------------------------------------------------
     def _module_wide(self, diagnostic: Diagnostic) -> bool:
         rule = next((r for r in self.rules if r.code == diagnostic.code), None)
-        return rule is not None and rule.fix_needs_module
+        return rule is not None and (rule.fix_needs_module or rule.fix_changes_imports)
 
     def with_fix(self, regions: _Regions, diagnostic: Diagnostic, errors: list[str]) -> Diagnostic:
         rule = next((r for r in self.rules if r.code == diagnostic.code), None)
         if rule is None or not diagnostic.fixable:
             return diagnostic
         try:
-            fctx = regions.context(diagnostic, whole=rule.fix_needs_module)
-            new_module = rule.fix(fctx, diagnostic)
-            edits = fctx.edits(new_module) if new_module is not None else ()
+            edits = self._fix_edits(rule, regions, diagnostic)
         except Exception as exc:
             log.exception("fix for %s crashed on %s", rule.code, self.filename)
             errors.append(f"{self.filename or '<stdin>'}: fix for {RuleCrash(rule.code, exc)}")
@@ -289,6 +288,41 @@ class Linter:
         final, _ = self._check_source(SourceText(text), errors)
         return FixResult(text, fixed, final, errors)
 
+    @staticmethod
+    def _fix_edits(rule: Rule, regions: _Regions, diagnostic: Diagnostic) -> tuple[Edit, ...]:
+        """The edits of one fix: its statement rewritten in its region's libcst tree, and the
+        imports it changes as text edits from the `ast` tree; when the imports are not in a
+        shape those cover, the fix is built again over the whole module and libcst writes
+        them."""
+        fctx = regions.context(diagnostic, whole=rule.fix_needs_whole_module(diagnostic))
+        fctx.imports = ImportChanges()
+        new_module = rule.fix(fctx, diagnostic)
+        if new_module is None:
+            return ()
+        changes, fctx.imports = fctx.imports, ImportChanges()
+        edits = fctx.edits(new_module)
+        if not changes or not edits:
+            return edits
+        # An import the fix no longer needs stays when other code still reads its name.
+        uses = regions.name_uses()
+        changes.remove = [
+            spec for spec in changes.remove if not still_used(regions.source, uses, spec, edits)
+        ]
+        extra = import_edits(regions.source, regions.ast_tree(), changes)
+        if extra is not None:
+            merged = merge_edits(regions.source, [*edits, *extra])
+            if merged is not None:
+                return merged
+        from parlint.fixes.cst import update_imports
+
+        whole = regions.context(diagnostic, whole=True)
+        whole.imports = ImportChanges()
+        new_module = rule.fix(whole, diagnostic)
+        if new_module is None:
+            return ()
+        changes, whole.imports = whole.imports, ImportChanges()
+        return whole.edits(update_imports(new_module, changes.add, changes.remove))
+
 
 class _Regions:
     """One libcst context per top-level statement that holds a fix (see FixContext)."""
@@ -298,10 +332,21 @@ class _Regions:
         self.tree = tree  # the check's tree, when there was one: not parsed again
         self.contexts: dict[tuple[int, int], FixContext] = {}
         self._spans: Optional[list[tuple[int, int]]] = None
+        self._uses: Optional[dict[str, list[ast.AST]]] = None
+
+    def name_uses(self) -> dict[str, list[ast.AST]]:
+        if self._uses is None:
+            self._uses = name_uses(self.ast_tree())
+        return self._uses
+
+    def ast_tree(self) -> ast.Module:
+        if self.tree is None:
+            self.tree = ast.parse(self.source.text)
+        return self.tree
 
     def _top_level_spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            tree = self.tree or ast.parse(self.source.text)
+            tree = self.ast_tree()
             spans = []
             for stmt in tree.body:
                 if isinstance(stmt, _REGION_TYPES):

@@ -78,10 +78,18 @@ class Rule:
     message: ClassVar[str]  # a short statement of the problem; `check` adds the evidence
     fix_title: ClassVar[Optional[str]] = None
     fix_applicability: ClassVar[Optional[Applicability]] = None
-    # Fixes that add or remove imports need the whole module, not just the statement.
+    # Fixes that change module-level statements (a definition) need the whole module.
     fix_needs_module: ClassVar[bool] = False
+    # Fixes that add or remove imports (through `FixContext.change_imports`): only one such
+    # fix applies per pass, since each decides from the imports it sees.
+    fix_changes_imports: ClassVar[bool] = False
     valid: ClassVar[tuple[str, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
+
+    def fix_needs_whole_module(self, diagnostic: Diagnostic) -> bool:
+        """Whether this finding's fix rewrites module-level code: a definition it adds, or
+        the statements it moves under `if __name__ == "__main__":` (a plan with `guard_from`)."""
+        return self.fix_needs_module or getattr(diagnostic.fix_data, "guard_from", None) is not None
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

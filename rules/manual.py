@@ -59,7 +59,7 @@ class _Rewrite:
 
 class _ExecutorRule(Rule):
     fix_applicability = Applicability.UNSAFE
-    fix_needs_module = True  # the fix adds and removes imports
+    fix_changes_imports = True
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         data = diagnostic.fix_data

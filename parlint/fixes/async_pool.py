@@ -231,7 +231,7 @@ def _local_name(model: ConcurrencyModel, qualified: str) -> Optional[str]:
 def apply_async_pool(fctx: FixContext, plan: AsyncPoolFix) -> Optional[cst.Module]:
     import libcst as cst
 
-    from parlint.fixes.cst import BlockInserter, ImportSpec, RemovalSpec, update_imports
+    from parlint.fixes.cst import BlockInserter, ImportSpec, RemovalSpec
 
     line = fctx.find(cst.SimpleStatementLine, plan.statement)
     if line is None:
@@ -270,7 +270,7 @@ def apply_async_pool(fctx: FixContext, plan: AsyncPoolFix) -> Optional[cst.Modul
     if plan.drop_to_thread is not None:
         asname = plan.drop_to_thread if plan.drop_to_thread != "to_thread" else None
         remove.append(("asyncio", "to_thread", asname))
-    return update_imports(module, add, remove)
+    return fctx.change_imports(module, add, remove)
 
 
 def _replacer(replacements: dict[cst.CSTNode, cst.CSTNode]) -> cst.CSTTransformer:

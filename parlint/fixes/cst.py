@@ -183,8 +183,7 @@ def _line_of(
     )
 
 
-ImportSpec = tuple[str, Optional[str]]  # (module, name): `import module` when name is None
-RemovalSpec = tuple[str, Optional[str], Optional[str]]  # (module, name, asname)
+from parlint.fixes.imports import ImportSpec, RemovalSpec  # noqa: E402  (re-exported)
 
 
 def update_imports(
@@ -192,7 +191,7 @@ def update_imports(
 ) -> cst.Module:
     """Add the imports a fix needs and remove those it left unused, in the file's style
     (libcst's codemod visitors). Each visitor walks the whole module, and the removal
-    analyses its scopes: they run only when there is something to do."""
+    analyses its scopes: only for the shapes parlint/fixes/imports.py leaves to libcst."""
     from libcst.codemod import CodemodContext
     from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 

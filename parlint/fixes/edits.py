@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Optional, TypeVar
 
+from parlint.fixes.imports import ImportChanges, ImportSpec, RemovalSpec
 from parlint.fixes.plain_text import PlainText, line_opcodes
 from parlint.ftypes import Edit, Location
 from parlint.source import SourceText, split_lines
@@ -45,6 +46,20 @@ class FixContext:
             end = source.line_start(last + 1) if last < source.line_count else len(source.text)
             self.source = SourceText(source.text[start:end])
         self.plain = PlainText(self.source.text)
+        # What the fix being built adds and leaves unused (reset for each fix).
+        self.imports = ImportChanges()
+
+    def change_imports(
+        self,
+        module: cst.Module,
+        add: Sequence[ImportSpec] = (),
+        remove: Sequence[RemovalSpec] = (),
+    ) -> cst.Module:
+        """Ask for imports the fix needs and report those it left unused: the engine writes
+        them as text edits (parlint/fixes/imports.py), not through this region's tree."""
+        self.imports.add.extend(add)
+        self.imports.remove.extend(remove)
+        return module
 
     @cached_property
     def module(self) -> cst.Module:
@@ -207,6 +222,27 @@ def apply_edits(source: SourceText, edits: Iterable[Edit]) -> str:
         cursor = end
     out.append(text[cursor:])
     return "".join(out)
+
+
+def merge_edits(source: SourceText, edits: Sequence[Edit]) -> Optional[tuple[Edit, ...]]:
+    """Edits from separate builders (a rewritten statement, the import lines) as one sorted
+    set, with touching edits joined; None when two overlap."""
+    spans = sorted(
+        ((*edit_offsets(source, e), e.content) for e in edits), key=lambda s: (s[0], s[1])
+    )
+    merged: list[tuple[int, int, str]] = []
+    for start, end, content in spans:
+        if merged and start < merged[-1][1]:
+            return None
+        if merged and start == merged[-1][1]:
+            last_start, _, last_content = merged[-1]
+            merged[-1] = (last_start, end, last_content + content)
+        else:
+            merged.append((start, end, content))
+    return tuple(
+        Edit(content, source.location(start), source.location(end))
+        for start, end, content in merged
+    )
 
 
 def overlaps(taken: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]) -> bool:

@@ -272,7 +272,7 @@ def apply_executor_rewrite(
 ) -> Optional[cst.Module]:
     import libcst as cst
 
-    from parlint.fixes.cst import RunReplacer, update_imports
+    from parlint.fixes.cst import RunReplacer
 
     first = fctx.find_statement(plan.first)
     last = fctx.find_statement(plan.last)
@@ -289,4 +289,4 @@ def apply_executor_rewrite(
         return None
     add = [("concurrent.futures", plan.executor)] if plan.add_import else []
     remove = [plan.old_import] if plan.old_import is not None else []
-    return update_imports(module, add, remove)
+    return fctx.change_imports(module, add, remove)

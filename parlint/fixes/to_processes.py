@@ -348,7 +348,7 @@ def is_main_guard(test: ast.expr) -> bool:
 def apply_swap(fctx: FixContext, plan: SwapFix) -> Optional[cst.Module]:
     import libcst as cst
 
-    from parlint.fixes.cst import ImportSpec, RemovalSpec, update_imports
+    from parlint.fixes.cst import ImportSpec, RemovalSpec
 
     target = fctx.find(cst.BaseExpression, *plan.constructor)  # type: ignore[type-abstract]
     if target is None:
@@ -372,7 +372,7 @@ def apply_swap(fctx: FixContext, plan: SwapFix) -> Optional[cst.Module]:
         remove.append((old_module, old_name or None, asname))
     if plan.guard_from is not None:
         module = guard_tail(fctx, module, plan.guard_from)
-    return update_imports(module, add, remove)
+    return fctx.change_imports(module, add, remove)
 
 
 def guard_tail(fctx: FixContext, module: cst.Module, first_row: int) -> cst.Module:

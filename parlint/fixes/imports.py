@@ -1,0 +1,277 @@
+"""The import lines a fix adds or leaves unused, as text edits decided from the `ast` tree.
+
+libcst's codemod visitors walk the whole module for every fix (and the removal computes scope
+metadata, the slow path SPEC "Architecture" rules out): a fix's cost would then grow with the
+file, not with the statement it rewrites. The rule that asks for an import change has already
+decided, from parlint's own name resolution, that an import is missing or no longer used, so
+here only the text is written, in the style libcst's `AddImportsVisitor` gives a file:
+
+- a needed import that the file's leading import block already has is not added again; a name
+  of a module that block already imports from joins that `from` statement (first, sorted);
+- other imports go right after that block (after the docstring, or before the first statement
+  when there is neither), `import x` lines first, then `from x import y`, with a blank line
+  between them and the code that follows;
+- an unused alias leaves its statement (with the whole line when it was alone on it; the
+  comments above stay).
+
+`None` means the file's shape is not one of these (an import that shares its line with another
+statement, say): the caller then uses libcst over the whole module.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+from parlint.ftypes import Edit
+from parlint.source import SourceText
+
+ImportSpec = tuple[str, Optional[str]]  # (module, name): `import module` when name is None
+RemovalSpec = tuple[str, Optional[str], Optional[str]]  # (module, name, asname)
+ImportNode = Union[ast.Import, ast.ImportFrom]
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
+
+
+@dataclass
+class ImportChanges:
+    """What one fix asks for: imports to make sure of, and imports it left unused."""
+
+    add: list[ImportSpec] = field(default_factory=list)
+    remove: list[RemovalSpec] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.add or self.remove)
+
+
+def import_edits(
+    source: SourceText, tree: ast.Module, changes: ImportChanges
+) -> Optional[list[Edit]]:
+    """The text edits that make `changes` in `source` (whose tree is `tree`), in no order
+    (see `merge_edits`); None when the shape of the imports needs libcst."""
+    spans: list[tuple[int, int, str]] = []
+    body = tree.body
+    top = _top_imports(source, body)
+    if top is None:
+        return None
+    removed: set[int] = set()
+    for spec in changes.remove:
+        found = _removal(source, body, spec, removed)
+        if found is None:
+            return None
+        spans.extend(found)
+    added = _additions(source, body, top, changes.add)
+    if added is None:
+        return None
+    spans.extend(added)
+    return _as_edits(source, spans)
+
+
+def still_used(
+    source: SourceText, uses: dict[str, list[ast.AST]], spec: RemovalSpec, edits: Sequence[Edit]
+) -> bool:
+    """Whether the name an import binds is read outside the text the fix's `edits` replace,
+    or written again in their new text: the import then stays. `uses` maps each name to the
+    nodes that read it (`name_uses`)."""
+    module, name, asname = spec
+    local = asname or name or module.split(".")[0]
+    replaced = [(source.offset(e.location), source.offset(e.end_location)) for e in edits]
+    for node in uses.get(local, ()):
+        at = source.offset(source.start_of(node))
+        if not any(start <= at < end for start, end in replaced):
+            return True
+    return any(local in _identifiers(e.content) for e in edits)
+
+
+def name_uses(tree: ast.Module) -> dict[str, list[ast.AST]]:
+    """Every read of every name in the module, and the strings of a module-level `__all__`
+    (an exported name is used)."""
+    found: dict[str, list[ast.AST]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+            found.setdefault(node.id, []).append(node)
+    for stmt in tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else []
+        if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
+            targets = [stmt.target]
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    found.setdefault(node.value, []).append(node)
+    return found
+
+
+def _identifiers(text: str) -> set[str]:
+    return set(_IDENTIFIER.findall(text))
+
+
+def _alone_on_its_lines(source: SourceText, stmt: ast.stmt) -> bool:
+    """Nothing but indentation before the statement and nothing but a comment after it."""
+    end_lineno = stmt.end_lineno or stmt.lineno
+    before = source.line(stmt.lineno)[: _column(source, stmt.lineno, stmt.col_offset)]
+    after = source.line(end_lineno)[_column(source, end_lineno, stmt.end_col_offset or 0) :]
+    return not before.strip() and (not after.strip() or after.lstrip().startswith("#"))
+
+
+def _column(source: SourceText, row: int, col_offset: int) -> int:
+    return source.location_from_ast(row, col_offset).column - 1
+
+
+def _top_imports(source: SourceText, body: list[ast.stmt]) -> Optional[list[ImportNode]]:
+    """The import statements that open the module (after its docstring), each alone on its
+    line; None when one of them shares a line with another statement."""
+    found: list[ImportNode] = []
+    for stmt in body[_first_index(body) :]:
+        if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            break
+        if not _alone_on_its_lines(source, stmt):
+            return None
+        found.append(stmt)
+    return found
+
+
+def _first_index(body: list[ast.stmt]) -> int:
+    """1 when the module opens with a docstring (or libcst's `__strict__` flag), else 0."""
+    if not body:
+        return 0
+    first = body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+        return 1 if isinstance(first.value.value, str) else 0
+    if isinstance(first, ast.Assign) and len(first.targets) == 1:
+        target = first.targets[0]
+        return 1 if isinstance(target, ast.Name) and target.id == "__strict__" else 0
+    return 0
+
+
+def _additions(
+    source: SourceText, body: list[ast.stmt], top: list[ImportNode], wanted: Sequence[ImportSpec]
+) -> Optional[list[tuple[int, int, str]]]:
+    plain_modules: set[str] = set()
+    names_by_module: dict[str, set[str]] = {}
+    for module, name in wanted:
+        if name is None:
+            plain_modules.add(module)
+        else:
+            names_by_module.setdefault(module, set()).add(name)
+    spans: list[tuple[int, int, str]] = []
+    for stmt in top:
+        if isinstance(stmt, ast.Import):
+            plain_modules -= {a.name for a in stmt.names if a.asname is None}
+            continue
+        if stmt.level or stmt.module is None or stmt.module not in names_by_module:
+            continue
+        if any(a.name == "*" for a in stmt.names):
+            del names_by_module[stmt.module]
+            continue
+        names_by_module[stmt.module] -= {a.name for a in stmt.names if a.asname is None}
+    for stmt in top:
+        if not isinstance(stmt, ast.ImportFrom) or stmt.level or stmt.module is None:
+            continue
+        missing = names_by_module.pop(stmt.module, None)
+        if not missing or any(a.name == "*" for a in stmt.names):
+            continue
+        first = stmt.names[0]
+        at = source.offset(source.location_from_ast(first.lineno, first.col_offset))
+        spans.append((at, at, "".join(f"{name}, " for name in sorted(missing))))
+    lines = [f"import {module}" for module in sorted(plain_modules)]
+    lines += [
+        f"from {module} import {', '.join(sorted(names))}"
+        for module, names in sorted(names_by_module.items())
+        if names
+    ]
+    if not lines:
+        return spans
+    newline = source.newline
+    at, next_row = _insertion_point(source, body, top)
+    text = "".join(line + newline for line in lines)
+    if next_row is not None and source.line(next_row).strip():
+        text += newline  # a blank line between the imports and the code (or comment) below
+    if at == len(source.text) and source.text and not source.text.endswith(("\n", "\r")):
+        text = newline + text
+    spans.append((at, at, text))
+    return spans
+
+
+def _insertion_point(
+    source: SourceText, body: list[ast.stmt], top: list[ImportNode]
+) -> tuple[int, Optional[int]]:
+    """Where new import lines go, and the row that will follow them (None at the end)."""
+    if top:
+        row = (top[-1].end_lineno or top[-1].lineno) + 1
+    elif _first_index(body):
+        row = (body[0].end_lineno or body[0].lineno) + 1
+    elif body:
+        row = _first_row(body[0])
+    else:
+        return len(source.text), None
+    if row > source.line_count or (row == source.line_count and not source.line(row)):
+        return len(source.text), None
+    return source.line_start(row), row
+
+
+def _first_row(stmt: ast.stmt) -> int:
+    decorators = getattr(stmt, "decorator_list", [])
+    return min([stmt.lineno, *(d.lineno for d in decorators)])
+
+
+def _removal(
+    source: SourceText, body: list[ast.stmt], spec: RemovalSpec, removed: set[int]
+) -> Optional[list[tuple[int, int, str]]]:
+    """The edit that takes the import `spec` names out; `removed` holds the statements
+    already cut into (two names out of one statement: left to libcst)."""
+    module, name, asname = spec
+    for stmt in body:
+        if name is None and isinstance(stmt, ast.Import):
+            matches = [a for a in stmt.names if a.name == module and a.asname == asname]
+        elif name is not None and isinstance(stmt, ast.ImportFrom):
+            if stmt.level or stmt.module != module:
+                continue
+            matches = [a for a in stmt.names if a.name == name and a.asname == asname]
+        else:
+            continue
+        if not matches:
+            continue
+        if not _alone_on_its_lines(source, stmt) or id(stmt) in removed:
+            return None
+        removed.add(id(stmt))
+        if len(stmt.names) == 1:
+            start = source.line_start(stmt.lineno)
+            end_row = (stmt.end_lineno or stmt.lineno) + 1
+            end = source.line_start(end_row) if end_row <= source.line_count else len(source.text)
+            return [(start, end, "")]
+        return [_alias_removal(source, stmt.names, stmt.names.index(matches[0]))]
+    return []  # already gone: nothing to do
+
+
+def _alias_removal(
+    source: SourceText, aliases: list[ast.alias], index: int
+) -> tuple[int, int, str]:
+    """Cut one name out of `import a, b` / `from m import (a, b)`, with its comma (and the
+    line it had to itself in a parenthesised list)."""
+
+    def start(alias: ast.alias) -> int:
+        return source.offset(source.location_from_ast(alias.lineno, alias.col_offset))
+
+    def end(alias: ast.alias) -> int:
+        return source.offset(
+            source.location_from_ast(alias.end_lineno or alias.lineno, alias.end_col_offset or 0)
+        )
+
+    alias = aliases[index]
+    row = alias.lineno
+    line = source.line(row)
+    before = line[: _column(source, row, alias.col_offset)]
+    after = line[_column(source, row, alias.end_col_offset or 0) :].split("#")[0].strip()
+    if not before.strip() and (alias.end_lineno or row) == row and after in ("", ","):
+        # The name had its own line in a parenthesised list: the line goes.
+        next_start = source.line_start(row + 1) if row < source.line_count else len(source.text)
+        return source.line_start(row), next_start, ""
+    if index + 1 < len(aliases):
+        return start(alias), start(aliases[index + 1]), ""
+    return end(aliases[index - 1]), end(alias), ""
+
+
+def _as_edits(source: SourceText, spans: list[tuple[int, int, str]]) -> list[Edit]:
+    return [Edit(text, source.location(start), source.location(end)) for start, end, text in spans]
