@@ -200,12 +200,8 @@ class Linter:
         return [parse_error_diagnostic(source, message, row, offset)]
 
     # -- fixing ---------------------------------------------------------------------------
-    def _module_wide(self, diagnostic: Diagnostic) -> bool:
-        rule = next((r for r in self.rules if r.code == diagnostic.code), None)
-        return rule is not None and (rule.fix_needs_module or rule.fix_changes_imports)
-
     def with_fix(self, regions: _Regions, diagnostic: Diagnostic, errors: list[str]) -> Diagnostic:
-        rule = next((r for r in self.rules if r.code == diagnostic.code), None)
+        rule = self._rule(diagnostic)
         if rule is None or not diagnostic.fixable:
             return diagnostic
         try:
@@ -247,28 +243,9 @@ class Linter:
             candidates = [d for d in diagnostics if d.fix_applicability in allowed]
             if not candidates:
                 return FixResult(text, fixed, diagnostics, errors)
-            regions = _Regions(source, tree)
-            taken: list[tuple[int, int]] = []
-            edits: list[Edit] = []
-            applied: list[Diagnostic] = []
-            module_wide = False
-            for diagnostic in candidates:
-                wide = self._module_wide(diagnostic)
-                if wide and module_wide:
-                    # Fixes that add or remove imports each decide from the text they see:
-                    # two in one pass would both keep an import that only the other used.
-                    budget = min(budget + 1, MAX_MODULE_FIX_PASSES)
-                    continue
-                built = self.with_fix(regions, diagnostic, errors)
-                if built.fix is None:
-                    continue
-                spans = [edit_offsets(source, e) for e in built.fix.edits]
-                if overlaps(taken, spans):
-                    continue  # the next pass re-checks and fixes it
-                module_wide = module_wide or wide
-                taken.extend(spans)
-                edits.extend(built.fix.edits)
-                applied.append(built)
+            applied, edits, deferred = self._one_pass(_Regions(source, tree), candidates, errors)
+            if deferred:
+                budget = min(budget + 1, MAX_MODULE_FIX_PASSES)
             if not applied:
                 return FixResult(text, fixed, diagnostics, errors)
             new_text = apply_edits(source, edits)
@@ -288,31 +265,112 @@ class Linter:
         final, _ = self._check_source(SourceText(text), errors)
         return FixResult(text, fixed, final, errors)
 
+    def _one_pass(
+        self, regions: _Regions, candidates: list[Diagnostic], errors: list[str]
+    ) -> tuple[list[Diagnostic], tuple[Edit, ...], bool]:
+        """The fixes of one pass that do not touch each other, and their edits. Their import
+        changes are joined and written once, checked against all their rewrites (an import
+        one fix leaves unused may be read by another's). Fixes that rewrite module-level
+        code go one per pass. Returns (applied, edits, whether some fix was put off)."""
+        source = regions.source
+        taken: list[tuple[int, int]] = []
+        edits: list[Edit] = []
+        applied: list[Diagnostic] = []
+        changes = ImportChanges()
+        changing: list[Diagnostic] = []
+        module_wide = deferred = False
+        for diagnostic in candidates:
+            rule = self._rule(diagnostic)
+            if rule is None or not diagnostic.fixable:
+                continue
+            wide = rule.fix_needs_whole_module(diagnostic)
+            if wide and module_wide:
+                deferred = True
+                continue
+            try:
+                parts = self._statement_edits(rule, regions, diagnostic)
+            except Exception as exc:
+                log.exception("fix for %s crashed on %s", rule.code, self.filename)
+                errors.append(f"{self.filename or '<stdin>'}: fix for {RuleCrash(rule.code, exc)}")
+                continue
+            if parts is None or not parts[0]:
+                continue
+            found, asked = parts
+            spans = [edit_offsets(source, e) for e in found]
+            if overlaps(taken, spans):
+                continue  # the next pass re-checks and fixes it
+            module_wide = module_wide or wide
+            taken.extend(spans)
+            edits.extend(found)
+            assert diagnostic.fix_applicability is not None
+            fix = Fix(diagnostic.fix_applicability, diagnostic.fix_title or "", found)
+            applied.append(replace(diagnostic, fix=fix))
+            if asked:
+                changes.add.extend(asked.add)
+                changes.remove.extend(asked.remove)
+                changing.append(diagnostic)
+        if not changes:
+            return applied, tuple(edits), deferred
+        joined = self._with_imports(regions, tuple(edits), changes)
+        if joined is not None:
+            return applied, joined, deferred
+        # The imports need libcst: this pass applies the first import-changing fix alone.
+        first = self.with_fix(regions, changing[0], errors)
+        if first.fix is None:
+            return [], (), deferred
+        return [first], first.fix.edits, True
+
+    def _rule(self, diagnostic: Diagnostic) -> Optional[Rule]:
+        return next((r for r in self.rules if r.code == diagnostic.code), None)
+
     @staticmethod
-    def _fix_edits(rule: Rule, regions: _Regions, diagnostic: Diagnostic) -> tuple[Edit, ...]:
+    def _statement_edits(
+        rule: Rule, regions: _Regions, diagnostic: Diagnostic
+    ) -> Optional[tuple[tuple[Edit, ...], ImportChanges]]:
+        """A fix's rewrite in its region's libcst tree, and the import changes it asks for."""
+        fctx = regions.context(diagnostic, whole=rule.fix_needs_whole_module(diagnostic))
+        fctx.imports = ImportChanges()
+        new_module = rule.fix(fctx, diagnostic)
+        changes, fctx.imports = fctx.imports, ImportChanges()
+        if new_module is None:
+            return None
+        return fctx.edits(new_module), changes
+
+    @staticmethod
+    def _with_imports(
+        regions: _Regions, edits: tuple[Edit, ...], changes: ImportChanges
+    ) -> Optional[tuple[Edit, ...]]:
+        """`edits` with the import lines `changes` asks for, written as text from the `ast`
+        tree; an import whose name other code still reads stays. None when the imports are
+        in a shape only libcst handles."""
+        uses = regions.name_uses()
+        changes = ImportChanges(
+            list(dict.fromkeys(changes.add)),
+            [
+                spec
+                for spec in dict.fromkeys(changes.remove)
+                if not still_used(regions.source, uses, spec, edits)
+            ],
+        )
+        extra = import_edits(regions.source, regions.ast_tree(), changes)
+        if extra is None:
+            return None
+        return merge_edits(regions.source, [*edits, *extra])
+
+    def _fix_edits(self, rule: Rule, regions: _Regions, diagnostic: Diagnostic) -> tuple[Edit, ...]:
         """The edits of one fix: its statement rewritten in its region's libcst tree, and the
         imports it changes as text edits from the `ast` tree; when the imports are not in a
         shape those cover, the fix is built again over the whole module and libcst writes
         them."""
-        fctx = regions.context(diagnostic, whole=rule.fix_needs_whole_module(diagnostic))
-        fctx.imports = ImportChanges()
-        new_module = rule.fix(fctx, diagnostic)
-        if new_module is None:
+        parts = self._statement_edits(rule, regions, diagnostic)
+        if parts is None:
             return ()
-        changes, fctx.imports = fctx.imports, ImportChanges()
-        edits = fctx.edits(new_module)
+        edits, changes = parts
         if not changes or not edits:
             return edits
-        # An import the fix no longer needs stays when other code still reads its name.
-        uses = regions.name_uses()
-        changes.remove = [
-            spec for spec in changes.remove if not still_used(regions.source, uses, spec, edits)
-        ]
-        extra = import_edits(regions.source, regions.ast_tree(), changes)
-        if extra is not None:
-            merged = merge_edits(regions.source, [*edits, *extra])
-            if merged is not None:
-                return merged
+        joined = self._with_imports(regions, edits, changes)
+        if joined is not None:
+            return joined
         from parlint.fixes.cst import update_imports
 
         whole = regions.context(diagnostic, whole=True)

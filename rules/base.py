@@ -80,9 +80,6 @@ class Rule:
     fix_applicability: ClassVar[Optional[Applicability]] = None
     # Fixes that change module-level statements (a definition) need the whole module.
     fix_needs_module: ClassVar[bool] = False
-    # Fixes that add or remove imports (through `FixContext.change_imports`): only one such
-    # fix applies per pass, since each decides from the imports it sees.
-    fix_changes_imports: ClassVar[bool] = False
     valid: ClassVar[tuple[str, ...]] = ()
     invalid: ClassVar[tuple[Invalid, ...]] = ()
 

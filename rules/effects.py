@@ -36,7 +36,6 @@ class _SwapRule(Rule):
     """Rules whose fix moves a task between threads and processes."""
 
     fix_applicability = Applicability.UNSAFE
-    fix_changes_imports = True
 
     def swap(
         self, ctx: CheckContext, handoff: Handoff, to_processes: bool, interpreters: bool = False

@@ -59,7 +59,6 @@ class _Rewrite:
 
 class _ExecutorRule(Rule):
     fix_applicability = Applicability.UNSAFE
-    fix_changes_imports = True
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         data = diagnostic.fix_data

@@ -13,7 +13,7 @@ import ast
 import enum
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import Optional, TypeVar, Union, cast
 
 from parlint.analysis.scopes import (
     NameResolver,
@@ -33,6 +33,8 @@ from parlint.analysis.stdlib import (
 )
 
 Loop = Union[ast.For, ast.AsyncFor, ast.While, ast.comprehension]
+
+T = TypeVar("T")
 
 
 class EventKind(str, enum.Enum):
@@ -377,6 +379,7 @@ class ConcurrencyModel:
         # Finds Thread/Process subclasses defined in other modules of the project.
         self.external_classes = external_classes
         self._external: dict[str, Optional[WorkerClass]] = {}
+        self._memo: dict[str, object] = {}
         # Whether a qualified name is a function of another module of the project.
         self.external_functions = external_functions
         self.workers: list[Worker] = []
@@ -443,6 +446,26 @@ class ConcurrencyModel:
                 self._external[qualname] = self.external_classes(qualname)
             found = self._external[qualname]
         return found
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """A module-wide answer (`guard_plan`, the uses of each name) computed once per model
+        however many findings ask for it."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
+
+    def name_loads(self, name: str) -> list[ast.Name]:
+        """Every `ast.Name` in the module (any scope) spelled `name`, in no particular order."""
+
+        def index() -> dict[str, list[ast.Name]]:
+            found: dict[str, list[ast.Name]] = {}
+            for scope in self.scopes():
+                for node in scope.nodes:
+                    if isinstance(node, ast.Name):
+                        found.setdefault(node.id, []).append(node)
+            return found
+
+        return self.memo("name_nodes", index).get(name, [])
 
     def defined_in_project(self, qualname: str) -> bool:
         """Whether `qualname` (`pkg.server.HTTPServer.stop`) is a function or method that

@@ -221,15 +221,10 @@ def unused_after(
         ((s.lineno, s.col_offset), (s.end_lineno or s.lineno, s.end_col_offset or 0))
         for s in replaced
     ]
-    stack = [model.names.module_scope]
-    while stack:
-        scope = stack.pop()
-        stack.extend(scope.children)
-        for node in scope.nodes:
-            if isinstance(node, ast.Name) and node.id == local:
-                where = (node.lineno, node.col_offset)
-                if not any(start <= where < end for start, end in spans):
-                    return None
+    for node in model.name_loads(local):
+        where = (node.lineno, node.col_offset)
+        if not any(start <= where < end for start, end in spans):
+            return None
     return old_import
 
 

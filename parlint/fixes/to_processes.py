@@ -309,6 +309,10 @@ def _import_work(model: ConcurrencyModel, stmt: ast.stmt) -> bool:
 def guard_plan(model: ConcurrencyModel) -> Optional[int] | bool:
     """None: importing the module starts no work. A row: the work is the module's tail and
     can move under a `__main__` guard from there. False: it cannot be moved safely."""
+    return model.memo("guard_plan", lambda: _guard_plan(model))
+
+
+def _guard_plan(model: ConcurrencyModel) -> Optional[int] | bool:
     body = model.tree.body
     work = [i for i, stmt in enumerate(body) if _import_work(model, stmt)]
     if not work:
