@@ -18,7 +18,15 @@ from parlint.analysis.task_effects import outgoing_tasks
 from parlint.analysis.tracking import build_model
 from parlint.config import Settings
 from parlint.fixes.edits import FixContext, apply_edits, edit_offsets, merge_edits, overlaps
-from parlint.fixes.imports import ImportChanges, import_edits, name_uses, still_used
+from parlint.fixes.imports import (
+    ImportChanges,
+    Reads,
+    RemovalSpec,
+    import_edits,
+    local_name,
+    name_uses,
+    still_used,
+)
 from parlint.ftypes import Applicability, Diagnostic, Edit, Fix, Location, Severity
 from parlint.newer_syntax import SyntaxProblem
 from parlint.newer_syntax import describe as describe_syntax_error
@@ -343,13 +351,20 @@ class Linter:
         """`edits` with the import lines `changes` asks for, written as text from the `ast`
         tree; an import whose name other code still reads stays. None when the imports are
         in a shape only libcst handles."""
-        uses = regions.name_uses()
+
+        def reads(spec: RemovalSpec) -> Reads:
+            # The check's tree when this pass has it; else what the fix's plan carried.
+            local = local_name(spec)
+            if regions.tree is None and local in changes.reads:
+                return changes.reads[local]
+            return tuple(regions.name_uses().get(local, ()))
+
         changes = ImportChanges(
             list(dict.fromkeys(changes.add)),
             [
                 spec
                 for spec in dict.fromkeys(changes.remove)
-                if not still_used(regions.source, uses, spec, edits)
+                if not still_used(regions.source, reads(spec), spec, edits)
             ],
         )
         extra = import_edits(regions.source, regions.ast_tree(), changes)
@@ -390,9 +405,9 @@ class _Regions:
         self.tree = tree  # the check's tree, when there was one: not parsed again
         self.contexts: dict[tuple[int, int], FixContext] = {}
         self._spans: Optional[list[tuple[int, int]]] = None
-        self._uses: Optional[dict[str, list[ast.AST]]] = None
+        self._uses: Optional[dict[str, list[tuple[int, int]]]] = None
 
-    def name_uses(self) -> dict[str, list[ast.AST]]:
+    def name_uses(self) -> dict[str, list[tuple[int, int]]]:
         if self._uses is None:
             self._uses = name_uses(self.ast_tree())
         return self._uses

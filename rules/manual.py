@@ -28,6 +28,7 @@ from parlint.analysis.thread_lists import (
     uses_thread_identity,
     waits_without_timeout,
 )
+from parlint.fixes.imports import reads_of
 from parlint.fixes.to_executor import (
     INDENT,
     ExecutorRewrite,
@@ -36,7 +37,6 @@ from parlint.fixes.to_executor import (
     executor_spelling,
     may_wait_on_others,
     submit_arguments,
-    unused_after,
     worker_import,
 )
 from parlint.fixes.to_processes import process_ready
@@ -514,6 +514,7 @@ main(["pool", "thread", "gil"])
             body = _submit_block(
                 submits, middle, identifiers | {executor}, loop_names | {container}
             )
+        old_import = worker_import(ctx.model, worker)
         plan = ExecutorRewrite(
             first=ctx.source.start_of(build),
             last=ctx.source.start_of(join_loop),
@@ -521,9 +522,8 @@ main(["pool", "thread", "gil"])
             code=opening.line + body,
             executor=opening.spelled,
             add_import=opening.add_import,
-            old_import=unused_after(
-                ctx.model, worker_import(ctx.model, worker), [build, *following]
-            ),
+            old_import=old_import,
+            old_import_reads=reads_of(ctx.model, old_import),
         )
         comments = comments_between(ctx.source, build, join_loop, middle_rows)
         if init is not None:
@@ -895,6 +895,7 @@ print(sorted(loaded))
             listing = f"{INDENT}{futures} = [\n{inner}{INDENT}]\n"
         body = listing + f"{INDENT}for {future} in {futures}:\n{INDENT}{INDENT}{future}.result()\n"
         old_imports = {worker_import(ctx.model, w) for w in group}
+        old_import = old_imports.pop() if len(old_imports) == 1 else None
         plan = ExecutorRewrite(
             first=ctx.source.start_of(run[0]),
             last=ctx.source.start_of(run[-1]),
@@ -902,8 +903,7 @@ print(sorted(loaded))
             code=opening.line + body,
             executor=opening.spelled,
             add_import=opening.add_import,
-            old_import=unused_after(
-                ctx.model, old_imports.pop() if len(old_imports) == 1 else None, run
-            ),
+            old_import=old_import,
+            old_import_reads=reads_of(ctx.model, old_import),
         )
         return _Rewrite(plan, tuple(comments_between(ctx.source, run[0], run[-1])))

@@ -8,6 +8,7 @@ from typing import Optional
 
 import pytest
 
+from parlint.engine import Linter
 from parlint.fixes.edits import apply_edits, merge_edits
 from parlint.fixes.imports import (
     ImportChanges,
@@ -156,17 +157,51 @@ def test_an_import_whose_name_is_read_elsewhere_stays() -> None:
         "import threading\n\ndef a():\n    threading.Thread()\n\ndef b():\n    threading.Lock()\n"
     )
     source = SourceText(text)
-    uses = name_uses(ast.parse(text))
+    reads = tuple(name_uses(ast.parse(text))["threading"])
     spec: RemovalSpec = ("threading", None, None)
     rewrite_a = Edit("    pass\n", Location(4, 1), Location(5, 1))
-    assert still_used(source, uses, spec, [rewrite_a])
+    assert still_used(source, reads, spec, [rewrite_a])
     rewrite_both = Edit("    pass\n\ndef b():\n    pass\n", Location(4, 1), Location(8, 1))
-    assert not still_used(source, uses, spec, [rewrite_both])
+    assert not still_used(source, reads, spec, [rewrite_both])
     writes_it_again = Edit("    threading.Event()\n", Location(4, 1), Location(8, 1))
-    assert still_used(source, uses, spec, [writes_it_again])
+    assert still_used(source, reads, spec, [writes_it_again])
 
 
 def test_a_name_listed_in_dunder_all_is_used() -> None:
     text = '__all__ = ["Thread"]\nfrom threading import Thread\n'
-    uses = name_uses(ast.parse(text))
-    assert still_used(SourceText(text), uses, ("threading", "Thread", None), [])
+    reads = tuple(name_uses(ast.parse(text))["Thread"])
+    assert still_used(SourceText(text), reads, ("threading", "Thread", None), [])
+
+
+def test_fix_all_removes_an_import_that_two_fixes_of_one_pass_leave_unused() -> None:
+    text = "import threading\n\n\ndef crunch(n):\n    return sum(i * i for i in range(n))\n"
+    for name in ("a", "b"):
+        text += (
+            f"\n\ndef {name}(sizes):\n"
+            "    threads = [threading.Thread(target=crunch, args=(s,)) for s in sizes]\n"
+            "    for t in threads:\n        t.start()\n"
+            "    for t in threads:\n        t.join()\n"
+        )
+    fixed = Linter().fix(text, unsafe=True)
+    assert [d.code for d in fixed.fixed] == ["PAR102", "PAR102"]
+    assert "threading" not in fixed.text
+    assert fixed.text.startswith("from concurrent.futures import ProcessPoolExecutor\n\n\n")
+
+
+def test_a_fix_built_alone_keeps_an_import_another_function_still_reads() -> None:
+    text = (
+        "import threading\n\n\ndef crunch(n):\n    return sum(i * i for i in range(n))\n"
+        "\n\ndef a(sizes):\n"
+        "    threads = [threading.Thread(target=crunch, args=(s,)) for s in sizes]\n"
+        "    for t in threads:\n        t.start()\n"
+        "    for t in threads:\n        t.join()\n"
+        "\n\nLOCK = threading.Lock()\n"
+    )
+    linter = Linter()
+    finding = next(d for d in linter.check(text).diagnostics if d.code == "PAR102")
+    built, errors = linter.build_fix(text, finding)
+    assert not errors and built.fix is not None
+    fixed = apply_edits(SourceText(text), built.fix.edits)
+    assert fixed.startswith(
+        "import threading\nfrom concurrent.futures import ProcessPoolExecutor\n\n\n"
+    )

@@ -454,19 +454,6 @@ class ConcurrencyModel:
             self._memo[key] = compute()
         return cast(T, self._memo[key])
 
-    def name_loads(self, name: str) -> list[ast.Name]:
-        """Every `ast.Name` in the module (any scope) spelled `name`, in no particular order."""
-
-        def index() -> dict[str, list[ast.Name]]:
-            found: dict[str, list[ast.Name]] = {}
-            for scope in self.scopes():
-                for node in scope.nodes:
-                    if isinstance(node, ast.Name):
-                        found.setdefault(node.id, []).append(node)
-            return found
-
-        return self.memo("name_nodes", index).get(name, [])
-
     def defined_in_project(self, qualname: str) -> bool:
         """Whether `qualname` (`pkg.server.HTTPServer.stop`) is a function or method that
         another module of the project defines."""

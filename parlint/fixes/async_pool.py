@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Optional
 from parlint.analysis.model import ConcurrencyModel, Handoff, HandoffApi
 from parlint.analysis.scopes import all_identifiers, fresh_name, parent
 from parlint.analysis.stdlib import WorkerKind
+from parlint.fixes.imports import Reads, RemovalSpec, reads_of
 from parlint.fixes.to_executor import executor_spelling
 from parlint.fixes.to_processes import guard_tail, process_ready
 from parlint.ftypes import Location
@@ -58,6 +59,7 @@ class AsyncPoolFix:
     import_asyncio: bool  # add `import asyncio` (the module used `from asyncio import to_thread`)
     drop_to_thread: Optional[str]  # the local name of a from-imported `to_thread`, if any
     guard_from: Optional[int] = None
+    to_thread_reads: Reads = ()  # where the checked text reads `drop_to_thread`
 
     @property
     def title(self) -> str:
@@ -129,7 +131,14 @@ def plan_async_pool(
         import_asyncio=import_asyncio,
         drop_to_thread=drop,
         guard_from=guard if isinstance(guard, int) else None,
+        to_thread_reads=reads_of(model, _to_thread_spec(drop)),
     )
+
+
+def _to_thread_spec(local: Optional[str]) -> Optional[RemovalSpec]:
+    if local is None:
+        return None
+    return ("asyncio", "to_thread", local if local != "to_thread" else None)
 
 
 def merge_async_plans(plans: Sequence[AsyncPoolFix]) -> dict[Location, AsyncPoolFix]:
@@ -146,6 +155,7 @@ def merge_async_plans(plans: Sequence[AsyncPoolFix]) -> dict[Location, AsyncPool
             loop=known.loop or plan.loop,
             import_asyncio=known.import_asyncio or plan.import_asyncio,
             drop_to_thread=known.drop_to_thread or plan.drop_to_thread,
+            to_thread_reads=known.to_thread_reads or plan.to_thread_reads,
         )
     return merged
 
@@ -231,7 +241,7 @@ def _local_name(model: ConcurrencyModel, qualified: str) -> Optional[str]:
 def apply_async_pool(fctx: FixContext, plan: AsyncPoolFix) -> Optional[cst.Module]:
     import libcst as cst
 
-    from parlint.fixes.cst import BlockInserter, ImportSpec, RemovalSpec
+    from parlint.fixes.cst import BlockInserter, ImportSpec
 
     line = fctx.find(cst.SimpleStatementLine, plan.statement)
     if line is None:
@@ -266,10 +276,10 @@ def apply_async_pool(fctx: FixContext, plan: AsyncPoolFix) -> Optional[cst.Modul
         add.append(("concurrent.futures", "ProcessPoolExecutor"))
     if plan.import_asyncio:
         add.append(("asyncio", None))
-    remove: list[RemovalSpec] = []
-    if plan.drop_to_thread is not None:
-        asname = plan.drop_to_thread if plan.drop_to_thread != "to_thread" else None
-        remove.append(("asyncio", "to_thread", asname))
+    remove: list[tuple[RemovalSpec, Reads]] = []
+    spec = _to_thread_spec(plan.drop_to_thread)
+    if spec is not None:
+        remove.append((spec, plan.to_thread_reads))
     return fctx.change_imports(module, add, remove)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Optional, TypeVar
 
-from parlint.fixes.imports import ImportChanges, ImportSpec, RemovalSpec
+from parlint.fixes.imports import ImportChanges, ImportSpec, Reads, RemovalSpec, local_name
 from parlint.fixes.plain_text import PlainText, line_opcodes
 from parlint.ftypes import Edit, Location
 from parlint.source import SourceText, split_lines
@@ -53,12 +53,15 @@ class FixContext:
         self,
         module: cst.Module,
         add: Sequence[ImportSpec] = (),
-        remove: Sequence[RemovalSpec] = (),
+        remove: Sequence[tuple[RemovalSpec, Reads]] = (),
     ) -> cst.Module:
-        """Ask for imports the fix needs and report those it left unused: the engine writes
-        them as text edits (parlint/fixes/imports.py), not through this region's tree."""
+        """Ask for imports the fix needs, and name the imports whose uses it rewrote (with
+        where the checked text read each: see `reads_of`); the engine writes the import lines
+        as text edits (parlint/fixes/imports.py), not through this region's tree."""
         self.imports.add.extend(add)
-        self.imports.remove.extend(remove)
+        for spec, reads in remove:
+            self.imports.remove.append(spec)
+            self.imports.reads[local_name(spec)] = reads
         return module
 
     @cached_property

@@ -24,10 +24,13 @@ import ast
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from parlint.ftypes import Edit
 from parlint.source import SourceText
+
+if TYPE_CHECKING:
+    from parlint.analysis.model import ConcurrencyModel
 
 ImportSpec = tuple[str, Optional[str]]  # (module, name): `import module` when name is None
 RemovalSpec = tuple[str, Optional[str], Optional[str]]  # (module, name, asname)
@@ -35,15 +38,39 @@ ImportNode = Union[ast.Import, ast.ImportFrom]
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 
+# Where a name is read in the checked text: (lineno, col_offset) of each `ast.Name` that is not
+# a store, and of each string of a module-level `__all__`.
+Reads = tuple[tuple[int, int], ...]
+
+
 @dataclass
 class ImportChanges:
-    """What one fix asks for: imports to make sure of, and imports it left unused."""
+    """What one fix asks for: imports to make sure of, and imports whose uses it rewrote
+    (removed unless their name is still read: `reads` says where it was, by local name)."""
 
     add: list[ImportSpec] = field(default_factory=list)
     remove: list[RemovalSpec] = field(default_factory=list)
+    reads: dict[str, Reads] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.add or self.remove)
+
+
+def local_name(spec: RemovalSpec) -> str:
+    """The name an import binds: `asname`, the imported name, or a module's first part."""
+    module, name, asname = spec
+    return asname or name or module.split(".")[0]
+
+
+def reads_of(model: ConcurrencyModel, spec: Optional[RemovalSpec]) -> Reads:
+    """Where the checked module reads the name `spec` binds. A fix plan carries this (one
+    tuple shared by every plan of the file), so that a fix built later, in another process,
+    knows which reads its rewrite removes without parsing the file again."""
+    if spec is None:
+        return ()
+    local = local_name(spec)
+    found = model.memo("name_uses", lambda: name_uses(model.tree))
+    return model.memo(f"reads:{local}", lambda: tuple(found.get(local, ())))
 
 
 def import_edits(
@@ -69,29 +96,24 @@ def import_edits(
     return _as_edits(source, spans)
 
 
-def still_used(
-    source: SourceText, uses: dict[str, list[ast.AST]], spec: RemovalSpec, edits: Sequence[Edit]
-) -> bool:
-    """Whether the name an import binds is read outside the text the fix's `edits` replace,
-    or written again in their new text: the import then stays. `uses` maps each name to the
-    nodes that read it (`name_uses`)."""
-    module, name, asname = spec
-    local = asname or name or module.split(".")[0]
+def still_used(source: SourceText, reads: Reads, spec: RemovalSpec, edits: Sequence[Edit]) -> bool:
+    """Whether the name an import binds is read (`reads`) outside the text the fix's `edits`
+    replace, or written again in their new text: the import then stays."""
     replaced = [(source.offset(e.location), source.offset(e.end_location)) for e in edits]
-    for node in uses.get(local, ()):
-        at = source.offset(source.start_of(node))
+    for lineno, col_offset in reads:
+        at = source.offset(source.location_from_ast(lineno, col_offset))
         if not any(start <= at < end for start, end in replaced):
             return True
+    local = local_name(spec)
     return any(local in _identifiers(e.content) for e in edits)
 
 
-def name_uses(tree: ast.Module) -> dict[str, list[ast.AST]]:
-    """Every read of every name in the module, and the strings of a module-level `__all__`
-    (an exported name is used)."""
-    found: dict[str, list[ast.AST]] = {}
+def name_uses(tree: ast.Module) -> dict[str, list[tuple[int, int]]]:
+    """Where each name of the module is read (see `Reads`)."""
+    found: dict[str, list[tuple[int, int]]] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
-            found.setdefault(node.id, []).append(node)
+            found.setdefault(node.id, []).append((node.lineno, node.col_offset))
     for stmt in tree.body:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else []
         if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
@@ -99,7 +121,7 @@ def name_uses(tree: ast.Module) -> dict[str, list[ast.AST]]:
         if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
             for node in ast.walk(stmt):
                 if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                    found.setdefault(node.value, []).append(node)
+                    found.setdefault(node.value, []).append((node.lineno, node.col_offset))
     return found
 
 

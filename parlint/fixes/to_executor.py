@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Optional
 from parlint.analysis.model import ConcurrencyModel, Worker
 from parlint.analysis.scopes import containing_block, simple_assignment_value
 from parlint.analysis.stdlib import WorkerKind
+from parlint.fixes.imports import Reads
 from parlint.ftypes import Location
 from parlint.source import SourceText, python_tokens
 
@@ -50,7 +51,10 @@ class ExecutorRewrite:
     code: str  # the replacement, INDENT marking each level of indentation
     executor: str  # e.g. `ThreadPoolExecutor`: imported from concurrent.futures when `add_import`
     add_import: bool
-    old_import: Optional[tuple[str, Optional[str], Optional[str]]]  # (module, name, asname)
+    # The import of the worker's constructor (module, name, asname): removed if the rewrite
+    # leaves its name unread; `old_import_reads` is where the checked text reads it.
+    old_import: Optional[tuple[str, Optional[str], Optional[str]]]
+    old_import_reads: Reads = ()
 
     @property
     def title(self) -> str:
@@ -190,7 +194,7 @@ def worker_import(
     model: ConcurrencyModel, worker: Worker
 ) -> Optional[tuple[str, Optional[str], Optional[str]]]:
     """The import that brought the worker's constructor, to remove if the rewrite leaves it
-    unused (libcst's RemoveImportsVisitor checks that)."""
+    unused (checked when the fix is built: `still_used`)."""
     func = worker.call.func
     scope = model.names.module_scope
     if isinstance(func, ast.Name):
@@ -204,28 +208,6 @@ def worker_import(
         if source is not None and source == func.value.id:
             return source, None, None
     return None
-
-
-def unused_after(
-    model: ConcurrencyModel,
-    old_import: Optional[tuple[str, Optional[str], Optional[str]]],
-    replaced: list[ast.stmt],
-) -> Optional[tuple[str, Optional[str], Optional[str]]]:
-    """`old_import` when the rewrite of `replaced` removes its last use, else None: libcst's
-    RemoveImportsVisitor costs a scope analysis of the whole module, so it runs only then."""
-    if old_import is None:
-        return None
-    module, name, asname = old_import
-    local = asname or name or module.split(".")[0]
-    spans = [
-        ((s.lineno, s.col_offset), (s.end_lineno or s.lineno, s.end_col_offset or 0))
-        for s in replaced
-    ]
-    for node in model.name_loads(local):
-        where = (node.lineno, node.col_offset)
-        if not any(start <= where < end for start, end in spans):
-            return None
-    return old_import
 
 
 def comments_between(
@@ -283,5 +265,5 @@ def apply_executor_rewrite(
     if not rewriter.done:
         return None
     add = [("concurrent.futures", plan.executor)] if plan.add_import else []
-    remove = [plan.old_import] if plan.old_import is not None else []
+    remove = [(plan.old_import, plan.old_import_reads)] if plan.old_import is not None else []
     return fctx.change_imports(module, add, remove)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Optional
 from parlint.analysis.model import ConcurrencyModel, Handoff, HandoffApi
 from parlint.analysis.stdlib import PoolKind, WorkerKind
 from parlint.analysis.task_effects import EffectKind
+from parlint.fixes.imports import Reads, RemovalSpec, reads_of
 from parlint.ftypes import Location
 
 if TYPE_CHECKING:
@@ -74,10 +75,11 @@ class SwapFix:
     name: str  # its name there
     as_attribute: bool  # `module.Name(...)` rather than `Name(...)` with a from-import
     base: Optional[str]  # for attribute style: the expression text of the module
-    old_import: Optional[tuple[str, str, Optional[str]]]  # from-import to drop if unused
+    old_import: Optional[tuple[str, str, Optional[str]]]  # import to drop if left unread
     # The row of the first module-level statement to move under `if __name__ == "__main__":`
     # (child processes import the module again; its work must not run there).
     guard_from: Optional[int] = None
+    old_import_reads: Reads = ()  # where the checked text reads the name `old_import` binds
 
     @property
     def title(self) -> str:
@@ -119,6 +121,10 @@ def plan_swap(
             return None
     module, name = table[qual]
     plan = _plan_names(model, constructor, module, name, location)
+    if plan is not None and plan.old_import is not None:
+        old_module, old_name, asname = plan.old_import
+        reads = reads_of(model, (old_module, old_name or None, asname))
+        plan = replace(plan, old_import_reads=reads)
     if plan is not None and to_processes and isinstance(guard, int):
         return replace(plan, guard_from=guard)
     return plan
@@ -352,7 +358,7 @@ def is_main_guard(test: ast.expr) -> bool:
 def apply_swap(fctx: FixContext, plan: SwapFix) -> Optional[cst.Module]:
     import libcst as cst
 
-    from parlint.fixes.cst import ImportSpec, RemovalSpec
+    from parlint.fixes.cst import ImportSpec
 
     target = fctx.find(cst.BaseExpression, *plan.constructor)  # type: ignore[type-abstract]
     if target is None:
@@ -370,10 +376,10 @@ def apply_swap(fctx: FixContext, plan: SwapFix) -> Optional[cst.Module]:
             add.append((plan.module, None))
     else:
         add.append((plan.module, plan.name))
-    remove: list[RemovalSpec] = []
+    remove: list[tuple[RemovalSpec, Reads]] = []
     if plan.old_import is not None:
         old_module, old_name, asname = plan.old_import
-        remove.append((old_module, old_name or None, asname))
+        remove.append(((old_module, old_name or None, asname), plan.old_import_reads))
     if plan.guard_from is not None:
         module = guard_tail(fctx, module, plan.guard_from)
     return fctx.change_imports(module, add, remove)
