@@ -6,6 +6,7 @@ text -> `ast` -> concurrency model -> rules -> noqa filter -> (on demand) libcst
 from __future__ import annotations
 
 import ast
+import bisect
 import logging
 import symtable
 from dataclasses import dataclass, field, replace
@@ -25,9 +26,10 @@ from parlint.fixes.imports import (
     import_edits,
     local_name,
     name_uses,
+    prelude_rows,
     still_used,
 )
-from parlint.ftypes import Applicability, Diagnostic, Edit, Fix, Location, Severity
+from parlint.ftypes import Applicability, Diagnostic, Edit, Fix, FixScope, Location, Severity
 from parlint.newer_syntax import SyntaxProblem
 from parlint.newer_syntax import describe as describe_syntax_error
 from parlint.noqa import Suppressions
@@ -198,7 +200,7 @@ class Linter:
         suppressions = Suppressions(source)
         kept = [d for d in found if not suppressions.suppressed(d)]
         kept.sort(key=lambda d: (d.location, d.code, d.end_location))
-        return _unique(kept), tree
+        return with_fix_scopes(_unique(kept), tree), tree
 
     def _parse_error(
         self, source: SourceText, message: str, row: int, offset: Optional[int]
@@ -319,7 +321,7 @@ class Linter:
                 changing.append(diagnostic)
         if not changes:
             return applied, tuple(edits), deferred
-        joined = self._with_imports(regions, tuple(edits), changes)
+        joined = self._with_imports(regions, tuple(edits), changes, changing[0])
         if joined is not None:
             return applied, joined, deferred
         # The imports need libcst: this pass applies the first import-changing fix alone.
@@ -346,7 +348,10 @@ class Linter:
 
     @staticmethod
     def _with_imports(
-        regions: _Regions, edits: tuple[Edit, ...], changes: ImportChanges
+        regions: _Regions,
+        edits: tuple[Edit, ...],
+        changes: ImportChanges,
+        diagnostic: Diagnostic,
     ) -> Optional[tuple[Edit, ...]]:
         """`edits` with the import lines `changes` asks for, written as text from the `ast`
         tree; an import whose name other code still reads stays. None when the imports are
@@ -367,7 +372,8 @@ class Linter:
                 if not still_used(regions.source, reads(spec), spec, edits)
             ],
         )
-        extra = import_edits(regions.source, regions.ast_tree(), changes)
+        tree, prelude = regions.import_tree(diagnostic)
+        extra = import_edits(regions.source, tree, changes, prelude)
         if extra is None:
             return None
         return merge_edits(regions.source, [*edits, *extra])
@@ -383,7 +389,7 @@ class Linter:
         edits, changes = parts
         if not changes or not edits:
             return edits
-        joined = self._with_imports(regions, edits, changes)
+        joined = self._with_imports(regions, edits, changes, diagnostic)
         if joined is not None:
             return joined
         from parlint.fixes.cst import update_imports
@@ -417,24 +423,41 @@ class _Regions:
             self.tree = ast.parse(self.source.text)
         return self.tree
 
+    def import_tree(
+        self, diagnostic: Diagnostic
+    ) -> tuple[ast.Module, Optional[tuple[int, Optional[int]]]]:
+        """What import edits read: the module's tree when this pass has it, else the tree of
+        the prelude the check noted (its rows parse alone: they end a top-level statement),
+        with that prelude's rows."""
+        scope = diagnostic.fix_scope
+        if self.tree is not None or scope is None:
+            return self.ast_tree(), None
+        end = self.source.line_start(scope.prelude_end + 1)
+        if scope.prelude_end >= self.source.line_count:
+            end = len(self.source.text)
+        try:
+            return ast.parse(self.source.text[:end]), (scope.prelude_end, scope.code_row)
+        except (SyntaxError, ValueError):
+            return self.ast_tree(), None
+
     def _top_level_spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            tree = self.ast_tree()
-            spans = []
-            for stmt in tree.body:
-                if isinstance(stmt, _REGION_TYPES):
-                    first = min([stmt.lineno, *(d.lineno for d in _decorators(stmt))])
-                    spans.append((first, stmt.end_lineno or stmt.lineno))
-            self._spans = spans
+            self._spans = top_level_spans(self.ast_tree())
         return self._spans
 
     def context(self, diagnostic: Diagnostic, whole: bool = False) -> FixContext:
         row = diagnostic.location.row
         region = (1, self.source.line_count)
-        for first, last in [] if whole else self._top_level_spans():
-            if first <= row <= last and diagnostic.end_location.row <= last:
-                region = (first, last)
-                break
+        scope = diagnostic.fix_scope
+        if whole:
+            pass
+        elif scope is not None and self.tree is None:
+            region = scope.region or region  # noted by the check: no need to parse again
+        else:
+            for first, last in self._top_level_spans():
+                if first <= row <= last and diagnostic.end_location.row <= last:
+                    region = (first, last)
+                    break
         if region not in self.contexts:
             self.contexts[region] = FixContext(self.source, *region)
         return self.contexts[region]
@@ -448,6 +471,35 @@ _REGION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, as
 
 def _decorators(stmt: ast.stmt) -> list[ast.expr]:
     return list(getattr(stmt, "decorator_list", []))
+
+
+def top_level_spans(tree: ast.Module) -> list[tuple[int, int]]:
+    """The rows of each top-level statement a fix can rewrite on its own (see FixContext)."""
+    spans = []
+    for stmt in tree.body:
+        if isinstance(stmt, _REGION_TYPES):
+            first = min([stmt.lineno, *(d.lineno for d in _decorators(stmt))])
+            spans.append((first, stmt.end_lineno or stmt.lineno))
+    return spans
+
+
+def with_fix_scopes(diagnostics: list[Diagnostic], tree: ast.Module) -> list[Diagnostic]:
+    """The fixable findings with the rows their fixes work in (see FixScope)."""
+    if not any(d.fixable for d in diagnostics):
+        return diagnostics
+    spans = top_level_spans(tree)
+    starts = [first for first, _ in spans]
+    prelude_end, code_row = prelude_rows(tree.body)
+    result = []
+    for diagnostic in diagnostics:
+        if diagnostic.fixable:
+            region: Optional[tuple[int, int]] = None
+            index = bisect.bisect_right(starts, diagnostic.location.row) - 1
+            if index >= 0 and diagnostic.end_location.row <= spans[index][1]:
+                region = spans[index]
+            diagnostic = replace(diagnostic, fix_scope=FixScope(region, prelude_end, code_row))
+        result.append(diagnostic)
+    return result
 
 
 def compiler_refusal(text: str, filename: Optional[str]) -> Optional[SyntaxError]:

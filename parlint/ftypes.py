@@ -65,6 +65,19 @@ class Related:
 
 
 @dataclass(frozen=True)
+class FixScope:
+    """Where in the checked text a finding's fix works, noted at check time so that a fix
+    built later (in the editor's fix worker) need not parse the file again: the rows of the
+    top-level statement that holds the finding (None: the module), the last row of the
+    module's opening docstring and imports (0: none), and the first row after them (None:
+    nothing follows)."""
+
+    region: Optional[tuple[int, int]]
+    prelude_end: int
+    code_row: Optional[int]
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     code: str
     name: str
@@ -84,6 +97,7 @@ class Diagnostic:
     url: Optional[str] = None
     # Other fixes offered in the editor (never applied by --fix): (title, fix data).
     alternatives: tuple[tuple[str, Any], ...] = field(default=(), compare=False, repr=False)
+    fix_scope: Optional[FixScope] = field(default=None, compare=False, repr=False)
 
     @property
     def fixable(self) -> bool:

@@ -205,3 +205,22 @@ def test_a_fix_built_alone_keeps_an_import_another_function_still_reads() -> Non
     assert fixed.startswith(
         "import threading\nfrom concurrent.futures import ProcessPoolExecutor\n\n\n"
     )
+
+
+def test_a_fix_built_alone_finds_an_import_below_the_prelude() -> None:
+    # The check noted the prelude (nothing: the module opens with code); the import to
+    # remove is further down, so the fix reads the whole module to find it.
+    text = (
+        "VERSION = 2\nimport threading\n\n\ndef crunch(n):\n    return sum(range(n))\n"
+        "\n\ndef a(sizes):\n"
+        "    threads = [threading.Thread(target=crunch, args=(s,)) for s in sizes]\n"
+        "    for t in threads:\n        t.start()\n"
+        "    for t in threads:\n        t.join()\n"
+    )
+    linter = Linter()
+    finding = next(d for d in linter.check(text).diagnostics if d.code == "PAR102")
+    built, errors = linter.build_fix(text, finding)
+    assert not errors and built.fix is not None
+    fixed = apply_edits(SourceText(text), built.fix.edits)
+    assert "threading" not in fixed
+    assert fixed == linter.fix(text, unsafe=True).text

@@ -39,7 +39,7 @@ _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 
 # Where a name is read in the checked text: (lineno, col_offset) of each `ast.Name` that is not
-# a store, and of each string of a module-level `__all__`.
+# a store, and of each string of a module-level `__all__`, in text order.
 Reads = tuple[tuple[int, int], ...]
 
 
@@ -74,22 +74,28 @@ def reads_of(model: ConcurrencyModel, spec: Optional[RemovalSpec]) -> Reads:
 
 
 def import_edits(
-    source: SourceText, tree: ast.Module, changes: ImportChanges
+    source: SourceText,
+    tree: ast.Module,
+    changes: ImportChanges,
+    prelude: Optional[tuple[int, Optional[int]]] = None,
 ) -> Optional[list[Edit]]:
-    """The text edits that make `changes` in `source` (whose tree is `tree`), in no order
-    (see `merge_edits`); None when the shape of the imports needs libcst."""
+    """The text edits that make `changes` in `source`, in no order (see `merge_edits`); None
+    when the shape of the imports needs libcst. `tree` is the module's, or, when `prelude`
+    (`prelude_rows` of the module) is given, the tree of the prelude's rows alone."""
     spans: list[tuple[int, int, str]] = []
     body = tree.body
+    partial = prelude is not None
+    code_row = prelude[1] if prelude is not None else prelude_rows(body)[1]
     top = _top_imports(source, body)
     if top is None:
         return None
     removed: set[int] = set()
     for spec in changes.remove:
         found = _removal(source, body, spec, removed)
-        if found is None:
-            return None
+        if found is None or (partial and not found):
+            return None  # elsewhere in the module, or not there: the prelude cannot tell
         spans.extend(found)
-    added = _additions(source, body, top, changes.add)
+    added = _additions(source, body, top, changes.add, code_row)
     if added is None:
         return None
     spans.extend(added)
@@ -99,10 +105,13 @@ def import_edits(
 def still_used(source: SourceText, reads: Reads, spec: RemovalSpec, edits: Sequence[Edit]) -> bool:
     """Whether the name an import binds is read (`reads`) outside the text the fix's `edits`
     replace, or written again in their new text: the import then stays."""
-    replaced = [(source.offset(e.location), source.offset(e.end_location)) for e in edits]
-    for lineno, col_offset in reads:
+    replaced = sorted((source.offset(e.location), source.offset(e.end_location)) for e in edits)
+    index = 0
+    for lineno, col_offset in reads:  # in text order, as are the spans: one sweep
         at = source.offset(source.location_from_ast(lineno, col_offset))
-        if not any(start <= at < end for start, end in replaced):
+        while index < len(replaced) and replaced[index][1] <= at:
+            index += 1
+        if index == len(replaced) or at < replaced[index][0]:
             return True
     local = local_name(spec)
     return any(local in _identifiers(e.content) for e in edits)
@@ -122,6 +131,8 @@ def name_uses(tree: ast.Module) -> dict[str, list[tuple[int, int]]]:
             for node in ast.walk(stmt):
                 if isinstance(node, ast.Constant) and isinstance(node.value, str):
                     found.setdefault(node.value, []).append((node.lineno, node.col_offset))
+    for positions in found.values():
+        positions.sort()
     return found
 
 
@@ -139,6 +150,18 @@ def _alone_on_its_lines(source: SourceText, stmt: ast.stmt) -> bool:
 
 def _column(source: SourceText, row: int, col_offset: int) -> int:
     return source.location_from_ast(row, col_offset).column - 1
+
+
+def prelude_rows(body: list[ast.stmt]) -> tuple[int, Optional[int]]:
+    """The last row of the module's opening docstring and imports (0: there are none), and
+    the first row of the statement after them (None: nothing follows)."""
+    start = _first_index(body)
+    end = (body[0].end_lineno or body[0].lineno) if start else 0
+    for stmt in body[start:]:
+        if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            return end, _first_row(stmt)
+        end = stmt.end_lineno or stmt.lineno
+    return end, None
 
 
 def _top_imports(source: SourceText, body: list[ast.stmt]) -> Optional[list[ImportNode]]:
@@ -168,7 +191,11 @@ def _first_index(body: list[ast.stmt]) -> int:
 
 
 def _additions(
-    source: SourceText, body: list[ast.stmt], top: list[ImportNode], wanted: Sequence[ImportSpec]
+    source: SourceText,
+    body: list[ast.stmt],
+    top: list[ImportNode],
+    wanted: Sequence[ImportSpec],
+    code_row: Optional[int],
 ) -> Optional[list[tuple[int, int, str]]]:
     plain_modules: set[str] = set()
     names_by_module: dict[str, set[str]] = {}
@@ -206,7 +233,7 @@ def _additions(
     if not lines:
         return spans
     newline = source.newline
-    at, next_row = _insertion_point(source, body, top)
+    at, next_row = _insertion_point(source, body, top, code_row)
     text = "".join(line + newline for line in lines)
     if next_row is not None and source.line(next_row).strip():
         text += newline  # a blank line between the imports and the code (or comment) below
@@ -217,15 +244,15 @@ def _additions(
 
 
 def _insertion_point(
-    source: SourceText, body: list[ast.stmt], top: list[ImportNode]
+    source: SourceText, body: list[ast.stmt], top: list[ImportNode], code_row: Optional[int]
 ) -> tuple[int, Optional[int]]:
     """Where new import lines go, and the row that will follow them (None at the end)."""
     if top:
         row = (top[-1].end_lineno or top[-1].lineno) + 1
     elif _first_index(body):
         row = (body[0].end_lineno or body[0].lineno) + 1
-    elif body:
-        row = _first_row(body[0])
+    elif code_row is not None:
+        row = code_row
     else:
         return len(source.text), None
     if row > source.line_count or (row == source.line_count and not source.line(row)):
