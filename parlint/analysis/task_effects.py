@@ -33,7 +33,13 @@ from parlint.analysis.catalog import (
     matches,
 )
 from parlint.analysis.model import Handoff, HandoffApi, loops_around
-from parlint.analysis.scopes import containing_block, parent, simple_assignment_value
+from parlint.analysis.scopes import (
+    containing_block,
+    dotted,
+    parent,
+    shape_key,
+    simple_assignment_value,
+)
 from parlint.analysis.stdlib import LOGGER_FACTORIES, LOGGING_METHODS
 from parlint.ftypes import Location
 from parlint.source import SourceText
@@ -645,13 +651,16 @@ def _caller_runs_it_meanwhile(handoff: Handoff, model: ConcurrencyModel) -> bool
     if task is None or handoff.api not in (HandoffApi.CONSTRUCTOR, HandoffApi.SUBMIT):
         return False
     scope = model.names.enclosing_scope(handoff.call)
-    shape = ast.dump(task)
+    shape = dotted(task)  # `f`, `self.run`: compared as text; anything else by its dump
+    dump = ast.dump(task) if shape is None else None
     after = (handoff.call.lineno, handoff.call.col_offset)
     joins = [
         (e.call.lineno, e.call.col_offset) for e in (handoff.worker.joins if handoff.worker else ())
     ]
     for node in scope.nodes:
-        if isinstance(node, ast.Call) and ast.dump(node.func) == shape:
+        if not isinstance(node, ast.Call) or node is handoff.call:
+            continue
+        if (dotted(node.func) == shape) if dump is None else (ast.dump(node.func) == dump):
             at = (node.lineno, node.col_offset)
             if at > after and not any(after < join < at for join in joins):
                 return True
@@ -729,7 +738,7 @@ def _waited_next(call: ast.expr, how: str) -> bool:
 def _task_key(handoff: Handoff, model: ConcurrencyModel) -> Optional[tuple[int, str]]:
     if handoff.task is None:
         return None
-    return id(model.names.enclosing_scope(handoff.call)), ast.dump(handoff.task)
+    return id(model.names.enclosing_scope(handoff.call)), shape_key(handoff.task)
 
 
 def _same_task_counts(model: ConcurrencyModel) -> dict[Optional[tuple[int, str]], int]:
