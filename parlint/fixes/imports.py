@@ -69,8 +69,22 @@ def reads_of(model: ConcurrencyModel, spec: Optional[RemovalSpec]) -> Reads:
     if spec is None:
         return ()
     local = local_name(spec)
-    found = model.memo("name_uses", lambda: name_uses(model.tree))
+    found = model.memo("name_uses", lambda: _model_name_uses(model))
     return model.memo(f"reads:{local}", lambda: tuple(found.get(local, ())))
+
+
+def _model_name_uses(model: ConcurrencyModel) -> dict[str, list[tuple[int, int]]]:
+    """`name_uses` from the nodes the model has already listed per scope (a fresh `ast.walk`
+    of a large module costs more than the whole model)."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for scope in model.scopes():
+        for node in scope.nodes:
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+                found.setdefault(node.id, []).append((node.lineno, node.col_offset))
+    _add_dunder_all(model.tree, found)
+    for positions in found.values():
+        positions.sort()
+    return found
 
 
 def import_edits(
@@ -123,6 +137,14 @@ def name_uses(tree: ast.Module) -> dict[str, list[tuple[int, int]]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
             found.setdefault(node.id, []).append((node.lineno, node.col_offset))
+    _add_dunder_all(tree, found)
+    for positions in found.values():
+        positions.sort()
+    return found
+
+
+def _add_dunder_all(tree: ast.Module, found: dict[str, list[tuple[int, int]]]) -> None:
+    """The strings of a module-level `__all__` read the names they list."""
     for stmt in tree.body:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else []
         if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
@@ -131,9 +153,6 @@ def name_uses(tree: ast.Module) -> dict[str, list[tuple[int, int]]]:
             for node in ast.walk(stmt):
                 if isinstance(node, ast.Constant) and isinstance(node.value, str):
                     found.setdefault(node.value, []).append((node.lineno, node.col_offset))
-    for positions in found.values():
-        positions.sort()
-    return found
 
 
 def _identifiers(text: str) -> set[str]:
