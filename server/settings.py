@@ -35,7 +35,7 @@ class EditorSettings:
     unsafe_fixes: bool = False
     lint_on: str = "type"
     configuration_preference: str = "editorFirst"
-    debounce_ms: int = 300
+    debounce_ms: int = 100
     # code -> "error" | "warning" | "information" | "hint"
     severity: dict[str, str] = field(default_factory=dict)
 
