@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
-from parlint.analysis.scopes import Scope, all_identifiers, fresh_name, parent
+from parlint.analysis.scopes import Scope, fresh_name, parent
 from parlint.analysis.task_effects import FunctionNode, function_by_qualname, runs_concurrently
 from parlint.ftypes import Applicability, Diagnostic, Location, Related, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
@@ -314,7 +314,7 @@ def main():
         for name in sorted(module.bound):
             if "lock" in name.lower():
                 return None  # a lock of another kind exists: let the author choose
-        lock = fresh_name("lock", all_identifiers(ctx.tree))
+        lock = fresh_name("lock", ctx.model.identifiers())
         return _LockFix(ctx.source.start_of(stmt), lock, True)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:

@@ -12,7 +12,6 @@ from parlint.analysis.lifecycle import exits_if_joined_at, unjoined_by_class
 from parlint.analysis.loops import condition_is_private
 from parlint.analysis.model import ConcurrencyModel, Event, HandoffApi, Worker
 from parlint.analysis.scopes import (
-    all_identifiers,
     assigned_names,
     body_nodes,
     containing_block,
@@ -814,7 +813,7 @@ async def main(jobs):
                     continue
                 join, work_between = found
                 if taken is None:
-                    taken = all_identifiers(ctx.tree)
+                    taken = ctx.model.identifiers()
                 plan = self._plan_fix(ctx, worker, start, join, taken)
                 who = f"`{start.via_name}`" if start.via_name else f"the {worker.kind_word}"
                 when = (

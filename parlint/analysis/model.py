@@ -20,6 +20,7 @@ from parlint.analysis.scopes import (
     Scope,
     enclosing_statement,
     parent,
+    scope_identifiers,
     simple_assignment_value,
 )
 from parlint.analysis.stdlib import (
@@ -453,6 +454,18 @@ class ConcurrencyModel:
         if key not in self._memo:
             self._memo[key] = compute()
         return cast(T, self._memo[key])
+
+    def identifiers(self) -> set[str]:
+        """Every name used or bound anywhere in the module (a fresh name avoids them), from
+        the nodes already listed per scope."""
+
+        def collect() -> set[str]:
+            found = scope_identifiers(self.names.module_scope)
+            for scope in self.scopes():
+                found |= scope.bound  # imported names too: the lists hold no `alias` nodes
+            return found
+
+        return self.memo("identifiers", collect)
 
     def defined_in_project(self, qualname: str) -> bool:
         """Whether `qualname` (`pkg.server.HTTPServer.stop`) is a function or method that

@@ -107,7 +107,7 @@ def plan_async_pool(
             drop = func.id
             found = _local_name(model, "asyncio")
             if found is None:
-                if "asyncio" in module_names.bound or "asyncio" in all_identifiers(model.tree):
+                if "asyncio" in module_names.bound or "asyncio" in model.identifiers():
                     return None
                 found, import_asyncio = "asyncio", True
             asyncio_name = found
