@@ -351,6 +351,9 @@ class Linter:
         rule: Rule, regions: _Regions, diagnostic: Diagnostic
     ) -> Optional[tuple[tuple[Edit, ...], ImportChanges]]:
         """A fix's rewrite in its region's libcst tree, and the import changes it asks for."""
+        simple = rule.fix_text(regions.source, diagnostic)
+        if simple is not None:
+            return simple, ImportChanges()
         fctx = regions.context(diagnostic, whole=rule.fix_needs_whole_module(diagnostic))
         fctx.imports = ImportChanges()
         new_module = rule.fix(fctx, diagnostic)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Optional
 
-from parlint.ftypes import Applicability, Diagnostic, Location, Related, Severity
+from parlint.ftypes import Applicability, Diagnostic, Edit, Location, Related, Severity
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -113,6 +113,11 @@ class Rule:
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         """The whole module with this diagnostic fixed, or None when it cannot be."""
+        return None
+
+    def fix_text(self, source: SourceText, diagnostic: Diagnostic) -> Optional[tuple[Edit, ...]]:
+        """The fix as text edits decided at check time (a line to insert, say), when it is
+        that simple: no libcst at all. None: build it with `fix`."""
         return None
 
     def report(

@@ -20,8 +20,9 @@ from parlint.analysis.scopes import (
     statement_after,
 )
 from parlint.analysis.stdlib import WorkerKind
-from parlint.ftypes import Applicability, Diagnostic, Location, Severity
+from parlint.ftypes import Applicability, Diagnostic, Edit, Location, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
+from parlint.source import SourceText
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -92,6 +93,9 @@ class _JoinFix:
     # UNSAFE when the worker surely ends by itself and nothing before the join talks to it;
     # DISPLAY_ONLY when the join could wait forever (a service loop stopped by later code).
     applicability: Applicability = Applicability.UNSAFE
+    # The join as a line of text: inserted before this row, with this indentation (None when
+    # the block's shape needs libcst: a statement sharing its line, say).
+    line_before: Optional[tuple[int, str]] = None
 
 
 class UnjoinedThread(Rule):
@@ -416,7 +420,8 @@ class Snapshot:
             insert_at = index + 1 + stopped + 1
             if exits_if_joined_at(ctx.model, worker, block, insert_at) or _shares_line(block, stop):
                 return None
-            return _JoinFix(ctx.source.start_of(stop), start.via_name, after=True)
+            line = _line_after(ctx, stmt, block[insert_at - 1])
+            return _JoinFix(ctx.source.start_of(stop), start.via_name, after=True, line_before=line)
         insert_at = len(block)
         if later and isinstance(later[-1], ast.Return):
             insert_at = len(block) - 1
@@ -428,7 +433,23 @@ class Snapshot:
         if exits_if_joined_at(ctx.model, worker, block, insert_at):
             return None
         applicability = _join_applicability(ctx, worker, block[index + 1 : insert_at])
-        return _JoinFix(ctx.source.start_of(stmt), start.via_name, applicability=applicability)
+        line = _line_after(ctx, stmt, block[insert_at - 1])
+        return _JoinFix(
+            ctx.source.start_of(stmt), start.via_name, applicability=applicability, line_before=line
+        )
+
+    def fix_text(self, source: SourceText, diagnostic: Diagnostic) -> Optional[tuple[Edit, ...]]:
+        plan = diagnostic.fix_data
+        if not isinstance(plan, _JoinFix) or plan.line_before is None:
+            return None
+        row, indent = plan.line_before
+        text = f"{indent}{plan.name}.join(){source.newline}"
+        if row > source.line_count:
+            at = Location(source.line_count, len(source.line(source.line_count)) + 1)
+            text = source.newline + text  # the file ends without a newline
+        else:
+            at = Location(row, 1)
+        return (Edit(text, at, at),)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         import libcst as cst
@@ -449,6 +470,26 @@ class Snapshot:
         )
         new = fctx.module.visit(inserter)
         return new if inserter.done else None
+
+
+def _line_after(ctx: CheckContext, start: ast.stmt, anchor: ast.stmt) -> Optional[tuple[int, str]]:
+    """Where a join line goes right after `anchor` (a statement of the block that holds
+    `start`), and its indentation, the start's: None when `start` does not open its line or
+    `anchor` does not end its own (only a comment may follow), where libcst places it."""
+    source = ctx.source
+    head = source.line(start.lineno)
+    indent = head[: len(head) - len(head.lstrip())]
+    if source.location_from_ast(start.lineno, start.col_offset).column != len(indent) + 1:
+        return None  # `if x: t.start()`, `a = 1; t.start()`
+    end_row = anchor.end_lineno or anchor.lineno
+    tail = source.line(end_row)[
+        source.location_from_ast(end_row, anchor.end_col_offset or 0).column - 1 :
+    ].strip()
+    if tail and not tail.startswith("#"):
+        return None
+    if "\f" in indent or ("\t" in indent and " " in indent):
+        return None  # indentation Python reads in ways a copied prefix may not keep
+    return end_row + 1, indent
 
 
 def _nothing_waits_on_run(call: ast.Call, name: Optional[str]) -> bool:

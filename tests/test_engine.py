@@ -179,10 +179,29 @@ def main():
     assert not d.fixable and calls == []
     check_source(UNJOINED, fixes=False)
     assert calls == []
-    check_source(UNJOINED)
-    assert len(calls) == 1
-    # Only the function that holds the finding is parsed, not the whole file.
-    assert calls[0] < len(UNJOINED)
+    (join,) = check_source(UNJOINED)
+    assert join.fix is not None and calls == []  # a join is a line of text: no libcst at all
+    threads = """import threading
+
+WORDS = ["a", "b"]
+
+
+def count(word):
+    return len(word)
+
+
+def main():
+    threads = [threading.Thread(target=count, args=(w,)) for w in WORDS]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+"""
+    (rewrite,) = check_source(threads)
+    assert rewrite.code == "PAR102" and rewrite.fix is not None
+    # Only the function that holds the finding is parsed (and the code it becomes), never
+    # the whole file.
+    assert calls and all(size < len(threads) for size in calls)
 
 
 def test_no_blocking_join_fix_inside_async_def() -> None:
