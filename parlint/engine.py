@@ -353,7 +353,7 @@ class Linter:
         """A fix's rewrite in its region's libcst tree, and the import changes it asks for."""
         simple = rule.fix_text(regions.source, diagnostic)
         if simple is not None:
-            return simple, ImportChanges()
+            return simple
         fctx = regions.context(diagnostic, whole=rule.fix_needs_whole_module(diagnostic))
         fctx.imports = ImportChanges()
         new_module = rule.fix(fctx, diagnostic)

@@ -20,7 +20,11 @@ if TYPE_CHECKING:
     from parlint.analysis.task_effects import Effect, EffectAnalysis
     from parlint.config import Settings
     from parlint.fixes.edits import FixContext
+    from parlint.fixes.imports import ImportChanges
     from parlint.source import SourceText
+
+# A fix's text edits and the import changes it asks for (see `Rule.fix_text`).
+TextFix = tuple[tuple[Edit, ...], "ImportChanges"]
 
 DOCS_URL = "https://parlint.readthedocs.io/en/latest/rules/{code}/"
 
@@ -115,9 +119,10 @@ class Rule:
         """The whole module with this diagnostic fixed, or None when it cannot be."""
         return None
 
-    def fix_text(self, source: SourceText, diagnostic: Diagnostic) -> Optional[tuple[Edit, ...]]:
-        """The fix as text edits decided at check time (a line to insert, say), when it is
-        that simple: no libcst at all. None: build it with `fix`."""
+    def fix_text(self, source: SourceText, diagnostic: Diagnostic) -> Optional[TextFix]:
+        """The fix as text edits decided at check time (a line to insert, statements whose
+        lines are replaced), with the imports it changes, when the code's shape allows: no
+        libcst at all. None: build it with `fix`."""
         return None
 
     def report(

@@ -28,20 +28,24 @@ from parlint.analysis.thread_lists import (
     uses_thread_identity,
     waits_without_timeout,
 )
-from parlint.fixes.imports import reads_of
+from parlint.fixes.imports import ImportChanges, local_name, reads_of
 from parlint.fixes.to_executor import (
     INDENT,
     ExecutorRewrite,
+    RunLines,
     apply_executor_rewrite,
     comments_between,
     executor_spelling,
     may_wait_on_others,
+    run_lines,
     submit_arguments,
+    text_rewrite,
     worker_import,
 )
 from parlint.fixes.to_processes import process_ready
 from parlint.ftypes import Applicability, Diagnostic, Severity
-from parlint.rules.base import CheckContext, Invalid, Rule
+from parlint.rules.base import CheckContext, Invalid, Rule, TextFix
+from parlint.source import SourceText
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -55,6 +59,7 @@ ONE_LINE = 88  # beyond this, the list of submits is written one per line
 class _Rewrite:
     plan: ExecutorRewrite
     comments: tuple[str, ...]
+    lines: Optional[RunLines] = None  # the rewrite as whole lines of text, when it can be
 
 
 class _ExecutorRule(Rule):
@@ -65,6 +70,19 @@ class _ExecutorRule(Rule):
         if not isinstance(data, _Rewrite):
             return None
         return apply_executor_rewrite(fctx, data.plan, data.comments)
+
+    def fix_text(self, source: SourceText, diagnostic: Diagnostic) -> Optional[TextFix]:
+        data = diagnostic.fix_data
+        if not isinstance(data, _Rewrite) or data.lines is None:
+            return None
+        plan = data.plan
+        changes = ImportChanges()
+        if plan.add_import:
+            changes.add.append(("concurrent.futures", plan.executor))
+        if plan.old_import is not None:
+            changes.remove.append(plan.old_import)
+            changes.reads[local_name(plan.old_import)] = plan.old_import_reads
+        return text_rewrite(source, plan, data.lines, data.comments), changes
 
 
 def _handoff_of(ctx: CheckContext, worker: Worker) -> Optional[Handoff]:
@@ -528,7 +546,9 @@ main(["pool", "thread", "gil"])
         comments = comments_between(ctx.source, build, join_loop, middle_rows)
         if init is not None:
             comments = comments_between(ctx.source, init, init) + comments
-        return _Rewrite(plan, tuple(comments))
+        drops = [init] if init is not None else []
+        lines = run_lines(ctx.source, build, join_loop, drops)
+        return _Rewrite(plan, tuple(comments), lines)
 
     def _plan_subclass(
         self, ctx: CheckContext, worker: Worker, container: str, shape: ListShape
@@ -578,7 +598,8 @@ main(["pool", "thread", "gil"])
             old_import=None,  # the class still subclasses Thread
         )
         comments = comments_between(ctx.source, start_loop, join_loop, middle_rows)
-        return _Rewrite(plan, tuple(comments))
+        lines = run_lines(ctx.source, start_loop, join_loop, [])
+        return _Rewrite(plan, tuple(comments), lines)
 
 
 def _submit_block(submits: str, middle: str, taken: set[str], freed: set[str]) -> str:
@@ -906,4 +927,5 @@ print(sorted(loaded))
             old_import=old_import,
             old_import_reads=reads_of(ctx.model, old_import),
         )
-        return _Rewrite(plan, tuple(comments_between(ctx.source, run[0], run[-1])))
+        comments = comments_between(ctx.source, run[0], run[-1])
+        return _Rewrite(plan, tuple(comments), run_lines(ctx.source, run[0], run[-1], []))

@@ -21,7 +21,7 @@ from parlint.analysis.scopes import (
 )
 from parlint.analysis.stdlib import WorkerKind
 from parlint.ftypes import Applicability, Diagnostic, Edit, Location, Severity
-from parlint.rules.base import CheckContext, Invalid, Rule
+from parlint.rules.base import CheckContext, Invalid, Rule, TextFix
 from parlint.source import SourceText
 
 if TYPE_CHECKING:
@@ -438,7 +438,9 @@ class Snapshot:
             ctx.source.start_of(stmt), start.via_name, applicability=applicability, line_before=line
         )
 
-    def fix_text(self, source: SourceText, diagnostic: Diagnostic) -> Optional[tuple[Edit, ...]]:
+    def fix_text(self, source: SourceText, diagnostic: Diagnostic) -> Optional[TextFix]:
+        from parlint.fixes.imports import ImportChanges
+
         plan = diagnostic.fix_data
         if not isinstance(plan, _JoinFix) or plan.line_before is None:
             return None
@@ -449,7 +451,7 @@ class Snapshot:
             text = source.newline + text  # the file ends without a newline
         else:
             at = Location(row, 1)
-        return (Edit(text, at, at),)
+        return (Edit(text, at, at),), ImportChanges()
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
         import libcst as cst

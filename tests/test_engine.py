@@ -199,9 +199,12 @@ def main():
 """
     (rewrite,) = check_source(threads)
     assert rewrite.code == "PAR102" and rewrite.fix is not None
-    # Only the function that holds the finding is parsed (and the code it becomes), never
-    # the whole file.
-    assert calls and all(size < len(threads) for size in calls)
+    assert calls == []  # whole lines replaced: no libcst either
+    run = UNJOINED.replace("t.start()", "t.run()")
+    (direct,) = check_source(run)
+    assert direct.code == "PAR104" and direct.fix is not None
+    # Only the function that holds the finding is parsed, never the whole file.
+    assert calls and all(size < len(run) for size in calls)
 
 
 def test_no_blocking_join_fix_inside_async_def() -> None:

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import ast
 import tokenize
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from parlint.analysis.model import ConcurrencyModel, Worker
-from parlint.analysis.scopes import containing_block, simple_assignment_value
+from parlint.analysis.scopes import containing_block, parent, simple_assignment_value
 from parlint.analysis.stdlib import WorkerKind
 from parlint.fixes.imports import Reads
-from parlint.ftypes import Location
+from parlint.ftypes import Edit, Location
 from parlint.source import SourceText, python_tokens
 
 if TYPE_CHECKING:
@@ -59,6 +60,87 @@ class ExecutorRewrite:
     @property
     def title(self) -> str:
         return f"Use a `{self.executor.rsplit('.', 1)[-1]}`"
+
+
+@dataclass(frozen=True)
+class RunLines:
+    """The rewrite as whole lines of text, when every statement it touches has its lines to
+    itself: rows `first`..`end` are replaced, each (start, end) of `drops` deleted, and the
+    new code is indented with `indent` (the block's) and `unit` per level (the file's, as
+    libcst would take it from the enclosing top-level statement)."""
+
+    first: int
+    end: int
+    indent: str
+    unit: str
+    drops: tuple[tuple[int, int], ...]
+
+
+def run_lines(
+    source: SourceText, first: ast.stmt, last: ast.stmt, drops: Sequence[ast.stmt]
+) -> Optional[RunLines]:
+    """`RunLines` for replacing `first`..`last` and deleting `drops`, or None when a statement
+    shares a line, the run is at module level, or the file ends on its last line."""
+    top: ast.AST = first
+    while not isinstance(parent(top), ast.Module):
+        owner = parent(top)
+        if owner is None:
+            return None
+        top = owner
+    if top is first or not isinstance(top, _COMPOUND) or not top.body:
+        return None
+    unit = _opening_whitespace(source, top.body[0])
+    indent = _opening_whitespace(source, first)
+    end = last.end_lineno or last.lineno
+    if unit is None or indent is None or end >= source.line_count:
+        return None
+    if not _ends_line(source, last, comment_ok=False):
+        return None
+    spans = []
+    for drop in drops:
+        if _opening_whitespace(source, drop) is None or not _ends_line(source, drop):
+            return None
+        spans.append((drop.lineno, drop.end_lineno or drop.lineno))
+    for start, stop in [(first.lineno, end), *spans]:
+        for row in range(start, stop + 1):
+            line = source.line_with_ending(row)
+            if "\f" in line or line[len(line.rstrip("\r\n")) :] != source.newline:
+                return None  # a form feed, or another line ending: PlainText maps those
+    return RunLines(first.lineno, end, indent, unit, tuple(spans))
+
+
+def text_rewrite(
+    source: SourceText, plan: ExecutorRewrite, lines: RunLines, comments: Sequence[str]
+) -> tuple[Edit, ...]:
+    """The edits of `plan` as whole lines (see `RunLines`)."""
+    newline = source.newline
+    edits = [Edit("", Location(start, 1), Location(end + 1, 1)) for start, end in lines.drops]
+    text = "".join(f"{lines.indent}{comment}{newline}" for comment in comments)
+    for line in plan.code.replace(INDENT, lines.unit).split("\n")[:-1]:
+        text += (lines.indent + line if line else "") + newline
+    edits.append(Edit(text, Location(lines.first, 1), Location(lines.end + 1, 1)))
+    return tuple(edits)
+
+
+_COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor,
+             ast.While, ast.With, ast.AsyncWith, ast.Try)  # fmt: skip
+
+
+def _opening_whitespace(source: SourceText, stmt: ast.stmt) -> Optional[str]:
+    """The whitespace before `stmt` on its first line, when nothing else is there."""
+    line = source.line(stmt.lineno)
+    column = source.location_from_ast(stmt.lineno, stmt.col_offset).column - 1
+    prefix = line[:column]
+    if prefix.strip() or "\f" in prefix:
+        return None
+    return prefix
+
+
+def _ends_line(source: SourceText, stmt: ast.stmt, comment_ok: bool = True) -> bool:
+    row = stmt.end_lineno or stmt.lineno
+    column = source.location_from_ast(row, stmt.end_col_offset or 0).column - 1
+    tail = source.line(row)[column:].strip()
+    return not tail or (comment_ok and tail.startswith("#"))
 
 
 def submit_arguments(source: SourceText, worker: Worker) -> Optional[list[str]]:
