@@ -22,9 +22,10 @@ from parlint.fixes.async_pool import (
     merge_async_plans,
     plan_async_pool,
 )
-from parlint.fixes.to_processes import SwapFix, apply_swap, constructor_of, plan_swap
+from parlint.fixes.to_processes import SwapFix, apply_swap, constructor_of, plan_swap, swap_text
 from parlint.ftypes import Applicability, Diagnostic, Related, Severity
-from parlint.rules.base import CheckContext, Invalid, Rule
+from parlint.rules.base import CheckContext, Invalid, Rule, TextFix
+from parlint.source import SourceText
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -55,6 +56,10 @@ class _SwapRule(Rule):
         if isinstance(plan, AsyncPoolFix):
             return apply_async_pool(fctx, plan)
         return apply_swap(fctx, plan) if isinstance(plan, SwapFix) else None
+
+    def fix_text(self, source: SourceText, diagnostic: Diagnostic) -> Optional[TextFix]:
+        plan = diagnostic.fix_data
+        return swap_text(plan) if isinstance(plan, SwapFix) else None
 
 
 class _Sites:

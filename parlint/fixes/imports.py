@@ -117,18 +117,37 @@ def import_edits(
 
 
 def still_used(source: SourceText, reads: Reads, spec: RemovalSpec, edits: Sequence[Edit]) -> bool:
-    """Whether the name an import binds is read (`reads`) outside the text the fix's `edits`
-    replace, or written again in their new text: the import then stays."""
-    replaced = sorted((source.offset(e.location), source.offset(e.end_location)) for e in edits)
+    """Whether the name an import binds is read (`reads`) outside the lines the fix's `edits`
+    rewrite, or appears in those lines as rewritten: the import then stays. Whole lines are
+    compared because edits may be trimmed to the characters that change (`ThreadPool` for
+    `Pool` is an insertion of `Thread` before the read)."""
+    text = source.text
+    lines: list[list[int]] = []  # [first offset, end offset, cursor] of each run of lines
+    rewritten: list[str] = []
+    for start, end, content in sorted(
+        (source.offset(e.location), source.offset(e.end_location), e.content) for e in edits
+    ):
+        first = source.line_start(source.location(start).row)
+        last_row = source.location(end).row
+        stop = source.line_start(last_row + 1) if last_row < source.line_count else len(text)
+        if lines and first < lines[-1][1]:
+            run = lines[-1]
+            rewritten[-1] += text[run[2] : start] + content
+            run[1], run[2] = max(run[1], stop), end
+        else:
+            lines.append([first, stop, end])
+            rewritten.append(text[first:start] + content)
+    for index, (_, stop, cursor) in enumerate(lines):
+        rewritten[index] += text[cursor:stop]
     index = 0
-    for lineno, col_offset in reads:  # in text order, as are the spans: one sweep
+    for lineno, col_offset in reads:  # in text order, as are the runs: one sweep
         at = source.offset(source.location_from_ast(lineno, col_offset))
-        while index < len(replaced) and replaced[index][1] <= at:
+        while index < len(lines) and lines[index][1] <= at:
             index += 1
-        if index == len(replaced) or at < replaced[index][0]:
+        if index == len(lines) or at < lines[index][0]:
             return True
     local = local_name(spec)
-    return any(local in _identifiers(e.content) for e in edits)
+    return any(local in _identifiers(new) for new in rewritten)
 
 
 def name_uses(tree: ast.Module) -> dict[str, list[tuple[int, int]]]:

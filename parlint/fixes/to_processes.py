@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Optional
 from parlint.analysis.model import ConcurrencyModel, Handoff, HandoffApi
 from parlint.analysis.stdlib import PoolKind, WorkerKind
 from parlint.analysis.task_effects import EffectKind
-from parlint.fixes.imports import Reads, RemovalSpec, reads_of
-from parlint.ftypes import Location
+from parlint.fixes.imports import ImportChanges, Reads, RemovalSpec, local_name, reads_of
+from parlint.ftypes import Edit, Location
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -358,31 +358,48 @@ def is_main_guard(test: ast.expr) -> bool:
 def apply_swap(fctx: FixContext, plan: SwapFix) -> Optional[cst.Module]:
     import libcst as cst
 
-    from parlint.fixes.cst import ImportSpec
-
     target = fctx.find(cst.BaseExpression, *plan.constructor)  # type: ignore[type-abstract]
     if target is None:
         return None
-    if plan.as_attribute:
-        assert plan.base is not None
-        replacement: cst.BaseExpression = cst.parse_expression(f"{plan.base}.{plan.name}")
-    else:
-        replacement = cst.Name(plan.name)
+    replacement = cst.parse_expression(_constructor_text(plan))
     module = fctx.module.deep_replace(target, replacement)
     assert isinstance(module, cst.Module)
-    add: list[ImportSpec] = []
-    if plan.as_attribute:
-        if plan.base == plan.module:
-            add.append((plan.module, None))
-    else:
-        add.append((plan.module, plan.name))
-    remove: list[tuple[RemovalSpec, Reads]] = []
-    if plan.old_import is not None:
-        old_module, old_name, asname = plan.old_import
-        remove.append(((old_module, old_name or None, asname), plan.old_import_reads))
     if plan.guard_from is not None:
         module = guard_tail(fctx, module, plan.guard_from)
-    return fctx.change_imports(module, add, remove)
+    changes = _swap_imports(plan)
+    removals = [(spec, changes.reads[local_name(spec)]) for spec in changes.remove]
+    return fctx.change_imports(module, changes.add, removals)
+
+
+def swap_text(plan: SwapFix) -> Optional[tuple[tuple[Edit, ...], ImportChanges]]:
+    """The swap as one text edit of the constructor's callee, when it moves no module-level
+    code under a `__main__` guard (that one is libcst's)."""
+    if plan.guard_from is not None:
+        return None
+    start, end = plan.constructor
+    return (Edit(_constructor_text(plan), start, end),), _swap_imports(plan)
+
+
+def _constructor_text(plan: SwapFix) -> str:
+    if plan.as_attribute:
+        assert plan.base is not None
+        return f"{plan.base}.{plan.name}"
+    return plan.name
+
+
+def _swap_imports(plan: SwapFix) -> ImportChanges:
+    changes = ImportChanges()
+    if plan.as_attribute:
+        if plan.base == plan.module:
+            changes.add.append((plan.module, None))
+    else:
+        changes.add.append((plan.module, plan.name))
+    if plan.old_import is not None:
+        old_module, old_name, asname = plan.old_import
+        spec: RemovalSpec = (old_module, old_name or None, asname)
+        changes.remove.append(spec)
+        changes.reads[local_name(spec)] = plan.old_import_reads
+    return changes
 
 
 def guard_tail(fctx: FixContext, module: cst.Module, first_row: int) -> cst.Module:
