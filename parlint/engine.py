@@ -21,7 +21,14 @@ from parlint.analysis.stdlib import API_WORDS, MODULE_WORDS
 from parlint.analysis.task_effects import outgoing_tasks
 from parlint.analysis.tracking import build_model
 from parlint.config import Settings
-from parlint.fixes.edits import FixContext, apply_edits, edit_offsets, merge_edits, overlaps
+from parlint.fixes.edits import (
+    FixContext,
+    UnparsableForFixes,
+    apply_edits,
+    edit_offsets,
+    merge_edits,
+    overlaps,
+)
 from parlint.fixes.imports import (
     ImportChanges,
     Reads,
@@ -229,6 +236,9 @@ class Linter:
             return diagnostic
         try:
             edits = self._fix_edits(rule, regions, diagnostic)
+        except UnparsableForFixes as exc:
+            log.debug("no %s fix in %s: libcst cannot parse it (%s)", rule.code, self.filename, exc)
+            edits = ()
         except Exception as exc:
             log.exception("fix for %s crashed on %s", rule.code, self.filename)
             errors.append(f"{self.filename or '<stdin>'}: fix for {RuleCrash(rule.code, exc)}")
@@ -312,6 +322,8 @@ class Linter:
                 continue
             try:
                 parts = self._statement_edits(rule, regions, diagnostic)
+            except UnparsableForFixes:
+                continue  # shown without a fix (see with_fix)
             except Exception as exc:
                 log.exception("fix for %s crashed on %s", rule.code, self.filename)
                 errors.append(f"{self.filename or '<stdin>'}: fix for {RuleCrash(rule.code, exc)}")

@@ -549,3 +549,18 @@ def main():
     (finding,) = built_all(source)
     assert "a killed or terminated process still needs `join()` to be reaped" in finding.message
     assert fixed(source) == source.replace("p.terminate()\n", "p.terminate()\n    p.join()\n")
+
+
+def test_code_libcst_cannot_parse_is_shown_without_fixes() -> None:
+    # Python reads a last line that is only a backslash continuation; libcst does not. The
+    # findings stay, without fixes, and nothing is reported as a crash.
+    from parlint.engine import Linter
+
+    source = (
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "ex = ProcessPoolExecutor(max_workers=100)\n\\\r\n"
+    )
+    result = Linter().check(source, with_fixes=True)
+    assert result.errors == []
+    assert [(d.code, d.fix) for d in result.diagnostics] == [("PAR402", None), ("PAR403", None)]
+    assert Linter().fix(source, unsafe=True).errors == []

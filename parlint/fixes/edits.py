@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 N = TypeVar("N", bound="cst.CSTNode")
 
 
+class UnparsableForFixes(Exception):
+    """Code Python parses and libcst does not (a file ending in a backslash continuation, say):
+    the fixes of that region cannot be built, and the findings are shown without them."""
+
+
 class FixContext:
     """A region of one file seen through libcst, built lazily and shared by the fixes in it.
 
@@ -68,7 +73,10 @@ class FixContext:
     def module(self) -> cst.Module:
         import libcst as cst
 
-        return cst.parse_module(self.plain.plain)
+        try:
+            return cst.parse_module(self.plain.plain)
+        except cst.ParserSyntaxError as exc:
+            raise UnparsableForFixes(str(exc).splitlines()[0]) from exc
 
     @cached_property
     def positions(self) -> dict[cst.CSTNode, CodeRange]:
