@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional, Union
 
+from parlint.analysis.model import ConcurrencyModel
 from parlint.analysis.project import IncomingTask, Project, real_path, worker_class_names
 from parlint.analysis.stdlib import API_WORDS, MODULE_WORDS
 from parlint.analysis.task_effects import outgoing_tasks
@@ -35,6 +36,7 @@ from parlint.fixes.imports import (
     RemovalSpec,
     import_edits,
     local_name,
+    model_name_uses,
     name_uses,
     prelude_rows,
     still_used,
@@ -97,6 +99,11 @@ def could_matter(data: Union[bytes, str]) -> bool:
     return any(w in data for w in MODULE_WORDS) and any(w in data for w in API_WORDS)
 
 
+# What checking one text gives: the diagnostics, and the tree and model they came from (when
+# the text parsed and the model was built), which fixes reuse.
+Checked = tuple[list[Diagnostic], Optional[ast.Module], Optional[ConcurrencyModel]]
+
+
 class Linter:
     """Checks and fixes text with one set of settings."""
 
@@ -130,9 +137,9 @@ class Linter:
         errors: list[str] = []
         exports: list[IncomingTask] = []
         classes: set[str] = set()
-        diagnostics, tree = self._check_source(source, errors, exports, classes)
+        diagnostics, tree, model = self._check_source(source, errors, exports, classes)
         if with_fixes and any(d.fixable for d in diagnostics):
-            regions = _Regions(source, tree)
+            regions = _Regions(source, tree, model)
             diagnostics = [self.with_fix(regions, d, errors) for d in diagnostics]
         return CheckResult(diagnostics, errors, exports, frozenset(classes))
 
@@ -148,12 +155,12 @@ class Linter:
         errors: list[str],
         exports: Optional[list[IncomingTask]] = None,
         classes: Optional[set[str]] = None,
-    ) -> tuple[list[Diagnostic], Optional[ast.Module]]:
+    ) -> Checked:
         """The diagnostics, and the tree they came from (fixes reuse it) when it parsed.
         `exports` receives the tasks this file hands into other modules, `classes` the names
         of the Thread/Process subclasses it defines."""
         if not could_matter(source.text) and not self._matters_through_project(source.text):
-            return [], None
+            return [], None, None
         with collector_paused():
             return self._analyse(source, errors, exports, classes)
 
@@ -163,21 +170,25 @@ class Linter:
         errors: list[str],
         exports: Optional[list[IncomingTask]],
         classes: Optional[set[str]],
-    ) -> tuple[list[Diagnostic], Optional[ast.Module]]:
+    ) -> Checked:
         try:
             tree = ast.parse(source.text, filename=self.filename or "<unknown>")
         except SyntaxError as exc:
             problem = SyntaxProblem(exc.msg, exc.lineno or 1, exc.offset or 0)
             message = describe_syntax_error(source, problem)
-            return self._parse_error(source, message, exc.lineno or 1, exc.offset), None
+            return self._parse_error(source, message, exc.lineno or 1, exc.offset), None, None
         except (ValueError, RecursionError, MemoryError) as exc:
             message = "source contains null bytes" if "null" in str(exc) else str(exc)
             if isinstance(exc, RecursionError):
                 message = "too deeply nested to parse"
-            return self._parse_error(source, message, 1, None), None
+            return self._parse_error(source, message, 1, None), None, None
         refused = compiler_refusal(source.text, self.filename)
         if refused is not None:
-            return self._parse_error(source, refused.msg, refused.lineno or 1, refused.offset), None
+            return (
+                self._parse_error(source, refused.msg, refused.lineno or 1, refused.offset),
+                None,
+                None,
+            )
         try:
             package = self.project.package(self.path) if self.project and self.path else None
             project = self.project
@@ -189,13 +200,13 @@ class Linter:
                 project.defines if project is not None else None,
             )
         except RecursionError:
-            return self._parse_error(source, "too deeply nested to analyse", 1, None), tree
+            return self._parse_error(source, "too deeply nested to analyse", 1, None), tree, None
         except Exception as exc:
             log.exception("building the model crashed on %s", self.filename)
             errors.append(
                 f"{self.filename or '<stdin>'}: internal error: {type(exc).__name__}: {exc}"
             )
-            return [], tree
+            return [], tree, None
         module = (
             self.project.add(self.path, source.text, model)
             if self.project is not None and self.path is not None
@@ -220,7 +231,7 @@ class Linter:
         suppressions = Suppressions(source)
         kept = [d for d in found if not suppressions.suppressed(d)]
         kept.sort(key=lambda d: (d.location, d.code, d.end_location))
-        return with_fix_scopes(_unique(kept), tree), tree
+        return with_fix_scopes(_unique(kept), tree), tree, model
 
     def _parse_error(
         self, source: SourceText, message: str, row: int, offset: Optional[int]
@@ -272,11 +283,13 @@ class Linter:
         while passes < budget:
             passes += 1
             source = SourceText(text)
-            diagnostics, tree = self._check_source(source, errors)
+            diagnostics, tree, model = self._check_source(source, errors)
             candidates = [d for d in diagnostics if d.fix_applicability in allowed]
             if not candidates:
                 return FixResult(text, fixed, diagnostics, errors)
-            applied, edits, deferred = self._one_pass(_Regions(source, tree), candidates, errors)
+            applied, edits, deferred = self._one_pass(
+                _Regions(source, tree, model), candidates, errors
+            )
             if deferred:
                 budget = min(budget + 1, MAX_MODULE_FIX_PASSES)
             if not applied:
@@ -295,7 +308,7 @@ class Linter:
                 return FixResult(text, fixed, diagnostics, errors)
             fixed.extend(applied)
             text = new_text
-        final, _ = self._check_source(SourceText(text), errors)
+        final, _, _ = self._check_source(SourceText(text), errors)
         return FixResult(text, fixed, final, errors)
 
     def _one_pass(
@@ -434,16 +447,23 @@ class Linter:
 class _Regions:
     """One libcst context per top-level statement that holds a fix (see FixContext)."""
 
-    def __init__(self, source: SourceText, tree: Optional[ast.Module] = None) -> None:
+    def __init__(
+        self,
+        source: SourceText,
+        tree: Optional[ast.Module] = None,
+        model: Optional[ConcurrencyModel] = None,
+    ) -> None:
         self.source = source
         self.tree = tree  # the check's tree, when there was one: not parsed again
+        self.model = model  # and its model, whose index of name reads fixes reuse
         self.contexts: dict[tuple[int, int], FixContext] = {}
         self._spans: Optional[list[tuple[int, int]]] = None
         self._uses: Optional[dict[str, list[tuple[int, int]]]] = None
 
     def name_uses(self) -> dict[str, list[tuple[int, int]]]:
         if self._uses is None:
-            self._uses = name_uses(self.ast_tree())
+            tree = self.ast_tree()
+            self._uses = model_name_uses(self.model) if self.model else name_uses(tree)
         return self._uses
 
     def ast_tree(self) -> ast.Module:

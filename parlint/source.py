@@ -136,6 +136,21 @@ class SourceText:
         )
         return self.start_of(node), end
 
+    def text_before(self, node: ast.AST) -> str:
+        """What precedes `node` on its first line (only indentation when it opens the line)."""
+        start = self.start_of(node)
+        return self.line(start.row)[: start.column - 1]
+
+    def text_after(self, node: ast.AST) -> str:
+        """What follows `node` on its last line."""
+        _, end = self.span(node)
+        return self.line(end.row)[end.column - 1 :]
+
+    def ends_line(self, node: ast.AST, comment_ok: bool = True) -> bool:
+        """Nothing follows `node` on its last line (but a comment, when `comment_ok`)."""
+        tail = self.text_after(node).strip()
+        return not tail or (comment_ok and tail.startswith("#"))
+
     def segment(self, node: ast.AST) -> str:
         """The source text of an `ast` node (`ast.get_source_segment` splits the whole file
         on every call: too slow to call per finding)."""

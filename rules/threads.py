@@ -20,6 +20,7 @@ from parlint.analysis.scopes import (
     statement_after,
 )
 from parlint.analysis.stdlib import WorkerKind
+from parlint.fixes.to_executor import opening_whitespace
 from parlint.ftypes import Applicability, Diagnostic, Edit, Location, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule, TextFix
 from parlint.source import SourceText
@@ -478,20 +479,12 @@ def _line_after(ctx: CheckContext, start: ast.stmt, anchor: ast.stmt) -> Optiona
     """Where a join line goes right after `anchor` (a statement of the block that holds
     `start`), and its indentation, the start's: None when `start` does not open its line or
     `anchor` does not end its own (only a comment may follow), where libcst places it."""
-    source = ctx.source
-    head = source.line(start.lineno)
-    indent = head[: len(head) - len(head.lstrip())]
-    if source.location_from_ast(start.lineno, start.col_offset).column != len(indent) + 1:
-        return None  # `if x: t.start()`, `a = 1; t.start()`
-    end_row = anchor.end_lineno or anchor.lineno
-    tail = source.line(end_row)[
-        source.location_from_ast(end_row, anchor.end_col_offset or 0).column - 1 :
-    ].strip()
-    if tail and not tail.startswith("#"):
+    indent = opening_whitespace(ctx.source, start)  # None: `if x: t.start()`, `a = 1; t.start()`
+    if indent is None or not ctx.source.ends_line(anchor):
         return None
-    if "\f" in indent or ("\t" in indent and " " in indent):
+    if "\t" in indent and " " in indent:
         return None  # indentation Python reads in ways a copied prefix may not keep
-    return end_row + 1, indent
+    return (anchor.end_lineno or anchor.lineno) + 1, indent
 
 
 def _nothing_waits_on_run(call: ast.Call, name: Optional[str]) -> bool:

@@ -19,7 +19,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
-from parlint.analysis.scopes import Scope, parent, simple_assignment_value
+from parlint.analysis.scopes import Scope, parent
 
 if TYPE_CHECKING:
     from parlint.analysis.model import ConcurrencyModel, Handoff, Worker
@@ -151,12 +151,8 @@ def _stoppable(model: ConcurrencyModel, scope: Scope, name: ast.Name) -> bool:
     """`name` is assigned once in `scope`, an instance of a class of the project that defines
     a method to stop it (`stop`, `shutdown`, ...): whoever holds the object can end what its
     methods run (cheroot's `HTTPServer.safe_start` runs until `HTTPServer.stop()`)."""
-    values = [
-        simple_assignment_value(node)
-        for node in scope.nodes
-        if isinstance(node, ast.Name) and node.id == name.id and isinstance(node.ctx, ast.Store)
-    ]
-    if len(values) != 1 or not isinstance(values[0], ast.Call):
+    values = model.assigned_values(scope, name.id)
+    if values is None or len(values) != 1 or not isinstance(values[0], ast.Call):
         return False
     call = values[0]
     func = call.func

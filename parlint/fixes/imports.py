@@ -69,8 +69,13 @@ def reads_of(model: ConcurrencyModel, spec: Optional[RemovalSpec]) -> Reads:
     if spec is None:
         return ()
     local = local_name(spec)
-    found = model.memo("name_uses", lambda: _model_name_uses(model))
+    found = model_name_uses(model)
     return model.memo(f"reads:{local}", lambda: tuple(found.get(local, ())))
+
+
+def model_name_uses(model: ConcurrencyModel) -> dict[str, list[tuple[int, int]]]:
+    """`name_uses` of the model's module, built once per model."""
+    return model.memo("name_uses", lambda: _model_name_uses(model))
 
 
 def _model_name_uses(model: ConcurrencyModel) -> dict[str, list[tuple[int, int]]]:
@@ -180,14 +185,7 @@ def _identifiers(text: str) -> set[str]:
 
 def _alone_on_its_lines(source: SourceText, stmt: ast.stmt) -> bool:
     """Nothing but indentation before the statement and nothing but a comment after it."""
-    end_lineno = stmt.end_lineno or stmt.lineno
-    before = source.line(stmt.lineno)[: _column(source, stmt.lineno, stmt.col_offset)]
-    after = source.line(end_lineno)[_column(source, end_lineno, stmt.end_col_offset or 0) :]
-    return not before.strip() and (not after.strip() or after.lstrip().startswith("#"))
-
-
-def _column(source: SourceText, row: int, col_offset: int) -> int:
-    return source.location_from_ast(row, col_offset).column - 1
+    return not source.text_before(stmt).strip() and source.ends_line(stmt)
 
 
 def prelude_rows(body: list[ast.stmt]) -> tuple[int, Optional[int]]:
@@ -339,18 +337,15 @@ def _alias_removal(
     line it had to itself in a parenthesised list)."""
 
     def start(alias: ast.alias) -> int:
-        return source.offset(source.location_from_ast(alias.lineno, alias.col_offset))
+        return source.offset(source.start_of(alias))
 
     def end(alias: ast.alias) -> int:
-        return source.offset(
-            source.location_from_ast(alias.end_lineno or alias.lineno, alias.end_col_offset or 0)
-        )
+        return source.offset(source.span(alias)[1])
 
     alias = aliases[index]
     row = alias.lineno
-    line = source.line(row)
-    before = line[: _column(source, row, alias.col_offset)]
-    after = line[_column(source, row, alias.end_col_offset or 0) :].split("#")[0].strip()
+    before = source.text_before(alias)
+    after = source.text_after(alias).split("#")[0].strip()
     if not before.strip() and (alias.end_lineno or row) == row and after in ("", ","):
         # The name had its own line in a parenthesised list: the line goes.
         next_start = source.line_start(row + 1) if row < source.line_count else len(source.text)

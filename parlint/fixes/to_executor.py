@@ -89,16 +89,16 @@ def run_lines(
         top = owner
     if top is first or not isinstance(top, _COMPOUND) or not top.body:
         return None
-    unit = _opening_whitespace(source, top.body[0])
-    indent = _opening_whitespace(source, first)
+    unit = opening_whitespace(source, top.body[0])
+    indent = opening_whitespace(source, first)
     end = last.end_lineno or last.lineno
     if unit is None or indent is None or end >= source.line_count:
         return None
-    if not _ends_line(source, last, comment_ok=False):
+    if not source.ends_line(last, comment_ok=False):
         return None
     spans = []
     for drop in drops:
-        if _opening_whitespace(source, drop) is None or not _ends_line(source, drop):
+        if opening_whitespace(source, drop) is None or not source.ends_line(drop):
             return None
         spans.append((drop.lineno, drop.end_lineno or drop.lineno))
     for start, stop in [(first.lineno, end), *spans]:
@@ -126,21 +126,11 @@ _COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.Fo
              ast.While, ast.With, ast.AsyncWith, ast.Try)  # fmt: skip
 
 
-def _opening_whitespace(source: SourceText, stmt: ast.stmt) -> Optional[str]:
-    """The whitespace before `stmt` on its first line, when nothing else is there."""
-    line = source.line(stmt.lineno)
-    column = source.location_from_ast(stmt.lineno, stmt.col_offset).column - 1
-    prefix = line[:column]
-    if prefix.strip() or "\f" in prefix:
-        return None
-    return prefix
-
-
-def _ends_line(source: SourceText, stmt: ast.stmt, comment_ok: bool = True) -> bool:
-    row = stmt.end_lineno or stmt.lineno
-    column = source.location_from_ast(row, stmt.end_col_offset or 0).column - 1
-    tail = source.line(row)[column:].strip()
-    return not tail or (comment_ok and tail.startswith("#"))
+def opening_whitespace(source: SourceText, stmt: ast.stmt) -> Optional[str]:
+    """The whitespace before `stmt` on its first line, when nothing else is there (and no
+    form feed, which PlainText handles)."""
+    prefix = source.text_before(stmt)
+    return None if prefix.strip() or "\f" in prefix else prefix
 
 
 def submit_arguments(source: SourceText, worker: Worker) -> Optional[list[str]]:
