@@ -4,7 +4,9 @@
 
 Measures on a generated file of realistic threaded code (default 6,000 lines):
 - publish: `didChange` to `publishDiagnostics` with the debounce set to 0 ms (so the figure
-  is the time from the debounce firing to the diagnostics arriving);
+  is the time from the debounce firing to the diagnostics arriving), for a keystroke in a
+  function in the middle of the file (only that function is analysed again) and for a line
+  added at the end of the module;
 - codeAction: the `textDocument/codeAction` round trip at a finding, and the
   `codeAction/resolve` that builds its fix;
 - source.fixAll: the fix-all code action for the whole file, asked for and resolved;
@@ -129,9 +131,17 @@ async def main() -> None:
             types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, source))
         )
         first = await asyncio.wait_for(published.get(), 60)
-        publish_times = []
-        for version in range(2, args.runs + 2):
-            text = source + f"\nx = {version}\n"
+        middle = len(source) // 2
+        function_at = source.index('print("warming', middle)
+
+        def typed_in_function(version: int) -> str:
+            # A keystroke in a function in the middle of the file: the common edit.
+            return source[:function_at] + f"print({version}); " + source[function_at:]
+
+        def appended(version: int) -> str:
+            return source + f"\nx = {version}\n"
+
+        async def publish_after(text: str, version: int) -> float:
             started = time.perf_counter()
             client.text_document_did_change(
                 types.DidChangeTextDocumentParams(
@@ -143,7 +153,18 @@ async def main() -> None:
                 params = await asyncio.wait_for(published.get(), 60)
                 if params.version == version:
                     break
-            publish_times.append((time.perf_counter() - started) * 1000)
+            return (time.perf_counter() - started) * 1000
+
+        version = 1
+        publish_times, append_times = [], []
+        for _ in range(args.runs):
+            version += 1
+            publish_times.append(await publish_after(typed_in_function(version), version))
+        for _ in range(args.runs):
+            version += 1
+            append_times.append(await publish_after(appended(version), version))
+        version += 1
+        await publish_after(source, version)  # back to the text the fixes are asked for
         target = next(d for d in first.diagnostics if d.code == "PAR101")
         action_times, resolve_times = [], []
         for _ in range(args.runs):
@@ -190,6 +211,7 @@ async def main() -> None:
         f"{len(first.diagnostics)} diagnostics"
     )
     show("didChange -> publish", publish_times, "target <= 100 ms")
+    show("  (a line added at the end)", append_times, "target <= 100 ms")
     show("codeAction", action_times, "target <= 100 ms")
     show("codeAction/resolve (fix)", resolve_times, "built on demand")
     show("source.fixAll (resolved)", fix_all_times, "target <= 1000 ms")

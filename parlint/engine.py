@@ -10,7 +10,7 @@ import bisect
 import gc
 import logging
 import symtable
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Optional, Union
 
 from parlint.analysis.model import ConcurrencyModel
 from parlint.analysis.project import IncomingTask, Project, real_path, worker_class_names
+from parlint.analysis.scopes import parent
 from parlint.analysis.stdlib import API_WORDS, MODULE_WORDS
 from parlint.analysis.task_effects import outgoing_tasks
 from parlint.analysis.tracking import build_model
@@ -41,7 +42,21 @@ from parlint.fixes.imports import (
     prelude_rows,
     still_used,
 )
+from parlint.fixes.to_processes import guard_plan
 from parlint.ftypes import Applicability, Diagnostic, Edit, Fix, FixScope, Location, Severity
+from parlint.incremental import (
+    LAYOUT_CODES,
+    FileState,
+    Plan,
+    Record,
+    Rederive,
+    build_state,
+    carried_lags,
+    confirm,
+    moved,
+    plan,
+    rest_of_module,
+)
 from parlint.newer_syntax import SyntaxProblem
 from parlint.newer_syntax import describe as describe_syntax_error
 from parlint.noqa import Suppressions
@@ -49,6 +64,7 @@ from parlint.rules.base import CheckContext, Rule
 from parlint.rules.parse import ParseError
 from parlint.rules.registry import all_rules
 from parlint.source import Encoding, SourceDecodeError, SourceText, decode_source
+from parlint.splice import Splice, shift, splice, split_lines
 
 log = logging.getLogger("parlint")
 
@@ -130,6 +146,8 @@ class Linter:
             for rule in all_rules()
             if rule.code in enabled and rule is not ParseError
         ]
+        # What the last `check_edited` left for the next edit of the same text.
+        self.last_state: Optional[FileState] = None
 
     # -- checking -------------------------------------------------------------------------
     def check(self, text: str, *, with_fixes: bool = False) -> CheckResult:
@@ -170,18 +188,20 @@ class Linter:
         errors: list[str],
         exports: Optional[list[IncomingTask]],
         classes: Optional[set[str]],
+        tree: Optional[ast.Module] = None,
     ) -> Checked:
-        try:
-            tree = ast.parse(source.text, filename=self.filename or "<unknown>")
-        except SyntaxError as exc:
-            problem = SyntaxProblem(exc.msg, exc.lineno or 1, exc.offset or 0)
-            message = describe_syntax_error(source, problem)
-            return self._parse_error(source, message, exc.lineno or 1, exc.offset), None, None
-        except (ValueError, RecursionError, MemoryError) as exc:
-            message = "source contains null bytes" if "null" in str(exc) else str(exc)
-            if isinstance(exc, RecursionError):
-                message = "too deeply nested to parse"
-            return self._parse_error(source, message, 1, None), None, None
+        if tree is None:
+            try:
+                tree = ast.parse(source.text, filename=self.filename or "<unknown>")
+            except SyntaxError as exc:
+                problem = SyntaxProblem(exc.msg, exc.lineno or 1, exc.offset or 0)
+                message = describe_syntax_error(source, problem)
+                return self._parse_error(source, message, exc.lineno or 1, exc.offset), None, None
+            except (ValueError, RecursionError, MemoryError) as exc:
+                message = "source contains null bytes" if "null" in str(exc) else str(exc)
+                if isinstance(exc, RecursionError):
+                    message = "too deeply nested to parse"
+                return self._parse_error(source, message, 1, None), None, None
         refused = compiler_refusal(source.text, self.filename)
         if refused is not None:
             return (
@@ -189,37 +209,16 @@ class Linter:
                 None,
                 None,
             )
-        try:
-            package = self.project.package(self.path) if self.project and self.path else None
-            project = self.project
-            model = build_model(
-                tree,
-                self.filename or "<module>",
-                package,
-                project.worker_class if project is not None else None,
-                project.defines if project is not None else None,
-            )
-        except RecursionError:
-            return self._parse_error(source, "too deeply nested to analyse", 1, None), tree, None
-        except Exception as exc:
-            log.exception("building the model crashed on %s", self.filename)
-            errors.append(
-                f"{self.filename or '<stdin>'}: internal error: {type(exc).__name__}: {exc}"
-            )
-            return [], tree, None
+        model = self._model(source, tree, errors)
+        if model is None or isinstance(model, list):
+            return (model or []), tree, None
         module = (
             self.project.add(self.path, source.text, model)
             if self.project is not None and self.path is not None
             else None
         )
         ctx = CheckContext(self.filename, source, tree, model, self.settings, self.project, module)
-        found: list[Diagnostic] = []
-        for rule in self.rules:
-            try:
-                found.extend(rule.check(ctx))
-            except Exception as exc:
-                log.exception("rule %s crashed on %s", rule.code, self.filename)
-                errors.append(f"{self.filename or '<stdin>'}: {RuleCrash(rule.code, exc)}")
+        found = self._run_rules(ctx, errors)
         if classes is not None:
             classes.update(worker_class_names(model))
         if exports is not None and module is not None:
@@ -228,10 +227,240 @@ class Linter:
             except Exception as exc:
                 log.exception("listing the hand-offs of %s crashed", self.filename)
                 errors.append(f"{self.filename}: internal error: {type(exc).__name__}: {exc}")
+        return with_fix_scopes(self._kept(source, found), tree), tree, model
+
+    def _model(
+        self, source: SourceText, tree: ast.Module, errors: list[str]
+    ) -> Union[ConcurrencyModel, list[Diagnostic], None]:
+        """The model of `tree`; a PAR000 list when it is too deep, None when it crashed."""
+        try:
+            package = self.project.package(self.path) if self.project and self.path else None
+            project = self.project
+            return build_model(
+                tree,
+                self.filename or "<module>",
+                package,
+                project.worker_class if project is not None else None,
+                project.defines if project is not None else None,
+            )
+        except RecursionError:
+            return self._parse_error(source, "too deeply nested to analyse", 1, None)
+        except Exception as exc:
+            log.exception("building the model crashed on %s", self.filename)
+            errors.append(
+                f"{self.filename or '<stdin>'}: internal error: {type(exc).__name__}: {exc}"
+            )
+            return None
+
+    def _run_rules(self, ctx: CheckContext, errors: list[str]) -> list[Diagnostic]:
+        found: list[Diagnostic] = []
+        for rule in self.rules:
+            try:
+                found.extend(rule.check(ctx))
+            except Exception as exc:
+                log.exception("rule %s crashed on %s", rule.code, self.filename)
+                errors.append(f"{self.filename or '<stdin>'}: {RuleCrash(rule.code, exc)}")
+        return found
+
+    @staticmethod
+    def _kept(source: SourceText, found: list[Diagnostic]) -> list[Diagnostic]:
+        """The findings no `noqa` suppresses, in order, each once."""
         suppressions = Suppressions(source)
         kept = [d for d in found if not suppressions.suppressed(d)]
         kept.sort(key=lambda d: (d.location, d.code, d.end_location))
-        return with_fix_scopes(_unique(kept), tree), tree, model
+        return _unique(kept)
+
+    # -- checking an edited text again ----------------------------------------------------
+    def check_edited(
+        self, text: str, state: Optional[FileState]
+    ) -> tuple[CheckResult, Optional[FileState], bool]:
+        """`check(text)` for a text that is an edit of the one `state` was left by: only the
+        statements the edit touched are analysed again when nothing else can see the change
+        (see parlint.incremental). Returns the result, the state for the next edit, and
+        whether the check was partial."""
+        errors: list[str] = []
+        if state is None or state.used or state.settings != self.settings:
+            return self._check_keeping(text, errors, None), self.last_state, False
+        state.used = True
+        spliced = (
+            splice(state.tree, state.lines, text, self.filename or "<unknown>", state.lag)
+            if could_matter(text)
+            else None
+        )
+        if spliced is None or "nonlocal" in text:
+            return self._check_keeping(text, errors, None), self.last_state, False
+        lags = carried_lags(state, spliced)
+        source = SourceText(text)
+        with collector_paused():
+            incoming = self._incoming_functions()
+            planned = plan(state, spliced, source, incoming)
+            partial = (
+                self._check_part(source, state, planned, lags, incoming, errors)
+                if planned is not None
+                else None
+            )
+        if partial is None:
+            for stmt in spliced.tree.body:
+                if lags.get(id(stmt)):
+                    shift(stmt, lags[id(stmt)])
+            result = self._check_keeping(text, errors, spliced)
+            return result, self.last_state, False
+        diagnostics, new_state = partial
+        return CheckResult(diagnostics, errors, [], frozenset()), new_state, True
+
+    def _check_keeping(
+        self, text: str, errors: list[str], spliced: Optional[Splice]
+    ) -> CheckResult:
+        """A full check that leaves the state for the next edit in `last_state`."""
+        self.last_state = None
+        source = SourceText(text)
+        if not could_matter(text) and not self._matters_through_project(text):
+            return CheckResult([], errors, [], frozenset())
+        with collector_paused():
+            diagnostics, tree, model = self._analyse(
+                source, errors, None, None, spliced.tree if spliced else None
+            )
+        if tree is not None and model is not None:
+            lines = spliced.lines if spliced else split_lines(text)
+            self.last_state = build_state(
+                self.settings,
+                lines,
+                tree,
+                model,
+                diagnostics,
+                self._layout_sensitive(diagnostics),
+                guard_plan(model) is not None,
+            )
+        return CheckResult(diagnostics, errors, [], frozenset())
+
+    def _layout_sensitive(self, diagnostics: list[Diagnostic]) -> bool:
+        for d in diagnostics:
+            rule = self._rule(d)
+            if d.code in LAYOUT_CODES or (rule is not None and rule.fix_needs_whole_module(d)):
+                return True
+        return False
+
+    def _incoming_functions(self) -> frozenset[str]:
+        """The functions of this file other modules hand off (this file's own hand-offs into
+        others are read again only when another file needs them)."""
+        if self.project is None or self.path is None:
+            return frozenset()
+        with self.project.deferring(self.path):
+            return frozenset(t.function for t in self.project.incoming_at(self.path, self.settings))
+
+    def _check_part(
+        self,
+        source: SourceText,
+        state: FileState,
+        planned: Plan,
+        lags: dict[int, int],
+        incoming: frozenset[str],
+        errors: list[str],
+    ) -> Optional[tuple[list[Diagnostic], FileState]]:
+        """The planned partial check, merged with the findings kept; None when the analysis
+        shows the rest of the module could see the change after all."""
+        spliced = planned.splice
+        new_state = FileState(
+            self.settings,
+            spliced.lines,
+            spliced.tree,
+            [],
+            state.layout_sensitive,
+            state.import_work,
+            lags,
+        )
+        for stmt in planned.module.body:
+            new_state.settle(stmt)
+        for stmt in _prelude(spliced.tree.body):
+            new_state.settle(stmt)
+        # The partial model indexes the statements it reads; the models kept for the others
+        # still see them as statements of the module they were analysed in, once it is done.
+        parents = [(stmt, parent(stmt)) for stmt in planned.module.body]
+        try:
+            analysed = self._analyse_part(source, state, planned, incoming)
+        finally:
+            for stmt, owner in parents:
+                if owner is not None:
+                    stmt._parlint_parent = owner  # type: ignore[attr-defined]
+        if analysed is None:
+            return None
+        found, model = analysed
+        first, last = planned.rows
+        own = [d for d in found if first <= d.location.row and d.end_location.row <= last]
+        after = (
+            spliced.changed_old[1]
+            if spliced.changed_old[1] >= spliced.changed_old[0]
+            else (spliced.changed_old[0] - 1)
+        )
+        records: list[Record] = []
+        kept_all: list[Diagnostic] = []
+        new_ids = {id(s) for s in planned.new}
+        by_node = {id(r.node): r for r in planned.kept_records}
+        for stmt in spliced.tree.body:
+            if id(stmt) in new_ids:
+                records.append(Record(stmt, model, []))
+                continue
+            record = by_node[id(stmt)]
+            shifted = [
+                moved(d, after, spliced.delta, self._whole_module(d)) for d in record.diagnostics
+            ]
+            records.append(Record(stmt, record.model, shifted, record.facts))
+            kept_all.extend(shifted)
+        mine = self._kept(source, own)
+        firsts = [new_state.rows(r.node)[0] for r in records]
+        for d in mine:
+            index = bisect.bisect_right(firsts, d.location.row) - 1
+            if index < 0:
+                return None
+            records[index].diagnostics.append(d)
+        merged = self._kept_order(kept_all + mine)
+        merged = with_fix_scopes(merged, spliced.tree, new_state.rows)
+        # The records hold the findings as published (with their fix scopes).
+        placed = {(d.code, d.location, d.end_location): d for d in merged}
+        for record in records:
+            record.diagnostics = [
+                placed[(d.code, d.location, d.end_location)] for d in record.diagnostics
+            ]
+        new_state.records = records
+        new_state.layout_sensitive = state.layout_sensitive or self._layout_sensitive(mine)
+        return merged, new_state
+
+    def _analyse_part(
+        self, source: SourceText, state: FileState, planned: Plan, incoming: frozenset[str]
+    ) -> Optional[tuple[list[Diagnostic], ConcurrencyModel]]:
+        """The findings of the partial module and its model, or None when the partial check
+        cannot stand in for a full one."""
+        part_errors: list[str] = []
+        model = self._model(source, planned.module, part_errors)
+        if not isinstance(model, ConcurrencyModel) or part_errors:
+            return None
+        in_part = {id(stmt) for stmt in planned.module.body}
+        model.rest = rest_of_module([r for r in planned.kept_records if id(r.node) not in in_part])
+        module = (
+            self.project.unregistered(self.path, source, model)
+            if self.project is not None and self.path is not None
+            else None
+        )
+        ctx = CheckContext(
+            self.filename, source, planned.module, model, self.settings, self.project, module
+        )
+        if self.project is not None and self.path is not None:
+            with self.project.deferring(self.path):
+                found = self._run_rules(ctx, part_errors)
+        else:
+            found = self._run_rules(ctx, part_errors)
+        if part_errors or not confirm(state, planned, model, incoming):
+            return None
+        return found, model
+
+    def _whole_module(self, diagnostic: Diagnostic) -> bool:
+        rule = self._rule(diagnostic)
+        return rule is not None and rule.fix_needs_whole_module(diagnostic)
+
+    @staticmethod
+    def _kept_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        diagnostics = sorted(diagnostics, key=lambda d: (d.location, d.code, d.end_location))
+        return _unique(diagnostics)
 
     def _parse_error(
         self, source: SourceText, message: str, row: int, offset: Optional[int]
@@ -271,7 +500,32 @@ class Linter:
     def build_fix(self, text: str, diagnostic: Diagnostic) -> tuple[Diagnostic, list[str]]:
         """One diagnostic (found in `text`) with its fix built: what an editor asks for."""
         errors: list[str] = []
+        if isinstance(diagnostic.fix_data, Rederive):
+            planned = self._replanned(text, diagnostic, errors)
+            if planned is None:
+                return replace(diagnostic, fix_applicability=None, fix_title=None), errors
+            diagnostic = planned
         return self.with_fix(_Regions(SourceText(text)), diagnostic, errors), errors
+
+    def _replanned(
+        self, text: str, diagnostic: Diagnostic, errors: list[str]
+    ) -> Optional[Diagnostic]:
+        """The finding with the fix plan a full check of `text` gives it (its kept plan held
+        rows an edit moved), or None when the full check does not find it."""
+        key = (diagnostic.code, diagnostic.location, diagnostic.end_location)
+        for found in self.check(text).diagnostics:
+            if (found.code, found.location, found.end_location) == key:
+                fix_data = found.fix_data
+                if diagnostic.fix_title != found.fix_title and found.alternatives:
+                    # an alternative was asked for: the one with the same title
+                    for title, data in found.alternatives:
+                        if title == diagnostic.fix_title:
+                            fix_data = data
+                return replace(diagnostic, fix_data=fix_data, alternatives=found.alternatives)
+        errors.append(
+            f"{self.filename or '<stdin>'}: the {diagnostic.code} fix could not be planned again"
+        )
+        return None
 
     def fix(self, text: str, *, unsafe: bool = False) -> FixResult:
         """Apply fixes, re-check, repeat until nothing more applies (bounded)."""
@@ -536,21 +790,39 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def top_level_spans(tree: ast.Module) -> list[tuple[int, int]]:
-    """The rows of each top-level statement a fix can rewrite on its own (see FixContext)."""
+def top_level_spans(
+    tree: ast.Module, rows: Optional[Callable[[ast.stmt], tuple[int, int]]] = None
+) -> list[tuple[int, int]]:
+    """The rows of each top-level statement a fix can rewrite on its own (see FixContext);
+    `rows` gives a statement's rows when its nodes may lag behind the text."""
     spans = []
     for stmt in tree.body:
         if isinstance(stmt, _REGION_TYPES):
+            if rows is not None:
+                spans.append(rows(stmt))
+                continue
             first = min([stmt.lineno, *(d.lineno for d in _decorators(stmt))])
             spans.append((first, stmt.end_lineno or stmt.lineno))
     return spans
 
 
-def with_fix_scopes(diagnostics: list[Diagnostic], tree: ast.Module) -> list[Diagnostic]:
+def _prelude(body: list[ast.stmt]) -> list[ast.stmt]:
+    """The opening docstring and imports, and the statement after them (`prelude_rows`)."""
+    for index, stmt in enumerate(body):
+        if not isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Expr)):
+            return body[: index + 1]
+    return body
+
+
+def with_fix_scopes(
+    diagnostics: list[Diagnostic],
+    tree: ast.Module,
+    rows: Optional[Callable[[ast.stmt], tuple[int, int]]] = None,
+) -> list[Diagnostic]:
     """The fixable findings with the rows their fixes work in (see FixScope)."""
     if not any(d.fixable for d in diagnostics):
         return diagnostics
-    spans = top_level_spans(tree)
+    spans = top_level_spans(tree, rows)
     starts = [first for first, _ in spans]
     prelude_end, code_row = prelude_rows(tree.body)
     result = []

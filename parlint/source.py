@@ -7,6 +7,7 @@ LSP wants UTF-16 code units. Every conversion between them lives here.
 from __future__ import annotations
 
 import ast
+import bisect
 import codecs
 import io
 import re
@@ -110,6 +111,15 @@ class SourceText:
 
     def line_start(self, row: int) -> int:
         return self._starts[row - 1]
+
+    def rows_span(self, first: int, last: int) -> tuple[int, int]:
+        """The offsets of the text from the start of row `first` to the end of row `last`."""
+        end = self._starts[last] if last < len(self._starts) else len(self.text)
+        return self._starts[first - 1], end
+
+    def row_at(self, offset: int) -> int:
+        """The 1-based row of the character at `offset`."""
+        return bisect.bisect_right(self._starts, offset)
 
     @cached_property
     def newline(self) -> str:

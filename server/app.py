@@ -21,6 +21,7 @@ from parlint import __version__
 from parlint.analysis.project import Projects, read_text, real_path
 from parlint.fixes.edits import diff_edits
 from parlint.ftypes import Applicability, Diagnostic, Edit
+from parlint.incremental import FileState
 from parlint.rules.registry import rule_by_code
 from parlint.server.convert import Positions, to_lsp
 from parlint.server.documents import (
@@ -76,6 +77,8 @@ class ParlintServer(LanguageServer):
         )
         self.store = SettingsStore()
         self.analyses: dict[str, Analysis] = {}
+        # What the last check of each open document left for the check of its next version.
+        self.states: dict[str, FileState] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
         # One thread: linting is pure Python, so under the GIL a second thread adds no
         # throughput, only memory (glibc gives each thread its own malloc arena, which keeps
@@ -178,10 +181,17 @@ class ParlintServer(LanguageServer):
             path = uri_to_path(key)
             settings = self.store.checker_settings(path)
             loop = asyncio.get_running_loop()
-            diagnostics, errors, dependencies = await loop.run_in_executor(
-                self.executor, analyse, text, path, settings, self.projects
+            # A document's next version starts from what the check of the last one left;
+            # a notebook (its cells joined) is checked in full.
+            previous = self.states.pop(key, None) if snapshot.notebook is None else None
+            depended = cached.dependencies if cached is not None else frozenset()
+            analysed = await loop.run_in_executor(
+                self.executor, analyse, text, path, settings, self.projects, previous, depended
             )
-            for message in errors:
+            if analysed.state is not None and snapshot.notebook is None and self.is_open(key):
+                self.states[key] = analysed.state
+            diagnostics, dependencies = analysed.diagnostics, analysed.dependencies
+            for message in analysed.errors:
                 self.log("error", message)
             self.report_settings_errors()
             current = self.snapshot(uri)
@@ -254,6 +264,7 @@ class ParlintServer(LanguageServer):
         for key, analysis in list(self.analyses.items()):
             if key != uri and changed in analysis.dependencies:
                 del self.analyses[key]
+                self.states.pop(key, None)
                 editor = self.store.editor_settings(analysis.path)
                 self.schedule(key, editor.debounce_ms)
 
@@ -319,6 +330,7 @@ class ParlintServer(LanguageServer):
         if pending is not None:
             pending.cancel()
         self.analyses.pop(key, None)
+        self.states.pop(key, None)
         if not self.pull_mode:
             for uri in documents:
                 self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
@@ -326,6 +338,7 @@ class ParlintServer(LanguageServer):
     def relint_all(self) -> None:
         self.settings_epoch += 1
         self.analyses.clear()
+        self.states.clear()
         if self.pull_mode:
             caps = self.client_capabilities.workspace
             if caps and caps.diagnostics and caps.diagnostics.refresh_support:

@@ -12,6 +12,7 @@ from parlint.analysis.project import Projects
 from parlint.config import Settings
 from parlint.engine import Linter
 from parlint.ftypes import Diagnostic, Edit, Location
+from parlint.incremental import FileState
 from parlint.server.notebooks import NotebookText
 from parlint.source import SourceText
 
@@ -93,17 +94,38 @@ def view_of(uri: str, analysis: Analysis) -> Optional[View]:
     )
 
 
+@dataclass(frozen=True)
+class Analysed:
+    """What the lint thread hands back for one text."""
+
+    diagnostics: list[Diagnostic]
+    errors: list[str]
+    # The other project files the diagnostics depend on.
+    dependencies: frozenset[str]
+    # What the next edit of the text can start from (see parlint.incremental).
+    state: Optional[FileState]
+
+
 def analyse(
-    text: str, path: Optional[Path], settings: Settings, projects: Projects
-) -> tuple[list[Diagnostic], list[str], frozenset[str]]:
-    """Runs in the lint thread: the core's check, nothing else. Returns the diagnostics, the
-    internal errors, and the other project files the diagnostics depend on."""
+    text: str,
+    path: Optional[Path],
+    settings: Settings,
+    projects: Projects,
+    previous: Optional[FileState] = None,
+    depended: frozenset[str] = frozenset(),
+) -> Analysed:
+    """Runs in the lint thread: the core's check, nothing else. `previous` is what the check
+    of an earlier version of the text left (only the statements an edit touched are then
+    analysed again), `depended` the files that earlier check depended on."""
     project = projects.of(path) if path is not None and path.is_file() else None
     if project is not None:
         project.start_file()
-    result = Linter(settings, str(path) if path else None, project).check(text)
+    linter = Linter(settings, str(path) if path else None, project)
+    result, state, partial = linter.check_edited(text, previous)
     used = frozenset(p for p, _ in project.dependencies(path)) if project and path else frozenset()
-    return result.diagnostics, result.errors, used
+    if partial:
+        used |= depended  # the findings kept still depend on what they read
+    return Analysed(result.diagnostics, result.errors, used, state)
 
 
 _NOQA_CODES = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)", re.I)

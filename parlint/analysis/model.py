@@ -364,6 +364,17 @@ class Handoff:
         return f"{self.method}()" if self.method else self.api.value
 
 
+@dataclass(eq=False)
+class RestOfModule:
+    """The module-wide facts of the statements a partial model leaves out, each computed
+    when a rule first asks for it."""
+
+    identifiers: Callable[[], set[str]]
+    # Names bound by `import x` anywhere; names bound to a dict, and to anything else.
+    imported_modules: Callable[[], set[str]]
+    mapping_names: Callable[[], tuple[set[str], set[str]]]
+
+
 class ConcurrencyModel:
     """What one module does with threads, processes and pools (built by `tracking.build_model`)."""
 
@@ -383,6 +394,9 @@ class ConcurrencyModel:
         self._memo: dict[str, object] = {}
         # Whether a qualified name is a function of another module of the project.
         self.external_functions = external_functions
+        # When the model is of part of a module (an edited statement and what it reads, see
+        # parlint.incremental): the module-wide facts of the statements left out.
+        self.rest: Optional[RestOfModule] = None
         self.workers: list[Worker] = []
         self.pools: list[Pool] = []
         self.handoffs: list[Handoff] = []
@@ -463,6 +477,8 @@ class ConcurrencyModel:
             found = scope_identifiers(self.names.module_scope)
             for scope in self.scopes():
                 found |= scope.bound  # imported names too: the lists hold no `alias` nodes
+            if self.rest is not None:
+                found |= self.rest.identifiers()
             return found
 
         return self.memo("identifiers", collect)

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -141,6 +142,8 @@ class Project:
     _classes: dict[str, frozenset[str]] = field(default_factory=dict)
     _scanned: bool = False
     _stale: set[Path] = field(default_factory=set)
+    # The file checked in part (see `deferring`), whose own hand-offs are not read now.
+    _deferred: Optional[Path] = None
     _loading: set[str] = field(default_factory=set)
 
     @classmethod
@@ -202,6 +205,27 @@ class Project:
         module = Module(name, real_path(path), SourceText(text), model, _digest(text))
         self._modules[name] = module
         return module
+
+    def unregistered(
+        self, path: Path, source: SourceText, model: ConcurrencyModel
+    ) -> Optional[Module]:
+        """The file being checked as a module, for a check of part of it: the project keeps
+        the module it has (or reads the file again when another module needs it)."""
+        name = self.module_name(path)
+        if name is None:
+            return None
+        return Module(name, real_path(path), source, model, _digest(source.text))
+
+    @contextmanager
+    def deferring(self, path: Path) -> Iterator[None]:
+        """While the file at `path` is checked in part: what it hands off into other modules
+        is read again only when another file's check needs it."""
+        previous = self._deferred
+        self._deferred = real_path(path)
+        try:
+            yield
+        finally:
+            self._deferred = previous
 
     def module(self, name: str) -> Optional[Module]:
         if name in self._modules:
@@ -360,6 +384,9 @@ class Project:
         else:
             paths = [p for p in self._stale if p.is_file()]
         self._stale.clear()
+        if self._deferred is not None and self._deferred in paths:
+            paths.remove(self._deferred)
+            self._stale.add(self._deferred)
         used = dict(self.used)  # reading the project is not what a file depends on
         # Files that name a concurrency module first (they define the Thread subclasses),
         # then the others that use one of those subclasses.

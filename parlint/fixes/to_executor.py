@@ -206,7 +206,13 @@ def _module_facts(model: ConcurrencyModel) -> tuple[set[str], set[str]]:
     """Imported module names and plain dict names: computed once per model."""
     cached = model.__dict__.get("_parlint_module_facts")
     if cached is None:
-        cached = (_imported_modules(model.tree), _plain_mappings(model))
+        modules = imported_modules(model.tree)
+        dicts, other = mapping_names(model, model.tree)
+        if model.rest is not None:
+            modules |= model.rest.imported_modules()
+            rest_dicts, rest_other = model.rest.mapping_names()
+            dicts, other = dicts | rest_dicts, other | rest_other
+        cached = (modules, dicts - other)
         model.__dict__["_parlint_module_facts"] = cached
     return cached  # type: ignore[no-any-return]
 
@@ -216,12 +222,13 @@ MAPPING_FACTORIES = frozenset(
 )
 
 
-def _plain_mappings(model: ConcurrencyModel) -> set[str]:
-    """Names only ever bound to a dict (a display, a comprehension, `dict()`, `defaultdict()`
-    ...) anywhere in the module: their `get` never blocks."""
+def mapping_names(model: ConcurrencyModel, tree: ast.AST) -> tuple[set[str], set[str]]:
+    """Names bound to a dict (a display, a comprehension, `dict()`, `defaultdict()` ...) in
+    `tree`, and names bound to anything else: a name only ever bound to a dict anywhere in
+    the module is a plain mapping, whose `get` never blocks."""
     dicts: set[str] = set()
     other: set[str] = set()
-    for node in ast.walk(model.tree):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             owner = simple_assignment_value(node)
             if isinstance(owner, (ast.Dict, ast.DictComp)) or (
@@ -233,10 +240,10 @@ def _plain_mappings(model: ConcurrencyModel) -> set[str]:
                 other.add(node.id)
         elif isinstance(node, ast.arg):
             other.add(node.arg)
-    return dicts - other
+    return dicts, other
 
 
-def _imported_modules(tree: ast.Module) -> set[str]:
+def imported_modules(tree: ast.AST) -> set[str]:
     """Local names bound by `import x` / `import x as y` anywhere in the module."""
     names: set[str] = set()
     for node in ast.walk(tree):
