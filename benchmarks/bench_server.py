@@ -160,6 +160,8 @@ async def main() -> None:
         for _ in range(args.runs):
             version += 1
             publish_times.append(await publish_after(typed_in_function(version), version))
+        version += 1
+        await publish_after(source, version)  # typing at the end starts from the plain text
         for _ in range(args.runs):
             version += 1
             append_times.append(await publish_after(appended(version), version))

@@ -173,14 +173,15 @@ class Linter:
         errors: list[str],
         exports: Optional[list[IncomingTask]] = None,
         classes: Optional[set[str]] = None,
+        tree: Optional[ast.Module] = None,
     ) -> Checked:
         """The diagnostics, and the tree they came from (fixes reuse it) when it parsed.
         `exports` receives the tasks this file hands into other modules, `classes` the names
-        of the Thread/Process subclasses it defines."""
+        of the Thread/Process subclasses it defines; `tree` is the text's, when parsed."""
         if not could_matter(source.text) and not self._matters_through_project(source.text):
             return [], None, None
         with collector_paused():
-            return self._analyse(source, errors, exports, classes)
+            return self._analyse(source, errors, exports, classes, tree)
 
     def _analyse(
         self,
@@ -534,10 +535,11 @@ class Linter:
         errors: list[str] = []
         passes = 0
         budget = MAX_FIX_PASSES
+        parsed: Optional[ast.Module] = None  # the fixed text's tree, parsed to validate it
         while passes < budget:
             passes += 1
             source = SourceText(text)
-            diagnostics, tree, model = self._check_source(source, errors)
+            diagnostics, tree, model = self._check_source(source, errors, tree=parsed)
             candidates = [d for d in diagnostics if d.fix_applicability in allowed]
             if not candidates:
                 return FixResult(text, fixed, diagnostics, errors)
@@ -552,7 +554,7 @@ class Linter:
             if new_text == text:
                 return FixResult(text, fixed, diagnostics, errors)
             try:
-                ast.parse(new_text)
+                parsed = ast.parse(new_text, filename=self.filename or "<unknown>")
             except (SyntaxError, ValueError) as exc:
                 codes = ", ".join(sorted({d.code for d in applied}))
                 errors.append(
@@ -562,7 +564,7 @@ class Linter:
                 return FixResult(text, fixed, diagnostics, errors)
             fixed.extend(applied)
             text = new_text
-        final, _, _ = self._check_source(SourceText(text), errors)
+        final, _, _ = self._check_source(SourceText(text), errors, tree=parsed)
         return FixResult(text, fixed, final, errors)
 
     def _one_pass(

@@ -7,11 +7,13 @@ loop keeps answering; a result computed for an older version of a document is dr
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
@@ -45,7 +47,11 @@ log = logging.getLogger("parlint.server")
 
 FIX_ALL_KIND = "source.fixAll.parlint"
 PARSE_ERROR = "PAR000"
+T = TypeVar("T")
+
 READY_TIMEOUT = 2.0
+# Quiet time after the last check before the cycle collector runs (see `collect_when_idle`).
+IDLE_COLLECTION_SECONDS = 2.0
 CONFIG_GLOBS = ("**/pyproject.toml", "**/parlint.toml", "**/.parlint.toml")
 # Modules that open documents import tasks from may change on disk (a checkout, a formatter).
 SOURCE_GLOBS = ("**/*.py",)
@@ -80,6 +86,8 @@ class ParlintServer(LanguageServer):
         # What the last check of each open document left for the check of its next version.
         self.states: dict[str, FileState] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
+        self.collection: Optional[asyncio.Task[None]] = None
+        self.collector = Collector()
         # One thread: linting is pure Python, so under the GIL a second thread adds no
         # throughput, only memory (glibc gives each thread its own malloc arena, which keeps
         # the high-water mark of a large file's tree: +16 MB of RSS for nothing).
@@ -186,7 +194,15 @@ class ParlintServer(LanguageServer):
             previous = self.states.pop(key, None) if snapshot.notebook is None else None
             depended = cached.dependencies if cached is not None else frozenset()
             analysed = await loop.run_in_executor(
-                self.executor, analyse, text, path, settings, self.projects, previous, depended
+                self.executor,
+                self.collector.after_check,
+                analyse,
+                text,
+                path,
+                settings,
+                self.projects,
+                previous,
+                depended,
             )
             if analysed.state is not None and snapshot.notebook is None and self.is_open(key):
                 self.states[key] = analysed.state
@@ -204,8 +220,32 @@ class ParlintServer(LanguageServer):
                 documents=snapshot.documents, dependencies=dependencies,
             )  # fmt: skip
             self.analyses[key] = result
+            self.collect_when_idle()
             return result
         return None
+
+    def collect_when_idle(self) -> None:
+        """Run the cycle collector once the user stops typing, not in the middle of a check.
+
+        The trees and models kept for the next edit are hundreds of thousands of objects; a
+        full collection walks them all (a few hundred ms on a large file), and Python starts
+        one whenever enough new objects have survived: the next keystroke's diagnostics would
+        wait for it. So what is alive after each check is frozen (left out of automatic
+        collections), and the garbage is collected once checking has been quiet for a moment
+        (see Collector)."""
+        if self.collection is not None:
+            self.collection.cancel()
+
+        async def collect() -> None:
+            try:
+                await asyncio.sleep(IDLE_COLLECTION_SECONDS)
+                await asyncio.get_running_loop().run_in_executor(
+                    self.executor, self.collector.collect
+                )
+            except asyncio.CancelledError:
+                pass
+
+        self.collection = asyncio.ensure_future(collect())
 
     def view(self, uri: str, analysis: Analysis) -> View:
         found = view_of(uri, analysis)
@@ -548,6 +588,34 @@ class ResolveData:
 def _is_count(value: Any, allow_negative: bool = False) -> bool:
     # `True` is an int to Python, and JSON's 1.0 arrives as a float: neither is an index.
     return type(value) is int and (allow_negative or value >= 0)
+
+
+class Collector:
+    """The cycle collector of the lint thread's work (see `collect_when_idle`)."""
+
+    # Checks between collections when the user never pauses: bounds the garbage kept.
+    MAX_CHECKS = 40
+
+    def __init__(self) -> None:
+        self.checks = 0
+
+    def after_check(self, check: Callable[..., T], *args: Any) -> T:
+        """Run `check`, then freeze what it left (collecting first every MAX_CHECKS)."""
+        try:
+            return check(*args)
+        finally:
+            self.checks += 1
+            if self.checks >= self.MAX_CHECKS:
+                self.collect()
+            else:
+                gc.freeze()
+
+    def collect(self) -> None:
+        """Collect everything (frozen objects too), then freeze what is alive."""
+        self.checks = 0
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
 
 def create_server() -> ParlintServer:
