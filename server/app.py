@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional, TypeVar
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
@@ -87,6 +88,8 @@ class ParlintServer(LanguageServer):
         self.states: dict[str, FileState] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.collection: Optional[asyncio.Task[None]] = None
+        # With lintOn = "save", what pull clients are shown until the next save.
+        self.shown: dict[str, _Shown] = {}
         self.collector = Collector()
         # One thread: linting is pure Python, so under the GIL a second thread adds no
         # throughput, only memory (glibc gives each thread its own malloc arena, which keeps
@@ -137,7 +140,9 @@ class ParlintServer(LanguageServer):
 
     # -- analysis ---------------------------------------------------------------------------
     def is_open(self, uri: str) -> bool:
-        return uri in self.workspace.text_documents
+        # pygls keys documents by the decoded URI; VS Code sends notebook cell URIs with
+        # their fragment percent-encoded (`#W1sZmlsZQ%3D%3D`).
+        return unquote(uri) in self.workspace.text_documents
 
     def notebook_of(self, uri: str) -> Optional[types.NotebookDocument]:
         return self.workspace.get_notebook_document(
@@ -224,6 +229,38 @@ class ParlintServer(LanguageServer):
             return result
         return None
 
+    async def reported_analysis(self, uri: str) -> Optional[Analysis]:
+        """The analysis a pull client is answered with: of the current text, or with
+        `lintOn = "save"` of the text as it was opened or last saved (VS Code pulls after
+        every change; typing must not re-lint)."""
+        editor = self.store.editor_settings(uri_to_path(uri))
+        if not editor.enable:
+            return None
+        if editor.lint_on != "save":
+            return await self.analysis(uri)
+        notebook = self.notebook_of(uri)
+        key = notebook.uri if notebook is not None else uri
+        shown = self.shown.get(key)
+        if shown is None or shown.settings_epoch != self.settings_epoch:
+            analysis = await self.analysis(uri)
+            if analysis is None:
+                return None
+            shown = self.shown[key] = _Shown(analysis, self.settings_epoch)
+        return shown.analysis
+
+    def saved(self, uri: str) -> None:
+        """A document was saved: lint it now (a pull client is asked to pull again)."""
+        if not self.pull_mode:
+            self.schedule(uri, 0)
+            return
+        notebook = self.notebook_of(uri)
+        key = notebook.uri if notebook is not None else uri
+        if self.shown.pop(key, None) is None:
+            return  # linted as typed: the client pulls by itself
+        caps = self.client_capabilities.workspace
+        if caps and caps.diagnostics and caps.diagnostics.refresh_support:
+            self.workspace_diagnostic_refresh(None)
+
     def collect_when_idle(self) -> None:
         """Run the cycle collector once the user stops typing, not in the middle of a check.
 
@@ -263,7 +300,7 @@ class ParlintServer(LanguageServer):
         for problem in problems:
             self.log("warning", problem)
         new = [p for p in problems if p not in self.shown_problems]
-        if new:
+        if new and self.store.global_settings.notifies("warning"):
             self.shown_problems.update(new)
             self.window_show_message(
                 types.ShowMessageParams(
@@ -371,6 +408,7 @@ class ParlintServer(LanguageServer):
             pending.cancel()
         self.analyses.pop(key, None)
         self.states.pop(key, None)
+        self.shown.pop(key, None)
         if not self.pull_mode:
             for uri in documents:
                 self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
@@ -590,6 +628,12 @@ def _is_count(value: Any, allow_negative: bool = False) -> bool:
     return type(value) is int and (allow_negative or value >= 0)
 
 
+@dataclass(frozen=True)
+class _Shown:
+    analysis: Analysis
+    settings_epoch: int
+
+
 class Collector:
     """The cycle collector of the lint thread's work (see `collect_when_idle`)."""
 
@@ -657,7 +701,7 @@ def _register(server: ParlintServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     async def did_save(ls: ParlintServer, params: types.DidSaveTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri, 0)
+        ls.saved(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls: ParlintServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -681,7 +725,7 @@ def _register(server: ParlintServer) -> None:
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
     async def notebook_save(ls: ParlintServer, params: types.DidSaveNotebookDocumentParams) -> None:
-        ls.schedule(params.notebook_document.uri, 0)
+        ls.saved(params.notebook_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
     async def notebook_close(
@@ -700,8 +744,7 @@ def _register(server: ParlintServer) -> None:
         ls: ParlintServer, params: types.DocumentDiagnosticParams
     ) -> types.DocumentDiagnosticReport:
         uri = params.text_document.uri
-        editor = ls.store.editor_settings(uri_to_path(uri))
-        analysis = await ls.analysis(uri) if editor.enable else None
+        analysis = await ls.reported_analysis(uri)
         if analysis is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
         result_id = f"{uri}@{analysis.version}@{ls.settings_epoch}"
@@ -717,7 +760,7 @@ def _register(server: ParlintServer) -> None:
     ) -> types.WorkspaceDiagnosticReport:
         items: list[Any] = []
         for uri in list(ls.workspace.text_documents):
-            analysis = await ls.analysis(uri)
+            analysis = await ls.reported_analysis(uri)
             if analysis is not None:
                 items.append(
                     types.WorkspaceFullDocumentDiagnosticReport(

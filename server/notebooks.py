@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from typing import Optional
+from urllib.parse import unquote
 
 from lsprotocol import types
 
@@ -35,7 +36,9 @@ class NotebookText:
     cells: tuple[Cell, ...]
 
     def cell(self, uri: str) -> Optional[Cell]:
-        return next((c for c in self.cells if c.uri == uri), None)
+        """The cell at `uri`, in either encoding a client may send (see ParlintServer.is_open)."""
+        wanted = unquote(uri)
+        return next((c for c in self.cells if unquote(c.uri) == wanted), None)
 
     def cell_at(self, row: int) -> Optional[Cell]:
         return next((c for c in self.cells if c.holds(row)), None)

@@ -19,6 +19,7 @@ log = logging.getLogger("parlint.server")
 
 PREFERENCES = ("editorFirst", "filesystemFirst", "editorOnly")
 LINT_ON = ("type", "save")
+NOTIFICATIONS = ("off", "onError", "onWarning", "always")
 SEVERITIES = ("error", "warning", "information", "hint")
 # Longer than any editor's idea of "as you type": a larger value is a mistake (10**12 would
 # mean the file is never linted).
@@ -36,6 +37,8 @@ class EditorSettings:
     lint_on: str = "type"
     configuration_preference: str = "editorFirst"
     debounce_ms: int = 100
+    # Which messages are also shown as notifications (every one is logged).
+    show_notifications: str = "onWarning"
     # code -> "error" | "warning" | "information" | "hint"
     severity: dict[str, str] = field(default_factory=dict)
 
@@ -78,6 +81,12 @@ class EditorSettings:
             else:
                 allowed = ", ".join(PREFERENCES)
                 problems.append(f"setting parlint.configurationPreference must be one of {allowed}")
+        if "showNotifications" in raw:
+            if raw["showNotifications"] in NOTIFICATIONS:
+                values["show_notifications"] = raw["showNotifications"]
+            else:
+                allowed = ", ".join(NOTIFICATIONS)
+                problems.append(f"setting parlint.showNotifications must be one of {allowed}")
         if "debounce" in raw:
             debounce = raw["debounce"]
             if type(debounce) is int and 0 <= debounce <= MAX_DEBOUNCE_MS:
@@ -90,6 +99,11 @@ class EditorSettings:
         if "severity" in raw:
             values["severity"] = _severities(raw["severity"], problems)
         return cls(**{k: v for k, v in values.items() if v is not None})
+
+    def notifies(self, level: str) -> bool:
+        """Whether a message of `level` (`error`, `warning`, `info`) is shown to the user."""
+        needed = {"error": 1, "warning": 2, "info": 3}[level]
+        return NOTIFICATIONS.index(self.show_notifications) >= needed
 
     @property
     def overrides(self) -> Overrides:

@@ -387,6 +387,34 @@ async def test_initialization_options_and_lint_on_save(
     assert await _until(configured, uri, lambda ds: not ds) == []
 
 
+@pytest_lsp.fixture(config=SERVER)
+async def pull_on_save(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A pull client (as VS Code is) with `lintOn = "save"`."""
+    await _start(lsp_client, tmp_path, "neovim@v0.11", {"globalSettings": {"lintOn": "save"}})
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_lint_on_save_holds_for_pull_clients(
+    pull_on_save: LanguageClient, tmp_path: Path
+) -> None:
+    uri = _open(pull_on_save, tmp_path / "m.py", UNJOINED)
+    params = types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri))
+
+    async def codes() -> list[str]:
+        report = await pull_on_save.text_document_diagnostic_async(params)
+        assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+        return [str(d.code) for d in report.items]
+
+    assert await codes() == ["PAR101"]
+    _change(pull_on_save, uri, UNJOINED + "    t.join()\n", 2)
+    assert await codes() == ["PAR101"]  # typing does not re-lint
+    pull_on_save.text_document_did_save(
+        types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri))
+    )
+    assert await codes() == []
+
+
 CRASHING = ClientServerConfig(
     server_command=[
         sys.executable,
@@ -487,6 +515,35 @@ async def test_notebook_cells_are_linted_as_one_module(
             cell_text_documents=[types.TextDocumentIdentifier(uris[name]) for name in cells],
         )
     )
+
+
+async def test_notebook_cells_with_percent_encoded_uris_get_pulled_diagnostics(
+    neovim: LanguageClient, tmp_path: Path
+) -> None:
+    """VS Code names cells `...demo.ipynb#W1sZmlsZQ%3D%3D` (the fragment percent-encoded) in
+    every message; pygls keeps documents under the decoded URI."""
+    notebook_uri = (tmp_path / "demo.ipynb").as_uri()
+    texts = ["import threading\n", 't = threading.Thread(target=print, args=("x"))\nt.start()\n']
+    uris = [f"vscode-notebook-cell:{tmp_path}/demo.ipynb#W{i}sZmlsZQ%3D%3D" for i in (0, 1)]
+    neovim.notebook_document_did_open(
+        types.DidOpenNotebookDocumentParams(
+            notebook_document=types.NotebookDocument(
+                uri=notebook_uri,
+                notebook_type="jupyter-notebook",
+                version=1,
+                cells=[
+                    types.NotebookCell(kind=types.NotebookCellKind.Code, document=u) for u in uris
+                ],
+            ),
+            cell_text_documents=[_cell(u, t) for u, t in zip(uris, texts, strict=True)],
+        )
+    )
+    for uri, codes in zip(uris, ([], ["PAR502"]), strict=True):
+        report = await neovim.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri))
+        )
+        assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+        assert [d.code for d in report.items] == codes
 
 
 @pytest_lsp.fixture(config=SERVER)

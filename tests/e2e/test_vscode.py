@@ -38,6 +38,35 @@ for t in (a, b):
 for t in (a, b):
     t.join()
 """
+NOTEBOOK = {
+    "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Threads in a notebook"]},
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": ["import threading"],
+        },
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": [
+                't = threading.Thread(target=print, args=("cell"))\n',
+                "t.start()\n",
+                "t.join()",
+            ],
+        },
+    ],
+    "metadata": {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    },
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
 ON_SAVE = (
     'import threading\n\nt = threading.Thread(target=print, args=("saved"))\nt.start()\nt.join()\n'
 )
@@ -58,7 +87,8 @@ def _vsix() -> Path:
 
 @contextlib.contextmanager
 def code_server(tmp_path: Path, settings: dict[str, object]) -> Iterator[tuple[str, Path]]:
-    """A code-server with the built .vsix and `settings`, on a workspace of three files."""
+    """A code-server with the built .vsix and `settings`, on a workspace of three files and a
+    notebook."""
     vsix = _vsix()
     install = subprocess.run(
         ["bash", str(ROOT / "scripts" / "install-code-server.sh")],
@@ -71,6 +101,7 @@ def code_server(tmp_path: Path, settings: dict[str, object]) -> Iterator[tuple[s
     (workspace / "serial.py").write_text(SERIAL)
     (workspace / "args.py").write_text(ARGS)
     (workspace / "on_save.py").write_text(ON_SAVE)
+    (workspace / "demo.ipynb").write_text(json.dumps(NOTEBOOK, indent=1))
     extensions, user_data = tmp_path / "extensions", tmp_path / "user-data"
     (user_data / "User").mkdir(parents=True)
     quiet = {

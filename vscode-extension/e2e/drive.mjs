@@ -1,6 +1,7 @@
 // Drives a real VS Code (code-server) in Debian's chromium with Playwright: sees parlint's
 // diagnostics in the Problems panel and as squiggles, applies a quick-fix from the light bulb,
-// runs "Fix all", and saves with codeActionsOnSave. Screenshots of each step go to ARTIFACTS.
+// runs "Fix all", saves with codeActionsOnSave, and opens a notebook. Screenshots of each step
+// go to ARTIFACTS.
 // Usage: node drive.mjs URL WORKSPACE ARTIFACTS
 import { chromium } from "playwright-core";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -141,6 +142,16 @@ await waitFor("on_save.py's diagnostics to clear", async () =>
   (await page.locator('.markers-panel .monaco-list-row:has-text("on_save.py")').count()) === 0,
 );
 await shot("fixed-on-save");
+
+// 5. A Jupyter notebook: its code cells are one module, findings land in their cell.
+await openFile("demo.ipynb");
+await waitFor("PAR502 in the notebook's cell", async () =>
+  (await page.locator('.markers-panel .monaco-list-row:has-text("PAR502")').count()) > 0,
+);
+await waitFor("a squiggle in the cell", async () =>
+  (await page.locator(".notebook-editor .monaco-editor .squiggly-error").count()) > 0,
+);
+await shot("notebook");
 
 await browser.close();
 console.log("E2E OK");

@@ -5,7 +5,7 @@ import { DISPLAY_NAME, FIX_ALL_KIND, RESTART_DEBOUNCE_MS } from "./common/consta
 import { registerLogger, traceError, traceInfo } from "./common/log/logging";
 import { onDidChangeInterpreter } from "./common/python";
 import { createServer } from "./common/server";
-import { needsRestart, ParlintSettings, readSettings } from "./common/settings";
+import { needsRestart, ParlintSettings, readSettings, shouldNotify } from "./common/settings";
 import {
   createOutputChannel,
   executeCommand,
@@ -39,7 +39,11 @@ async function restart(output: vscode.LogOutputChannel): Promise<void> {
     return;
   }
   const folders = getWorkspaceFolders().map((folder) => settingsFor(folder));
-  client = await createServer(global, folders, output, (reason) => void showErrorMessage(reason, "Show Output"));
+  client = await createServer(global, folders, output, (reason) => {
+    if (shouldNotify(global.showNotifications, "error")) {
+      void showErrorMessage(reason, "Show Output");
+    }
+  });
   if (client) {
     await client.start().catch((error) => traceError(`Starting the server: ${error}`));
   }

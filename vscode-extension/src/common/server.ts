@@ -13,7 +13,7 @@ import { CRASH_WINDOW_MS, DISPLAY_NAME, EXTENSION_ID, MAX_RESTARTS } from "./con
 import { installCommand, LaunchCommand, resolveLaunch, RestartPolicy } from "./launch";
 import { traceError, traceInfo, traceWarn } from "./log/logging";
 import { activeInterpreter } from "./python";
-import { ParlintSettings, serverSettings } from "./settings";
+import { ParlintSettings, serverSettings, shouldNotify } from "./settings";
 import { createTerminal, showErrorMessage } from "./vscodeapi";
 
 const DOCUMENT_SELECTOR = [
@@ -32,7 +32,7 @@ function importsParlint(python: string[]): Promise<boolean> {
 /** Interpreters we already told the user about: one notification each, no loop. */
 const reported = new Set<string>();
 
-async function offerInstall(python: string[]): Promise<void> {
+async function offerInstall(python: string[], notify: boolean): Promise<void> {
   const key = python.join(" ");
   if (reported.has(key)) {
     return;
@@ -40,6 +40,9 @@ async function offerInstall(python: string[]): Promise<void> {
   reported.add(key);
   const command = installCommand(python);
   traceError(`parlint is not installed for ${key}. Install it with: ${command}`);
+  if (!notify) {
+    return;
+  }
   const choice = await showErrorMessage(
     `parlint is not installed for the interpreter ${key}. Install it with: ${command}`,
     "Install",
@@ -71,7 +74,7 @@ export async function createServer(
   const launch = await launchCommand(global);
   traceInfo(`Starting the server (${launch.source}): ${launch.command} ${launch.args.join(" ")}`);
   if (launch.python && !(await importsParlint(launch.python))) {
-    await offerInstall(launch.python);
+    await offerInstall(launch.python, shouldNotify(global.showNotifications, "error"));
     return undefined;
   }
   const serverOptions: ServerOptions = {

@@ -9,8 +9,22 @@ export interface ParlintSettings {
   args: string[];
   lintOn: "type" | "save";
   select: string[];
+  extendSelect: string[];
   ignore: string[];
   unsafeFixes: boolean;
+  configurationPreference: string;
+  debounce: number;
+  severity: Record<string, string>;
+  showNotifications: Notifications;
+}
+
+export type Notifications = "off" | "onError" | "onWarning" | "always";
+const NOTIFICATIONS: Notifications[] = ["off", "onError", "onWarning", "always"];
+
+/** Whether a message of `level` is shown as a notification under `setting`. */
+export function shouldNotify(setting: Notifications, level: "error" | "warning" | "info"): boolean {
+  const needed: Record<typeof level, number> = { error: 1, warning: 2, info: 3 };
+  return NOTIFICATIONS.indexOf(setting) >= needed[level];
 }
 
 /** The subset of `WorkspaceConfiguration` this module needs, so tests can fake it. */
@@ -49,9 +63,21 @@ export function readSettings(config: ConfigReader, workspace: string, vars: Fold
     args: stringList(config.get("args")),
     lintOn: lintOn === "save" ? "save" : "type",
     select: stringList(config.get("select")),
+    extendSelect: stringList(config.get("extendSelect")),
     ignore: stringList(config.get("ignore")),
     unsafeFixes: config.get<boolean>("unsafeFixes") ?? false,
+    configurationPreference: config.get<string>("configurationPreference") ?? "editorFirst",
+    debounce: config.get<number>("debounce") ?? 100,
+    severity: plainObject(config.get("severity")),
+    showNotifications: NOTIFICATIONS.find((n) => n === config.get<string>("showNotifications")) ?? "onWarning",
   };
+}
+
+function plainObject(value: unknown): Record<string, string> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return {};
+  }
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
 }
 
 /** What the server receives for a folder: the keys it reads (`select` empty = no override). */
@@ -61,10 +87,18 @@ export function serverSettings(settings: ParlintSettings): Record<string, unknow
     enable: settings.enable,
     lintOn: settings.lintOn,
     select: settings.select.length > 0 ? settings.select : null,
+    extendSelect: settings.extendSelect,
     ignore: settings.ignore,
     unsafeFixes: settings.unsafeFixes,
+    configurationPreference: settings.configurationPreference,
+    debounce: settings.debounce,
+    severity: settings.severity,
+    showNotifications: settings.showNotifications,
   };
 }
+
+/** Settings only the extension reads (how to start the server, and VS Code's own tracing). */
+export const CLIENT_ONLY_KEYS = ["path", "interpreter", "args", "trace.server"];
 
 /** Settings whose change needs a new server process (the others are sent to the running one). */
 export const RESTART_KEYS = ["parlint.path", "parlint.interpreter", "parlint.args"];
