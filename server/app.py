@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -91,6 +92,7 @@ class ParlintServer(LanguageServer):
         # With lintOn = "save", what pull clients are shown until the next save.
         self.shown: dict[str, _Shown] = {}
         self.collector = Collector()
+        self.explained_unsafe = False
         # One thread: linting is pure Python, so under the GIL a second thread adds no
         # throughput, only memory (glibc gives each thread its own malloc arena, which keeps
         # the high-water mark of a large file's tree: +16 MB of RSS for nothing).
@@ -223,6 +225,7 @@ class ParlintServer(LanguageServer):
             result = Analysis(
                 key, version, text, path, settings, diagnostics, snapshot.notebook,
                 documents=snapshot.documents, dependencies=dependencies,
+                carried=_carried(diagnostics, cached),
             )  # fmt: skip
             self.analyses[key] = result
             self.collect_when_idle()
@@ -260,6 +263,21 @@ class ParlintServer(LanguageServer):
         caps = self.client_capabilities.workspace
         if caps and caps.diagnostics and caps.diagnostics.refresh_support:
             self.workspace_diagnostic_refresh(None)
+
+    def explain_unsafe_fixes(self, count: int) -> None:
+        """Fix all was asked for where every fix is unsafe: VS Code would only say that no
+        action is available. Said once per session."""
+        if self.explained_unsafe or not self.store.global_settings.notifies("warning"):
+            return
+        self.explained_unsafe = True
+        fixes = "fix here is" if count == 1 else f"{count} fixes here are"
+        self.window_show_message(
+            types.ShowMessageParams(
+                type=types.MessageType.Info,
+                message=f"parlint: the {fixes} unsafe, so Fix all leaves them: apply them one "
+                "at a time from the light bulb, or set parlint.unsafeFixes to true.",
+            )
+        )
 
     def collect_when_idle(self) -> None:
         """Run the cycle collector once the user stops typing, not in the middle of a check.
@@ -309,19 +327,28 @@ class ParlintServer(LanguageServer):
                 )
             )
 
-    def lsp_diagnostics(self, uri: str, analysis: Analysis) -> list[types.Diagnostic]:
+    def lsp_diagnostics(
+        self, uri: str, analysis: Analysis, shown: bool = True
+    ) -> list[types.Diagnostic]:
+        """The analysis's diagnostics for the client. What is `shown` of a text that does not
+        parse is its PAR000 and the findings of the last version that parsed (SPEC 3: no
+        flicker while typing); code actions (`shown=False`) work on its own findings only."""
         editor = self.store.editor_settings(analysis.path)
         view = self.view(uri, analysis)
         positions = Positions(view.text, self.encoding)
         result = []
         for index, d in view.items:
-            if d.code == PARSE_ERROR:
-                # Mid-edit the text often does not parse; the editor's Python support already
-                # shows syntax errors. Publish nothing rather than stale or duplicate squiggles.
+            if d.code == PARSE_ERROR and not shown:
                 continue
             data = {"index": index, "version": analysis.version, "fixable": d.fixable}
             severity = _SEVERITIES.get(editor.severity.get(d.code, ""))
             result.append(to_lsp(d, positions, uri, data, severity, self.positions_of_file))
+        if shown and analysis.carried:
+            earlier = replace(analysis, diagnostics=analysis.carried, carried=[])
+            for _, d in self.view(uri, earlier).items:
+                severity = _SEVERITIES.get(editor.severity.get(d.code, ""))
+                data = {"version": analysis.version, "fixable": False, "carried": True}
+                result.append(to_lsp(d, positions, uri, data, severity, self.positions_of_file))
         return result
 
     def project_text(self, path: Path) -> Optional[str]:
@@ -628,6 +655,16 @@ def _is_count(value: Any, allow_negative: bool = False) -> bool:
     return type(value) is int and (allow_negative or value >= 0)
 
 
+def _carried(diagnostics: list[Diagnostic], previous: Optional[Analysis]) -> list[Diagnostic]:
+    """The findings a text that does not parse keeps showing: those of the last version of
+    the document that parsed."""
+    if previous is None or not any(d.code == PARSE_ERROR for d in diagnostics):
+        return []
+    if any(d.code == PARSE_ERROR for d in previous.diagnostics):
+        return previous.carried
+    return previous.diagnostics
+
+
 @dataclass(frozen=True)
 class _Shown:
     analysis: Analysis
@@ -682,6 +719,7 @@ def _register(server: ParlintServer) -> None:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: ParlintServer, params: types.InitializedParams) -> None:
+        ls.log("info", f"parlint {__version__} server on Python {_python()} ({sys.executable})")
         try:
             await ls.register_watchers()
             await ls.pull_configuration()
@@ -791,7 +829,8 @@ def _register(server: ParlintServer) -> None:
         )
         wants_fix_all = only is None or any(FIX_ALL_KIND.startswith(k) for k in only)
         view = ls.view(uri, analysis)
-        lsp = {item.data["index"]: item for item in ls.lsp_diagnostics(uri, analysis)}  # type: ignore[index]
+        found = ls.lsp_diagnostics(uri, analysis, shown=False)
+        lsp = {item.data["index"]: item for item in found}  # type: ignore[index]
         actions: list[types.CodeAction] = []
         editor = ls.store.editor_settings(analysis.path)
         if any(d.fixable for _, d in view.items):
@@ -857,6 +896,8 @@ def _register(server: ParlintServer) -> None:
                 action.data = None
             if action.edit is not None or action.data is not None:
                 actions.append(action)
+        elif wants_fix_all and only is not None and any(d.fixable for _, d in view.items):
+            ls.explain_unsafe_fixes(sum(1 for _, d in view.items if d.fixable))
         return actions
 
     @server.feature(types.CODE_ACTION_RESOLVE)
@@ -934,6 +975,10 @@ def _register(server: ParlintServer) -> None:
                 ls.store.folders.pop(str(path), None)
         await ls.pull_configuration()
         ls.relint_all()
+
+
+def _python() -> str:
+    return ".".join(map(str, sys.version_info[:3]))
 
 
 def start_server() -> int:

@@ -67,6 +67,8 @@ class Analysis:
     dependencies: frozenset[str] = frozenset()
     # (index of a diagnostic, alternative or None) -> the diagnostic with that fix built
     fixes: dict[tuple[int, Optional[int]], Diagnostic] = field(default_factory=dict)
+    # When the text does not parse: the findings of the last version that did, still shown.
+    carried: list[Diagnostic] = field(default_factory=list)
 
     @property
     def source(self) -> SourceText:

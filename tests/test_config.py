@@ -463,3 +463,10 @@ def test_settings_survive_pickling_after_use(tmp_path: Path) -> None:
     copy = pickle.loads(pickle.dumps(s))
     assert copy == s and copy.is_excluded(tmp_path / "gen" / "a.py")
     assert "PAR101" not in copy.enabled_codes(str(tmp_path / "t" / "x.py"), CODES)
+
+
+def test_the_readme_names_only_real_default_excludes() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    listed = readme.split("# replaces the defaults (", 1)[1].split(")", 1)[0]
+    names = [n.strip() for n in listed.split(",") if n.strip() != "..."]
+    assert names and all(name in DEFAULT_EXCLUDE for name in names), names

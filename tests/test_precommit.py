@@ -64,3 +64,27 @@ def test_parlint_fix_hook_rewrites_safe_fixes(sandbox: Path) -> None:
     assert result.returncode == 1, result.stdout + result.stderr  # files were modified
     assert (sandbox / "args.py").read_text() == ARGS.replace('("x")', '("x",)')
     assert (sandbox / "jobs.py").read_text() == UNJOINED  # unsafe fix: not applied
+
+
+def _readme_hook_config() -> str:
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## pre-commit", 1)[1]
+    return section.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_hook_configuration_works_as_written(tmp_path: Path) -> None:
+    work = tmp_path / "project"
+    work.mkdir()
+    _git("init", "-q", cwd=work)
+    (work / "jobs.py").write_text(UNJOINED)
+    (work / ".pre-commit-config.yaml").write_text(_readme_hook_config())
+    _git("add", ".", cwd=work)
+    # The environment the README installs parlint into: its `bin` on PATH.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    env = dict(os.environ, PATH=path, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"))
+    result = subprocess.run(
+        [*_pre_commit(), "run", "--all-files"],
+        cwd=work, env=env, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "jobs.py:6:5: PAR101" in result.stdout

@@ -142,16 +142,58 @@ async def test_changes_are_debounced_and_only_the_latest_version_is_published(
     assert not vscode.diagnostics[uri]  # nothing stale arrives later
 
 
-async def test_syntax_error_mid_edit_clears_and_the_server_stays_up(
+async def test_syntax_error_mid_edit_keeps_the_findings_and_adds_one_par000(
     vscode: LanguageClient, tmp_path: Path
 ) -> None:
+    """SPEC 3: a text that does not parse keeps the last findings (no flicker while typing)
+    and gets one PAR000 at the error; code actions are not offered for either."""
     uri = _open(vscode, tmp_path / "m.py", UNJOINED)
-    assert await _diagnostics(vscode, uri)
+    assert [d.code for d in await _diagnostics(vscode, uri)] == ["PAR101"]
     _change(vscode, uri, UNJOINED + "    if (\n", 2)
-    assert await _until(vscode, uri, lambda ds: ds == []) == []
-    _change(vscode, uri, UNJOINED, 3)
+    broken = await _until(vscode, uri, lambda ds: any(d.code == "PAR000" for d in ds))
+    assert sorted(str(d.code) for d in broken) == ["PAR000", "PAR101"]
+    (error,) = [d for d in broken if d.code == "PAR000"]
+    assert error.range.start.line == 6 and error.severity == types.DiagnosticSeverity.Error
+    actions = await vscode.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri),
+            types.Range(types.Position(0, 0), types.Position(7, 0)),
+            types.CodeActionContext(broken),
+        )
+    )
+    assert not actions
+    _change(vscode, uri, UNJOINED + "    if (\n    x\n", 3)  # still broken: still shown
+    still = await _until(vscode, uri, lambda ds: len(ds) == 2)
+    assert sorted(str(d.code) for d in still) == ["PAR000", "PAR101"]
+    _change(vscode, uri, UNJOINED, 4)
     fixed = await _until(vscode, uri, lambda ds: len(ds) == 1)
     assert fixed[0].code == "PAR101"
+
+
+async def test_the_log_names_the_version_and_interpreter(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    _open(vscode, tmp_path / "m.py", UNJOINED)
+    await _diagnostics(vscode, (tmp_path / "m.py").as_uri())
+    lines = [m.message for m in vscode.log_messages]
+    assert any(line.startswith("parlint 0.") and sys.executable in line for line in lines), lines
+
+
+async def test_fix_all_with_only_unsafe_fixes_says_why_once(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    uri = _open(vscode, tmp_path / "m.py", UNJOINED)  # PAR101: an unsafe fix only
+    (d,) = await _diagnostics(vscode, uri)
+    params = types.CodeActionParams(
+        types.TextDocumentIdentifier(uri),
+        d.range,
+        types.CodeActionContext([], only=[types.CodeActionKind.SourceFixAll]),
+    )
+    for _ in range(2):
+        assert not await vscode.text_document_code_action_async(params)
+    await asyncio.sleep(0.2)
+    hints = [m.message for m in vscode.messages if "unsafeFixes" in m.message]
+    assert len(hints) == 1 and "fix here is unsafe" in hints[0]
 
 
 async def test_close_clears_diagnostics(vscode: LanguageClient, tmp_path: Path) -> None:

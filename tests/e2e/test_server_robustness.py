@@ -294,3 +294,20 @@ def test_tampered_resolve_data_is_refused(client: RawClient, tmp_path: Path, ind
     assert "error" in answer or answer["result"].get("edit") is None
     # The real data still resolves.
     assert client.call("codeAction/resolve", action)["result"]["edit"]
+
+
+def test_cancelling_an_answered_request_writes_nothing_to_stderr(tmp_path: Path) -> None:
+    """VS Code cancels requests that were already answered; the editor shows the server's
+    stderr as errors, so a routine cancel must not reach it."""
+    raw = RawClient(tmp_path)
+    raw.initialize(tmp_path)
+    raw.notify("initialized", {})
+    uri = _open(raw, tmp_path / "m.py", "import threading\n")
+    position = {"line": 0, "character": 0}
+    params = {"textDocument": {"uri": uri}, "position": position}
+    answered = raw.request("textDocument/hover", params)
+    raw.response(answered)
+    raw.notify("$/cancelRequest", {"id": answered})
+    raw.notify("$/cancelRequest", {"id": 12345})
+    raw.call("textDocument/hover", params)  # the cancels were read before this answer
+    assert "Cancel notification" not in raw.close()

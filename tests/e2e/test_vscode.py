@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -180,3 +181,20 @@ def test_vscode_explains_how_to_install_parlint_once(tmp_path: Path) -> None:
     assert outcome["count"] == 1, "one notification, no restart loop"
     assert f"{python} -m pip install parlint" in outcome["text"]
     assert outcome["hasButton"]
+
+
+def test_the_vsix_holds_its_images_and_what_the_extensions_page_shows() -> None:
+    with zipfile.ZipFile(_vsix()) as vsix:
+        names = set(vsix.namelist())
+        manifest = json.loads(vsix.read("extension/package.json"))
+        readme = vsix.read("extension/readme.md").decode()
+    # The README's image is packaged and referenced relatively (vsce would otherwise point
+    # it at a repository URL that does not hold it).
+    assert "](images/quickfix.png)" in readme
+    assert {"extension/images/quickfix.png", "extension/images/icon.png"} <= names
+    assert manifest["icon"] == "images/icon.png" and manifest["galleryBanner"]["color"]
+    assert manifest["homepage"] and manifest["bugs"]["url"]
+    assert manifest["capabilities"]["untrustedWorkspaces"]["supported"] == "limited"
+    assert manifest["capabilities"]["virtualWorkspaces"]["supported"] is False
+    assert not any("**" in event for event in manifest["activationEvents"])
+    assert "workspaceContains:*.ipynb" in manifest["activationEvents"]

@@ -18,6 +18,11 @@ import {
 
 let client: LanguageClient | undefined;
 let restartTimer: NodeJS.Timeout | undefined;
+// Restarts run one after another: two overlapping ones (a settings change and the Restart
+// command) would each start a server and leave the first one running.
+let restarting: Promise<void> = Promise.resolve();
+// Callers of `scheduleRestart` whose restart has not run yet (a later call replaced its timer).
+let waiting: Array<() => void> = [];
 
 function settingsFor(folder?: vscode.WorkspaceFolder): ParlintSettings {
   const vars = {
@@ -30,6 +35,8 @@ function settingsFor(folder?: vscode.WorkspaceFolder): ParlintSettings {
 
 async function restart(output: vscode.LogOutputChannel): Promise<void> {
   if (client) {
+    // vscode-languageclient then logs that the old process "exited successfully".
+    traceInfo("Restarting: stopping the running server first.");
     await client.stop().catch((error) => traceError(`Stopping the server: ${error}`));
     client = undefined;
   }
@@ -45,15 +52,30 @@ async function restart(output: vscode.LogOutputChannel): Promise<void> {
     }
   });
   if (client) {
-    await client.start().catch((error) => traceError(`Starting the server: ${error}`));
+    const started = client;
+    await started
+      .start()
+      .then(() => traceInfo("The server is running."))
+      .catch((error) => traceError(`Starting the server: ${error}`));
   }
 }
 
-function scheduleRestart(output: vscode.LogOutputChannel): void {
+/** The one way to restart: debounced (a burst of setting changes is one restart), queued
+ * behind a restart in progress. `delay` 0 for the Restart command. */
+function scheduleRestart(output: vscode.LogOutputChannel, delay = RESTART_DEBOUNCE_MS): Promise<void> {
   if (restartTimer) {
     clearTimeout(restartTimer);
   }
-  restartTimer = setTimeout(() => void restart(output), RESTART_DEBOUNCE_MS);
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      const done = waiting;
+      waiting = [];
+      restarting = restarting.then(() => restart(output)).catch((error) => traceError(`Restarting: ${error}`));
+      void restarting.then(() => done.forEach((resolveOne) => resolveOne()));
+    }, delay);
+  });
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -61,28 +83,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerLogger(output);
   context.subscriptions.push(
     output,
-    registerCommand("parlint.restart", () => restart(output)),
+    registerCommand("parlint.restart", () => scheduleRestart(output, 0)),
     registerCommand("parlint.showOutput", () => output.show()),
     registerCommand("parlint.fixAll", () =>
       executeCommand("editor.action.codeAction", { kind: FIX_ALL_KIND, apply: "first" }),
     ),
     onDidChangeConfiguration((event) => {
       if (needsRestart((key) => event.affectsConfiguration(key)) || event.affectsConfiguration("parlint.enable")) {
-        scheduleRestart(output);
+        void scheduleRestart(output);
       }
       // Other parlint.* settings reach the running server through workspace/configuration.
     }),
   );
-  const interpreterWatch = await onDidChangeInterpreter(() => scheduleRestart(output));
+  const interpreterWatch = await onDidChangeInterpreter(() => void scheduleRestart(output));
   if (interpreterWatch) {
     context.subscriptions.push(interpreterWatch);
   }
-  await restart(output);
+  await scheduleRestart(output, 0);
 }
 
 export async function deactivate(): Promise<void> {
   if (restartTimer) {
     clearTimeout(restartTimer);
   }
+  await restarting;
   await client?.stop();
 }
