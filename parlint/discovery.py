@@ -15,7 +15,7 @@ import pathspec
 from parlint.config import ConfigResolver, Settings
 from parlint.files import read_source_file
 
-SOURCE_SUFFIXES = (".py", ".pyi")
+SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 # A .gitignore in effect: the directory its patterns are relative to (ending in a separator,
 # so that a relative path is a slice) and its patterns.

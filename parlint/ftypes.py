@@ -98,6 +98,8 @@ class Diagnostic:
     # Other fixes offered in the editor (never applied by --fix): (title, fix data).
     alternatives: tuple[tuple[str, Any], ...] = field(default=(), compare=False, repr=False)
     fix_scope: Optional[FixScope] = field(default=None, compare=False, repr=False)
+    # In a notebook: the cell (numbered from 1, every cell counted) the rows are in.
+    cell: Optional[str] = None
 
     @property
     def fixable(self) -> bool:
@@ -118,3 +120,5 @@ class FileResult:
     error: Optional[str] = None
     # The text the diagnostics point into (kept only when there are diagnostics), for display.
     source: Optional[str] = None
+    # A notebook's code cells, (number, source), which its diagnostics' rows point into.
+    cells: tuple[tuple[str, str], ...] = ()

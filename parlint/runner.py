@@ -20,8 +20,9 @@ from parlint.analysis.project import IncomingTask, Projects, real_path, unchange
 from parlint.config import Settings
 from parlint.engine import Linter, could_matter, decode
 from parlint.files import read_source_file, write_fixed_file
-from parlint.fixes.edits import apply_edits
+from parlint.fixes.edits import apply_edits, diff_edits
 from parlint.ftypes import Applicability, Diagnostic, FileResult, Location, Severity
+from parlint.notebooks import NotebookError, NotebookFile, in_cells
 from parlint.rules.parse import ParseError
 from parlint.source import Encoding, SourceText
 
@@ -93,10 +94,14 @@ def process_source(
     settings: Settings,
     options: RunOptions,
     projects: Optional[Projects] = None,
+    python: bool = False,
 ) -> tuple[FileOutcome, Optional[str], Optional[Encoding]]:
     """Check (and fix) one file's bytes; returns the outcome and the fixed text, if any.
 
-    Files of one project checked with the same `projects` share the modules they import."""
+    Files of one project checked with the same `projects` share the modules they import.
+    A `.ipynb` file is a notebook unless `python` says its bytes are Python already."""
+    if display.endswith(".ipynb") and not python:
+        return process_notebook(data, display, settings, options)
     digest = digest_of(data)
     path = real_path(Path(display))
     project = projects.of(path) if projects is not None and path.is_file() else None
@@ -161,6 +166,71 @@ def process_source(
         checked.worker_classes,
     )
     return outcome, None, encoding
+
+
+def process_notebook(
+    data: bytes, display: str, settings: Settings, options: RunOptions
+) -> tuple[FileOutcome, Optional[str], Optional[Encoding]]:
+    """A Jupyter notebook: its code cells checked as one module (as in the editor), the
+    diagnostics in their cells' rows, and fixes written back into the cells they change,
+    the rest of the notebook (outputs, metadata, JSON layout) as it was."""
+    digest = digest_of(data)
+    if not could_matter(data):  # as for a .py file: the words first
+        return FileOutcome(FileResult(display, ()), digest=digest, cacheable=True), None, None
+    text, encoding, problem = decode(data)
+    try:
+        if text is None:
+            raise NotebookError(problem.message if problem is not None else "cannot decode")
+        notebook = NotebookFile.parse(text)
+    except NotebookError as exc:
+        error = notebook_error(str(exc))
+        return FileOutcome(FileResult(display, (error,)), digest=digest, cacheable=True), None, None
+    if not notebook.is_python():
+        return FileOutcome(FileResult(display, ()), digest=digest, cacheable=True), None, None
+    combined = notebook.combined()
+    outcome, fixed, _ = process_source(
+        combined.text.encode("utf-8"), display, settings, options, python=True
+    )
+    result = outcome.result
+    new_text: Optional[str] = None
+    layout = combined
+    if fixed is not None:
+        per_cell = combined.edits_for(tuple(diff_edits(SourceText(combined.text), fixed)))
+        sources = {cell.uri: cell.text for cell in combined.cells}
+        if per_cell is not None:
+            for key, edits in per_cell.items():
+                sources[key] = apply_edits(SourceText(sources[key]), edits)
+            rewritten = notebook.with_sources(sources)
+            layout = NotebookFile.parse(rewritten).combined()
+        if per_cell is None or layout.text != fixed:
+            message = f"{display}: a fix does not fit in one cell; the notebook is left as it was"
+            unfixed, _, _ = process_source(
+                data, display, settings, replace(options, fix=False, diff=False)
+            )
+            return replace(unfixed, errors=(*unfixed.errors, message), cacheable=False), None, None
+        new_text = rewritten
+    cells = tuple((cell.uri, cell.text) for cell in layout.cells)
+    result = replace(
+        result,
+        diagnostics=in_cells(layout, result.diagnostics),
+        fixed=in_cells(combined, result.fixed),
+        fixed_source=new_text,
+        source=None,
+        cells=cells if result.diagnostics else (),
+    )
+    return replace(outcome, result=result, digest=digest), new_text, encoding
+
+
+def notebook_error(message: str) -> Diagnostic:
+    return Diagnostic(
+        code=ParseError.code,
+        name=ParseError.name,
+        message=f"Cannot read the notebook: {message}",
+        severity=Severity.ERROR,
+        location=Location(1, 1),
+        end_location=Location(1, 1),
+        url=ParseError.url(),
+    )
 
 
 def _unified(old: str, new: str, display: str) -> str:

@@ -28,10 +28,12 @@ def marker(diagnostic: Diagnostic, unsafe_fixes: bool) -> str:
 
 
 def header(filename: str, diagnostic: Diagnostic, unsafe_fixes: bool) -> str:
-    """`path:row:col: CODE [*] message`, the line concise and full output start with."""
+    """`path:row:col: CODE [*] message`, the line concise and full output start with
+    (`path:cell N:row:col` in a notebook, as ruff writes it)."""
     location = diagnostic.location
+    cell = f"cell {diagnostic.cell}:" if diagnostic.cell is not None else ""
     return (
-        f"{filename}:{location.row}:{location.column}: {diagnostic.code} "
+        f"{filename}:{cell}{location.row}:{location.column}: {diagnostic.code} "
         f"{marker(diagnostic, unsafe_fixes)}{diagnostic.message}"
     )
 

@@ -137,8 +137,10 @@ def _fix_diff(source: SourceText, fix: Fix) -> Optional[list[str]]:
 def render(ordered: Ordered, *, unsafe_fixes: bool, show_fixes: bool) -> str:
     out: list[str] = []
     for result, diagnostics in ordered:
-        source = SourceText(result.source) if result.source is not None else None
+        whole = SourceText(result.source) if result.source is not None else None
+        cells = {key: SourceText(text) for key, text in result.cells}
         for d in diagnostics:
+            source = cells.get(d.cell) if d.cell is not None else whole
             title = header(result.filename, d, unsafe_fixes)
             if source is None:
                 # Nothing to quote: ruff shows only the header without a source.
@@ -148,7 +150,8 @@ def render(ordered: Ordered, *, unsafe_fixes: bool, show_fixes: bool) -> str:
             pad = " " * gutter
             for related in d.related:
                 shown = display_path(related.filename) if related.filename else result.filename
-                where = f"{shown}:{related.location.row}:{related.location.column}"
+                cell = f"cell {d.cell}:" if d.cell is not None and not related.filename else ""
+                where = f"{shown}:{cell}{related.location.row}:{related.location.column}"
                 lines.append(f"{pad} = note: {where}: {related.message}")
             if d.fix_applicability is not None and d.fix_title:
                 lines.append(f"{pad} = help: {d.fix_title}")

@@ -34,8 +34,9 @@ def _fix(fix: Optional[Fix]) -> Optional[dict[str, Any]]:
 
 
 def as_dict(filename: str, d: Diagnostic) -> dict[str, Any]:
-    """One diagnostic; `fix` only from a built fix, so `null` means none was asked for or exists."""
-    return {
+    """One diagnostic; `fix` only from a built fix, so `null` means none was asked for or exists.
+    In a notebook, `cell` (as ruff writes it) numbers the cell the rows are in."""
+    found = {
         "code": d.code,
         "name": d.name,
         "message": d.message,
@@ -56,6 +57,9 @@ def as_dict(filename: str, d: Diagnostic) -> dict[str, Any]:
             for r in d.related
         ],
     }
+    if d.cell is not None:
+        found["cell"] = int(d.cell)
+    return found
 
 
 def render(ordered: Ordered) -> str:
