@@ -11,7 +11,7 @@ from parlint.server.settings import EditorSettings
 MANIFEST = Path(__file__).resolve().parents[1] / "vscode-extension" / "package.json"
 DECLARED = json.loads(MANIFEST.read_text())["contributes"]["configuration"]["properties"]
 # Read by the extension only: how to start the server, and the client's own tracing.
-CLIENT_ONLY = {"path", "interpreter", "args", "trace.server"}
+CLIENT_ONLY = {"importStrategy", "path", "interpreter", "args", "trace.server"}
 # A value other than the default for every setting the server reads.
 SAMPLES = {
     "enable": False,

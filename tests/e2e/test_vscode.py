@@ -170,16 +170,31 @@ def test_vscode_shows_diagnostics_and_applies_fixes(tmp_path: Path) -> None:
     assert 'args=("saved",)' in (workspace / "on_save.py").read_text()
 
 
-def test_vscode_explains_how_to_install_parlint_once(tmp_path: Path) -> None:
-    # Debian's own Python has no parlint (and no way to import this checkout).
-    python = "/usr/bin/python3"
-    assert Path(python).exists(), "the test needs a Python without parlint at /usr/bin/python3"
-    with code_server(tmp_path, {"parlint.interpreter": [python]}) as (url, _workspace):
+DEBIAN_PYTHON = (
+    "/usr/bin/python3"  # Debian's own Python: no parlint, no way to import this checkout
+)
+
+
+def test_the_bundled_parlint_works_with_nothing_installed(tmp_path: Path) -> None:
+    assert Path(DEBIAN_PYTHON).exists(), f"the test needs a Python without parlint: {DEBIAN_PYTHON}"
+    probe = subprocess.run([DEBIAN_PYTHON, "-c", "import parlint"], capture_output=True)
+    assert probe.returncode != 0, "parlint must not be importable there"
+    with code_server(tmp_path, {"parlint.interpreter": [DEBIAN_PYTHON]}) as (url, _workspace):
+        driven = _node("e2e/bundled.mjs", url, str(ARTIFACTS))
+    assert driven.returncode == 0, driven.stdout + driven.stderr
+    outcome = json.loads(driven.stdout.strip().splitlines()[-1])
+    assert not any("not installed" in toast for toast in outcome["toasts"]), outcome
+    assert outcome["unknown"] == 0  # every setting the server reads is declared
+
+
+def test_from_environment_explains_what_is_missing_once(tmp_path: Path) -> None:
+    settings = {"parlint.interpreter": [DEBIAN_PYTHON], "parlint.importStrategy": "fromEnvironment"}
+    with code_server(tmp_path, settings) as (url, _workspace):
         driven = _node("e2e/missing.mjs", url, str(ARTIFACTS))
     assert driven.returncode == 0, driven.stdout + driven.stderr
     outcome = json.loads(driven.stdout.strip().splitlines()[-1])
     assert outcome["count"] == 1, "one notification, no restart loop"
-    assert f"{python} -m pip install parlint" in outcome["text"]
+    assert f"not installed for the interpreter {DEBIAN_PYTHON}" in outcome["text"]
     assert outcome["hasButton"]
 
 
@@ -198,3 +213,9 @@ def test_the_vsix_holds_its_images_and_what_the_extensions_page_shows() -> None:
     assert manifest["capabilities"]["virtualWorkspaces"]["supported"] is False
     assert not any("**" in event for event in manifest["activationEvents"])
     assert "workspaceContains:*.ipynb" in manifest["activationEvents"]
+    # parlint and its libraries, and libcst built for each supported CPython.
+    assert "extension/bundled/libs/parlint/server/app.py" in names
+    for minor in (10, 11, 12, 13):
+        assert any(
+            n.startswith(f"extension/bundled/native/cp3{minor}/libcst/native.") for n in names
+        )

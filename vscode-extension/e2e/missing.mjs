@@ -1,5 +1,5 @@
-// With an interpreter that lacks parlint, VS Code shows one notification with the install
-// command and an Install button. Usage: node missing.mjs URL ARTIFACTS
+// With importStrategy fromEnvironment and an interpreter that lacks parlint, VS Code shows one
+// notification, with a button that switches to the bundled parlint. Usage: node missing.mjs URL ARTIFACTS
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -30,7 +30,7 @@ try {
 await page.waitForTimeout(5000); // a restart loop would show a second toast by now
 const count = await toast.count();
 const text = await toast.first().innerText();
-const hasButton = (await toast.first().locator('a.monaco-button:has-text("Install"), .monaco-button:has-text("Install")').count()) > 0;
+const hasButton = (await toast.first().locator('.monaco-button:has-text("Use the bundled parlint")').count()) > 0;
 await page.screenshot({ path: join(artifacts, "missing-parlint-notification.png") });
 await browser.close();
 console.log(JSON.stringify({ count, text, hasButton }));

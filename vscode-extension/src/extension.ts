@@ -23,6 +23,7 @@ let restartTimer: NodeJS.Timeout | undefined;
 let restarting: Promise<void> = Promise.resolve();
 // Callers of `scheduleRestart` whose restart has not run yet (a later call replaced its timer).
 let waiting: Array<() => void> = [];
+let extensionPath = "";
 
 function settingsFor(folder?: vscode.WorkspaceFolder): ParlintSettings {
   const vars = {
@@ -46,7 +47,7 @@ async function restart(output: vscode.LogOutputChannel): Promise<void> {
     return;
   }
   const folders = getWorkspaceFolders().map((folder) => settingsFor(folder));
-  client = await createServer(global, folders, output, (reason) => {
+  client = await createServer(extensionPath, global, folders, output, (reason) => {
     if (shouldNotify(global.showNotifications, "error")) {
       void showErrorMessage(reason, "Show Output");
     }
@@ -79,6 +80,7 @@ function scheduleRestart(output: vscode.LogOutputChannel, delay = RESTART_DEBOUN
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionPath = context.extensionPath;
   const output = createOutputChannel(DISPLAY_NAME);
   registerLogger(output);
   context.subscriptions.push(

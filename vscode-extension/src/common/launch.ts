@@ -43,6 +43,27 @@ function fromPython(python: string[], serverArgs: string[], source: LaunchSource
   return { command, args: [...rest, "-m", "parlint", ...serverArgs], source, python };
 }
 
+/** Where the bundled parlint is for a CPython `version` ("3.12"): PYTHONPATH entries, or
+ * undefined when no bundled build fits that interpreter. */
+export function bundledPythonPath(
+  bundled: string,
+  version: string | undefined,
+  exists: (path: string) => boolean,
+  separator = ":",
+  existing?: string,
+): string | undefined {
+  const match = /^3\.(\d+)$/.exec(version ?? "");
+  if (!match) {
+    return undefined;
+  }
+  const libs = `${bundled}/libs`;
+  const native = `${bundled}/native/cp3${match[1]}`;
+  if (!exists(libs) || !exists(native)) {
+    return undefined;
+  }
+  return [libs, native, ...(existing ? [existing] : [])].join(separator);
+}
+
 /** The command a user runs to install parlint for `python`. */
 export function installCommand(python: string[]): string {
   return [...python.map(quote), "-m", "pip", "install", "parlint"].join(" ");

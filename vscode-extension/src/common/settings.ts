@@ -4,6 +4,7 @@ export interface ParlintSettings {
   /** The folder these settings belong to (a URI), or "" for the global settings. */
   workspace: string;
   enable: boolean;
+  importStrategy: "useBundled" | "fromEnvironment";
   path: string;
   interpreter: string[];
   args: string[];
@@ -58,6 +59,7 @@ export function readSettings(config: ConfigReader, workspace: string, vars: Fold
   return {
     workspace,
     enable: config.get<boolean>("enable") ?? true,
+    importStrategy: config.get<string>("importStrategy") === "fromEnvironment" ? "fromEnvironment" : "useBundled",
     path: resolveVariables(config.get<string>("path") ?? "", vars),
     interpreter: stringList(config.get("interpreter")).map((part) => resolveVariables(part, vars)),
     args: stringList(config.get("args")),
@@ -98,10 +100,10 @@ export function serverSettings(settings: ParlintSettings): Record<string, unknow
 }
 
 /** Settings only the extension reads (how to start the server, and VS Code's own tracing). */
-export const CLIENT_ONLY_KEYS = ["path", "interpreter", "args", "trace.server"];
+export const CLIENT_ONLY_KEYS = ["importStrategy", "path", "interpreter", "args", "trace.server"];
 
 /** Settings whose change needs a new server process (the others are sent to the running one). */
-export const RESTART_KEYS = ["parlint.path", "parlint.interpreter", "parlint.args"];
+export const RESTART_KEYS = ["parlint.importStrategy", "parlint.path", "parlint.interpreter", "parlint.args"];
 
 export function needsRestart(affects: (key: string) => boolean): boolean {
   return RESTART_KEYS.some((key) => affects(key));

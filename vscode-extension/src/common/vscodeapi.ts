@@ -33,9 +33,6 @@ export function showWarningMessage(message: string, ...items: string[]): Thenabl
   return vscode.window.showWarningMessage(message, ...items);
 }
 
-export function createTerminal(name: string): vscode.Terminal {
-  return vscode.window.createTerminal(name);
-}
 
 export function getExtension(id: string): vscode.Extension<unknown> | undefined {
   return vscode.extensions.getExtension(id);

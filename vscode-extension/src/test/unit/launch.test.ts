@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { installCommand, resolveLaunch, RestartPolicy } from "../../common/launch";
+import { bundledPythonPath, installCommand, resolveLaunch, RestartPolicy } from "../../common/launch";
 
 const base = { path: "", interpreter: [], pythonExtension: undefined, args: [] };
 
@@ -40,4 +40,16 @@ test("a crashing server is restarted a bounded number of times per window", () =
   assert.equal(policy.shouldRestart(20), true);
   assert.equal(policy.shouldRestart(30), false);
   assert.equal(policy.shouldRestart(5000), true); // old crashes age out
+});
+
+test("the bundled parlint: its libraries and the native build of the interpreter's version", () => {
+  const present = new Set(["/ext/bundled/libs", "/ext/bundled/native/cp312"]);
+  const exists = (p: string) => present.has(p);
+  assert.equal(
+    bundledPythonPath("/ext/bundled", "3.12", exists, ":", "/mine"),
+    "/ext/bundled/libs:/ext/bundled/native/cp312:/mine",
+  );
+  assert.equal(bundledPythonPath("/ext/bundled", "3.12", exists), "/ext/bundled/libs:/ext/bundled/native/cp312");
+  assert.equal(bundledPythonPath("/ext/bundled", "3.9", exists), undefined); // no build for it
+  assert.equal(bundledPythonPath("/ext/bundled", undefined, exists), undefined); // did not run
 });

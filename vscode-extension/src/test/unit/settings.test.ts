@@ -26,6 +26,7 @@ test("defaults when nothing is set", () => {
   assert.deepEqual(settings, {
     workspace: "",
     enable: true,
+    importStrategy: "useBundled",
     path: "",
     interpreter: [],
     args: [],
