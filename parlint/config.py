@@ -62,6 +62,9 @@ class Settings:
     io_calls: tuple[str, ...] = ()
     cpu_calls: tuple[str, ...] = ()
     gil_releasing_modules: tuple[str, ...] = ()
+    # Where a diagnostic's link points: a URL with `{code}` (and optionally `{name}`) in it;
+    # None: the rule's page in the repository's docs/.
+    docs_url: Optional[str] = None
     # ruff layers command-line selections over the file's: `--ignore PAR1` must drop PAR101
     # even when the file selects PAR101 explicitly, which one flat select/ignore pair cannot
     # express. Each layer is applied in order after the file's own selection.
@@ -345,10 +348,24 @@ def _max_manual_threads(path: Path, value: Any) -> int:
     return value
 
 
+def _docs_url(path: Path, value: Any) -> str:
+    if not isinstance(value, str) or "{code}" not in value:
+        raise _fail(
+            path, "docs-url", f"expected a URL with {{code}} in it (the rule code), got {value!r}"
+        )
+    try:
+        value.format(code="PAR101", name="unjoined-thread")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise _fail(
+            path, "docs-url", f"only {{code}} and {{name}} can be filled in: {exc}"
+        ) from exc
+    return value
+
+
 KEYS = frozenset(
     {"select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude",
      "target-version", "free-threaded", "max-manual-threads", "io-calls", "cpu-calls",
-     "gil-releasing-modules"}
+     "gil-releasing-modules", "docs-url"}
 )  # fmt: skip
 
 
@@ -378,6 +395,8 @@ def _validate(path: Path, table: dict[str, Any]) -> dict[str, Any]:
             values[field] = _free_threaded(path, value)
         elif key == "max-manual-threads":
             values[field] = _max_manual_threads(path, value)
+        elif key == "docs-url":
+            values[field] = _docs_url(path, value)
         else:
             raise _unknown_key(path, key)
     return values

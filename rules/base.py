@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 # A fix's text edits and the import changes it asks for (see `Rule.fix_text`).
 TextFix = tuple[tuple[Edit, ...], "ImportChanges"]
 
-DOCS_URL = "https://parlint.readthedocs.io/en/latest/rules/{code}/"
+# The rule's page in the repository (docs/ is written from the rules, scripts/build_docs.py);
+# `docs-url` in the configuration points the links elsewhere (a site built from it).
+DOCS_URL = "https://github.com/parlint/parlint/blob/main/docs/rules/{code}.md"
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ class Rule:
             fix_title=(fix_title or self.fix_title) if has_fix else None,
             fix_data=fix_data,
             noqa_row=start.row,
-            url=self.url(),
+            url=(self.settings.docs_url or DOCS_URL).format(code=self.code, name=self.name),
         )
 
     def related(self, ctx: CheckContext, node: ast.AST, message: str) -> Related:

@@ -116,7 +116,7 @@ ALL_VERSIONS = "py38, py39, py310, py311, py312, py313, py314"
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('selct = ["PAR1"]', "unknown key 'selct'; allowed keys: cpu-calls, exclude, extend-"),
+        ('selct = ["PAR1"]', "unknown key 'selct'; allowed keys: cpu-calls, docs-url, exclude, extend-"),
         ("extend_select = []", "unknown key 'extend_select'; allowed keys: "),
         ('select = "PAR1"', "key 'select': expected a list of strings, got 'PAR1'"),
         ("select = [1]", "key 'select': expected a list of strings, got [1]"),
@@ -445,6 +445,7 @@ CHANGED: dict[str, Any] = {
     "io_calls": ("a.b",),
     "cpu_calls": ("a.b",),
     "gil_releasing_modules": ("a",),
+    "docs_url": "https://x/{code}",
     "rule_layers": (((), ("PAR1",)),),
     "root": "/somewhere",
     "path": "/somewhere/parlint.toml",
