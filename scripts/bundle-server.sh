@@ -47,7 +47,7 @@ for minor in 10 11 12 13; do
         --target "$OUT/native/cp3$minor" --python-version "3.$minor" --implementation cp \
         "${PLATFORMS[@]}" "$libcst"
 done
-rm -rf "$OUT/libs/bin"  # console scripts: the extension runs `python -m parlint`
+rm -rf "$OUT/libs/bin" build  # console scripts (the extension runs `python -m parlint`); setuptools' build dir
 find "$OUT" -type d \( -name tests -o -name __pycache__ \) -prune -exec rm -rf {} +
 find "$OUT" -name "*.dist-info" -type d -prune -exec sh -c 'rm -f "$1/RECORD"' _ {} \;
 echo "bundled: $(du -sh "$OUT" | cut -f1) in $OUT"

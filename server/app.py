@@ -52,6 +52,8 @@ PARSE_ERROR = "PAR000"
 T = TypeVar("T")
 
 READY_TIMEOUT = 2.0
+# How many closed documents workspace diagnostic reports keep clearing.
+MAX_CLOSED_REPORTS = 1000
 # Quiet time after the last check before the cycle collector runs (see `collect_when_idle`).
 IDLE_COLLECTION_SECONDS = 2.0
 CONFIG_GLOBS = ("**/pyproject.toml", "**/parlint.toml", "**/.parlint.toml")
@@ -92,6 +94,8 @@ class ParlintServer(LanguageServer):
         # With lintOn = "save", what pull clients are shown until the next save.
         self.shown: dict[str, _Shown] = {}
         self.collector = Collector()
+        # Documents closed since they were pulled (in the order they closed), see `forget`.
+        self.closed: dict[str, None] = {}
         self.explained_unsafe = False
         # One thread: linting is pure Python, so under the GIL a second thread adds no
         # throughput, only memory (glibc gives each thread its own malloc arena, which keeps
@@ -436,6 +440,14 @@ class ParlintServer(LanguageServer):
         self.analyses.pop(key, None)
         self.states.pop(key, None)
         self.shown.pop(key, None)
+        if self.pull_mode:
+            # A client that pulls workspace diagnostics keeps a closed document's last report
+            # until a workspace report says otherwise (VS Code pulls one last time as it
+            # closes): workspace reports say "nothing" for it from now on.
+            for uri in documents:
+                self.closed[uri] = None
+            while len(self.closed) > MAX_CLOSED_REPORTS:
+                del self.closed[next(iter(self.closed))]
         if not self.pull_mode:
             for uri in documents:
                 self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
@@ -806,6 +818,13 @@ def _register(server: ParlintServer) -> None:
                         version=analysis.version,
                         items=ls.lsp_diagnostics(uri, analysis),
                     )
+                )
+        for uri in list(ls.closed):
+            if ls.is_open(uri):
+                del ls.closed[uri]
+            else:
+                items.append(
+                    types.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=None, items=[])
                 )
         return types.WorkspaceDiagnosticReport(items=items)
 

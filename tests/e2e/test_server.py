@@ -196,6 +196,33 @@ async def test_fix_all_with_only_unsafe_fixes_says_why_once(
     assert len(hints) == 1 and "fix here is unsafe" in hints[0]
 
 
+async def test_workspace_reports_clear_closed_documents(
+    neovim: LanguageClient, tmp_path: Path
+) -> None:
+    """VS Code keeps a closed document's last pulled report until a workspace report says
+    otherwise: problems of closed files stayed until the server restarted."""
+    uri = _open(neovim, tmp_path / "m.py", UNJOINED)
+    report = await neovim.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri))
+    )
+    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport) and report.items
+    neovim.text_document_did_close(
+        types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
+    )
+    for _ in range(2):  # every workspace report, until it is opened again
+        workspace = await neovim.workspace_diagnostic_async(
+            types.WorkspaceDiagnosticParams(previous_result_ids=[])
+        )
+        (item,) = [i for i in workspace.items if i.uri == uri]
+        assert isinstance(item, types.WorkspaceFullDocumentDiagnosticReport) and not item.items
+    _open(neovim, tmp_path / "m.py", UNJOINED)
+    workspace = await neovim.workspace_diagnostic_async(
+        types.WorkspaceDiagnosticParams(previous_result_ids=[])
+    )
+    (item,) = [i for i in workspace.items if i.uri == uri]
+    assert isinstance(item, types.WorkspaceFullDocumentDiagnosticReport) and item.items
+
+
 async def test_close_clears_diagnostics(vscode: LanguageClient, tmp_path: Path) -> None:
     uri = _open(vscode, tmp_path / "m.py", UNJOINED)
     assert await _diagnostics(vscode, uri)

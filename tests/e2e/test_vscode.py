@@ -103,6 +103,7 @@ def code_server(tmp_path: Path, settings: dict[str, object]) -> Iterator[tuple[s
     (workspace / "args.py").write_text(ARGS)
     (workspace / "on_save.py").write_text(ON_SAVE)
     (workspace / "demo.ipynb").write_text(json.dumps(NOTEBOOK, indent=1))
+    (workspace / "closed.py").write_text(ON_SAVE.replace("saved", "closed"))
     extensions, user_data = tmp_path / "extensions", tmp_path / "user-data"
     (user_data / "User").mkdir(parents=True)
     quiet = {

@@ -143,7 +143,18 @@ await waitFor("on_save.py's diagnostics to clear", async () =>
 );
 await shot("fixed-on-save");
 
-// 5. A Jupyter notebook: its code cells are one module, findings land in their cell.
+// 5. Closing a file takes its problems with it.
+await openFile("closed.py");
+await waitFor("PAR502 for closed.py", async () =>
+  (await page.locator('.markers-panel .monaco-list-row:has-text("closed.py")').count()) > 0,
+);
+await runCommand("View: Close Editor");
+await waitFor("closed.py's problems gone once it is closed", async () =>
+  (await page.locator('.markers-panel .monaco-list-row:has-text("closed.py")').count()) === 0,
+);
+await shot("closed-file-has-no-problems");
+
+// 6. A Jupyter notebook: its code cells are one module, findings land in their cell.
 await openFile("demo.ipynb");
 await waitFor("PAR502 in the notebook's cell", async () =>
   (await page.locator('.markers-panel .monaco-list-row:has-text("PAR502")').count()) > 0,

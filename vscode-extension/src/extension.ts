@@ -4,6 +4,7 @@ import { LanguageClient } from "vscode-languageclient/node";
 import { DISPLAY_NAME, FIX_ALL_KIND, RESTART_DEBOUNCE_MS } from "./common/constants";
 import { registerLogger, traceError, traceInfo } from "./common/log/logging";
 import { onDidChangeInterpreter } from "./common/python";
+import { RestartQueue } from "./common/restart";
 import { createServer } from "./common/server";
 import { needsRestart, ParlintSettings, readSettings, shouldNotify } from "./common/settings";
 import {
@@ -17,12 +18,9 @@ import {
 } from "./common/vscodeapi";
 
 let client: LanguageClient | undefined;
-let restartTimer: NodeJS.Timeout | undefined;
-// Restarts run one after another: two overlapping ones (a settings change and the Restart
-// command) would each start a server and leave the first one running.
-let restarting: Promise<void> = Promise.resolve();
-// Callers of `scheduleRestart` whose restart has not run yet (a later call replaced its timer).
-let waiting: Array<() => void> = [];
+// Restarts run one at a time, debounced: two overlapping ones (a settings change and the
+// Restart command) would each start a server and leave the first one running.
+let restarts: RestartQueue | undefined;
 let extensionPath = "";
 
 function settingsFor(folder?: vscode.WorkspaceFolder): ParlintSettings {
@@ -61,22 +59,13 @@ async function restart(output: vscode.LogOutputChannel): Promise<void> {
   }
 }
 
-/** The one way to restart: debounced (a burst of setting changes is one restart), queued
- * behind a restart in progress. `delay` 0 for the Restart command. */
+/** The one way to restart (see RestartQueue); `delay` 0 for the Restart command. */
 function scheduleRestart(output: vscode.LogOutputChannel, delay = RESTART_DEBOUNCE_MS): Promise<void> {
-  if (restartTimer) {
-    clearTimeout(restartTimer);
-  }
-  return new Promise((resolve) => {
-    waiting.push(resolve);
-    restartTimer = setTimeout(() => {
-      restartTimer = undefined;
-      const done = waiting;
-      waiting = [];
-      restarting = restarting.then(() => restart(output)).catch((error) => traceError(`Restarting: ${error}`));
-      void restarting.then(() => done.forEach((resolveOne) => resolveOne()));
-    }, delay);
-  });
+  restarts ??= new RestartQueue(
+    () => restart(output),
+    (error) => traceError(`Restarting: ${error}`),
+  );
+  return restarts.request(delay);
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -105,9 +94,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 }
 
 export async function deactivate(): Promise<void> {
-  if (restartTimer) {
-    clearTimeout(restartTimer);
-  }
-  await restarting;
+  await restarts?.dispose();
   await client?.stop();
 }
