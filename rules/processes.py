@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from parlint.analysis.model import Handoff, Pool
 from parlint.analysis.scopes import Scope, parent
 from parlint.analysis.stdlib import CONTEXT_FACTORIES, PoolKind, WorkerKind
 from parlint.fixes.to_processes import guard_plan, guard_tail, is_main_guard
-from parlint.ftypes import Applicability, Diagnostic, Related, Severity
-from parlint.rules.base import CheckContext, Invalid, Rule
+from parlint.ftypes import Applicability, Diagnostic, Edit, Location, Related, Severity
+from parlint.rules.base import CheckContext, Invalid, Rule, TextFix
 
 if TYPE_CHECKING:
     import libcst as cst
 
     from parlint.fixes.edits import FixContext
+    from parlint.source import SourceText
 
 # ProcessPoolExecutor refuses more workers than this on Windows (WaitForMultipleObjects).
 WINDOWS_MAX_WORKERS = 61
@@ -260,42 +262,77 @@ def _only_value(ctx: CheckContext, name: ast.Name) -> Optional[ast.AST]:
     return assign.value if len(assign.targets) == 1 else None
 
 
+# Calls that give the machine's CPU count; the first two may return None.
+CPU_COUNTS_MAYBE_NONE = frozenset({"os.cpu_count", "os.process_cpu_count"})
+CPU_COUNTS = CPU_COUNTS_MAYBE_NONE | {"multiprocessing.cpu_count"}
+# Calls whose result is at least as large as one of their arguments (or one of them).
+_PASS_THROUGH = frozenset({"max", "int", "round", "abs", "math.ceil", "math.floor"})
+# What says code runs only on some platforms: not judged.
+_PLATFORM_WORDS = ("sys.platform", "os.name", "platform.system")
+# How deep a count is followed through variables.
+_MAX_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class _CapFix:
+    """`min(<count>, 61)` around the `max_workers` argument (`<count> or 1` when the count
+    may be None, which `min` would not take)."""
+
+    start: Location
+    end: Location
+    may_be_none: bool
+
+
 class TooManyProcessWorkers(Rule):
     """
     ## What it does
-    Flags `ProcessPoolExecutor(max_workers=N)` with a constant `N` greater than 61.
+    Flags a `ProcessPoolExecutor` whose `max_workers` can exceed 61: a constant above 61, or a
+    count taken from the machine's CPU count (`os.cpu_count()`, `multiprocessing.cpu_count()`,
+    `os.process_cpu_count()`, `len(os.sched_getaffinity(0))`, and arithmetic, `max()`,
+    `int()` of them, also through variables) that no `min(..., 61)` (or a smaller constant)
+    caps. `min(len(files), os.cpu_count())` is flagged: it exceeds 61 with 62 files on a large
+    machine. Code that checks `sys.platform`, `os.name` or `platform.system()` on its way is
+    not judged; `ProcessPoolExecutor()` caps its default itself.
 
     ## Why is this bad?
     On Windows, `ProcessPoolExecutor` raises `ValueError: max_workers must be <= 61`: the
-    program works on Linux and macOS and fails on Windows. More processes than cores rarely
-    help CPU-bound work anyway; `os.cpu_count()` (the default) is usually the right number.
+    program works on Linux and macOS and on every Windows machine with up to 61 logical CPUs,
+    then fails on a large workstation or server. Real projects shipped exactly this and had to
+    cap the count after users' machines crashed.
 
     ## Example
     ```python
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
     def main(jobs, work):
-        with ProcessPoolExecutor(max_workers=128) as executor:
+        with ProcessPoolExecutor(max_workers=os.cpu_count()) as executor:
             return list(executor.map(work, jobs))
     ```
 
     Use instead:
     ```python
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
     def main(jobs, work):
-        with ProcessPoolExecutor() as executor:
+        with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 61)) as executor:
             return list(executor.map(work, jobs))
     ```
 
     ## Fix safety
-    There is no fix: the right number of workers is the author's choice.
+    For a count taken from the CPU count the fix wraps it in `min(..., 61)` (with `or 1`
+    when it may be None, which `os.cpu_count()` returns when the count cannot be known). It is
+    unsafe: on machines with more than 61 CPUs fewer processes run, and where the count is
+    unknown one process runs instead of the default. A constant above 61 has no fix: the right
+    number is the author's choice.
 
     ## Options
     None.
 
     ## References
     - [ProcessPoolExecutor](https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.ProcessPoolExecutor)
+    - [os.cpu_count](https://docs.python.org/3/library/os.html#os.cpu_count)
     """
 
     code = "PAR403"
@@ -303,6 +340,8 @@ class TooManyProcessWorkers(Rule):
     family = "processes"
     severity = Severity.WARNING
     message = "More than 61 process workers fails on Windows"
+    fix_title = "Cap the count with `min(..., 61)`"
+    fix_applicability = Applicability.UNSAFE
 
     valid = (
         """
@@ -311,6 +350,26 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 def main(work, jobs, n):
     with ProcessPoolExecutor(max_workers=n) as a, ThreadPoolExecutor(max_workers=128) as b:
         return list(a.map(work, jobs)), list(b.map(work, jobs))
+""",
+        """
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+def capped(work, jobs):
+    workers = max(2, min(32, os.cpu_count() or 1))
+    with ProcessPoolExecutor(max_workers=workers) as executor:
+        return list(executor.map(work, jobs))
+
+def posix_only(work, jobs):
+    if sys.platform == "win32":
+        return [work(job) for job in jobs]
+    with ProcessPoolExecutor(os.cpu_count()) as executor:
+        return list(executor.map(work, jobs))
+
+def threads(work, jobs):
+    with ThreadPoolExecutor(max_workers=os.cpu_count() * 5) as executor:
+        return list(executor.map(work, jobs))
 """,
     )
     invalid = (
@@ -323,6 +382,44 @@ def main(work, jobs):
         return list(executor.map(work, jobs))
 """
         ),
+        Invalid(
+            """
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+def main(work, jobs):
+    with ProcessPoolExecutor(max_workers=os.cpu_count()) as executor:
+        return list(executor.map(work, jobs))
+""",
+            fixed="""
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+def main(work, jobs):
+    with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 61)) as executor:
+        return list(executor.map(work, jobs))
+""",
+        ),
+        Invalid(
+            """
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+def convert(files, work):
+    workers = min(len(files), multiprocessing.cpu_count())
+    with ProcessPoolExecutor(workers) as executor:
+        return list(executor.map(work, files))
+""",
+            fixed="""
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+def convert(files, work):
+    workers = min(len(files), multiprocessing.cpu_count())
+    with ProcessPoolExecutor(min(workers, 61)) as executor:
+        return list(executor.map(work, files))
+""",
+        ),
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -332,15 +429,154 @@ def main(work, jobs):
             value = next((k.value for k in pool.call.keywords if k.arg == "max_workers"), None)
             if value is None and pool.call.args:
                 value = pool.call.args[0]
-            if not (isinstance(value, ast.Constant) and isinstance(value.value, int)):
+            if value is None:
+                continue  # the default caps itself
+            if isinstance(value, ast.Constant) and isinstance(value.value, int):
+                if isinstance(value.value, bool) or value.value <= WINDOWS_MAX_WORKERS:
+                    continue
+                message = (
+                    f"`max_workers={value.value}`: ProcessPoolExecutor raises ValueError on "
+                    f"Windows above {WINDOWS_MAX_WORKERS} workers; leave the default (one per "
+                    "CPU) or cap it"
+                )
+                yield self.report(ctx, pool.call, message)
                 continue
-            if isinstance(value.value, bool) or value.value <= WINDOWS_MAX_WORKERS:
-                continue
-            message = (
-                f"`max_workers={value.value}`: ProcessPoolExecutor raises ValueError on Windows "
-                f"above {WINDOWS_MAX_WORKERS} workers; leave the default (one per CPU) or cap it"
-            )
-            yield self.report(ctx, pool.call, message)
+            yield from self._cpu_count(ctx, pool, value)
+
+    def _cpu_count(self, ctx: CheckContext, pool: Pool, value: ast.expr) -> Iterator[Diagnostic]:
+        if _platform_aware(ctx, pool.call):
+            return
+        scope = ctx.model.names.enclosing_scope(pool.call)
+        found = _uncapped_count(ctx, value, scope, 0)
+        if found is None:
+            return
+        count, may_be_none = found
+        shown = ctx.source.segment(value)
+        related: tuple[Related, ...] = ()
+        if count is not value and not _inside(count, value):
+            related = (self.related(ctx, count, "the CPU count it comes from"),)
+        message = (
+            f"`max_workers={shown}` follows the CPU count with no cap: on a Windows machine "
+            f"with more than {WINDOWS_MAX_WORKERS} logical CPUs ProcessPoolExecutor raises "
+            f"ValueError; cap it with `min(..., {WINDOWS_MAX_WORKERS})`"
+        )
+        start, end = ctx.span(value)
+        none = may_be_none and (count is value or isinstance(value, ast.Name))
+        yield self.report(
+            ctx, pool.call, message, related=related, fixable=True,
+            fix_data=_CapFix(start, end, none),
+        )  # fmt: skip
+
+    def fix_text(self, source: SourceText, diagnostic: Diagnostic) -> Optional[TextFix]:
+        from parlint.fixes.imports import ImportChanges
+
+        plan = diagnostic.fix_data
+        if not isinstance(plan, _CapFix):
+            return None
+        tail = f"{' or 1' if plan.may_be_none else ''}, {WINDOWS_MAX_WORKERS})"
+        return (
+            Edit("min(", plan.start, plan.start),
+            Edit(tail, plan.end, plan.end),
+        ), ImportChanges()
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
+        import libcst as cst
+
+        plan = diagnostic.fix_data
+        if not isinstance(plan, _CapFix):
+            return None
+        node = fctx.find(cst.BaseExpression, plan.start, plan.end)  # type: ignore[type-abstract]
+        if node is None:
+            return None
+        count: cst.BaseExpression = node
+        if plan.may_be_none:
+            count = cst.BooleanOperation(count, cst.Or(), cst.Integer("1"))
+        capped = cst.Call(
+            cst.Name("min"), [cst.Arg(count), cst.Arg(cst.Integer(str(WINDOWS_MAX_WORKERS)))]
+        )
+        return fctx.module.deep_replace(node, capped)  # type: ignore[return-value]
+
+
+def _inside(node: ast.AST, outer: ast.AST) -> bool:
+    return any(child is node for child in ast.walk(outer))
+
+
+def _platform_aware(ctx: CheckContext, call: ast.Call) -> bool:
+    """Whether the function (or module) around the pool mentions the platform."""
+    owner: Optional[ast.AST] = call
+    while owner is not None and not isinstance(
+        owner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)
+    ):
+        owner = parent(owner)
+    text = ctx.source.segment(owner) if owner is not None and not isinstance(
+        owner, ast.Module
+    ) else ctx.source.text  # fmt: skip
+    return any(word in text for word in _PLATFORM_WORDS)
+
+
+def _uncapped_count(
+    ctx: CheckContext, expr: ast.expr, scope: Scope, depth: int
+) -> Optional[tuple[ast.expr, bool]]:
+    """The CPU-count call `expr` follows with nothing capping it at 61 or less, and whether
+    `expr` itself may be None; None when it does not follow the CPU count or is capped."""
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(expr, ast.Call):
+        name = _callee(ctx, expr)
+        if name in CPU_COUNTS:
+            return expr, name in CPU_COUNTS_MAYBE_NONE
+        if name == "len" and len(expr.args) == 1 and isinstance(expr.args[0], ast.Call):
+            if _callee(ctx, expr.args[0]) == "os.sched_getaffinity":
+                return expr, False
+            return None
+        if name == "min":
+            if any(_small_constant(arg) for arg in expr.args):
+                return None
+            return _first(ctx, expr.args, scope, depth)
+        if name in _PASS_THROUGH:
+            return _first(ctx, expr.args, scope, depth)
+        return None
+    if isinstance(expr, ast.BinOp):
+        found = _first(ctx, [expr.left, expr.right], scope, depth)
+        return (found[0], False) if found else None
+    if isinstance(expr, ast.BoolOp):
+        found = _first(ctx, expr.values, scope, depth)
+        return (found[0], False) if found else None
+    if isinstance(expr, ast.IfExp):
+        return _first(ctx, [expr.body, expr.orelse], scope, depth)
+    if isinstance(expr, ast.Name):
+        home = scope if expr.id in scope.bound else ctx.model.names.module_scope
+        values = ctx.model.assigned_values(home, expr.id)
+        if not values:
+            return None
+        return _first(ctx, values, home, depth + 1)
+    return None
+
+
+def _first(
+    ctx: CheckContext, exprs: list[ast.expr], scope: Scope, depth: int
+) -> Optional[tuple[ast.expr, bool]]:
+    for expr in exprs:
+        found = _uncapped_count(ctx, expr, scope, depth)
+        if found is not None:
+            return found
+    return None
+
+
+def _callee(ctx: CheckContext, call: ast.Call) -> Optional[str]:
+    name = ctx.model.resolve(call.func, call)
+    if name is not None and name.startswith("builtins."):
+        return name.removeprefix("builtins.")
+    return name
+
+
+def _small_constant(expr: ast.expr) -> bool:
+    return (
+        isinstance(expr, ast.Constant)
+        and isinstance(expr.value, int)
+        and not isinstance(expr.value, bool)
+        and expr.value <= WINDOWS_MAX_WORKERS
+    )
 
 
 class MissingMainGuard(Rule):
