@@ -5,18 +5,26 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Union
 
+from parlint.analysis.binding import CallShape, bind_problem
 from parlint.analysis.model import ConcurrencyModel, EventKind, Handoff, HandoffApi, Worker
-from parlint.analysis.scopes import body_nodes, containing_block, enclosing_statement, parent
+from parlint.analysis.scopes import (
+    body_nodes,
+    containing_block,
+    dotted,
+    enclosing_statement,
+    parent,
+)
 from parlint.analysis.stdlib import ARGS_POSITION, NON_CALLABLE_RESULTS, WorkerKind
 from parlint.analysis.values import NONE, NOT_CALLABLE, STRING, non_callable_kind, value_kind
-from parlint.ftypes import Applicability, Diagnostic, Location, Severity
+from parlint.ftypes import Applicability, Diagnostic, Location, Related, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
 
 if TYPE_CHECKING:
     import libcst as cst
 
+    from parlint.analysis.task_effects import Target
     from parlint.fixes.edits import FixContext
 
 
@@ -716,3 +724,295 @@ def _one_parameter_target(ctx: CheckContext, handoff: Handoff, value: ast.expr) 
     if arguments.vararg is not None or len(positional) != 1:
         return None
     return f"{ast.unparse(task)}()"
+
+
+class TargetArgsMismatch(Rule):
+    """
+    ## What it does
+    Flags a task handed off with arguments that cannot bind to its function's parameters:
+    `Thread`/`Process`/`Timer(target=f, args=..., kwargs=...)`, `executor.submit(f, ...)` and
+    a pool's `apply`/`apply_async(f, args, kwds)` with too many or too few positional
+    arguments, a keyword the function does not have, the same argument twice, or a
+    positional-only parameter passed by keyword. It binds as Python does: defaults,
+    `*args`/`**kwargs`, keyword-only and positional-only parameters, `self` of a bound method
+    (`target=self.refresh`), the arguments of a `functools.partial`. The function may be in
+    another module of the project.
+
+    Only exact cases are reported: the task resolves to a function, lambda or method whose
+    decorators (if any) are `staticmethod`/`classmethod`, and every argument is counted (a
+    literal tuple or dict, no `*seq` or `**mapping`).
+
+    ## Why is this bad?
+    The worker raises `TypeError` the moment it starts. For a thread, `threading.excepthook`
+    prints it to stderr (often a log nobody reads) and the caller carries on as if the work
+    was done; for a submitted task the exception waits in a future that may never be read.
+    The feature silently does nothing: in a real application the Apply and Install buttons of
+    a settings panel did nothing for a whole release this way.
+
+    ## Example
+    ```python
+    import threading
+
+    def apply_config(config):
+        ...
+
+    def on_apply_clicked():
+        threading.Thread(target=apply_config).start()
+    ```
+
+    Use instead:
+    ```python
+    import threading
+
+    def apply_config(config):
+        ...
+
+    def on_apply_clicked(config):
+        threading.Thread(target=apply_config, args=(config,)).start()
+    ```
+
+    ## Fix safety
+    There is no fix: which argument was meant is the author's choice.
+
+    ## Options
+    None.
+
+    ## References
+    - [threading.Thread](https://docs.python.org/3/library/threading.html#threading.Thread)
+    - [Executor.submit](https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.Executor.submit)
+    """
+
+    code = "PAR503"
+    name = "target-args-mismatch"
+    family = "calls"
+    severity = Severity.ERROR
+    message = "The task's arguments cannot bind to its function"
+
+    valid = (
+        """
+import functools
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+def fetch(url, timeout=10, *, retries=3):
+    return url
+
+def log(*parts, **options):
+    print(*parts, **options)
+
+class Poller:
+    def poll(self, interval):
+        return interval
+
+    def start(self):
+        threading.Thread(target=self.poll, args=(5,)).start()
+
+def main(urls, extra):
+    threading.Thread(target=fetch, args=("a",), kwargs={"retries": 1}).start()
+    threading.Thread(target=log, args=(1, 2, 3), kwargs={"sep": ","}).start()
+    threading.Thread(target=functools.partial(fetch, "b"), kwargs={"timeout": 2}).start()
+    threading.Thread(target=fetch, args=extra).start()
+    threading.Timer(1.0, fetch, args=("c",)).start()
+    with ThreadPoolExecutor() as executor:
+        executor.submit(fetch, "d", 5).result()
+        executor.submit(fetch, *urls).result()
+""",
+    )
+    invalid = (
+        Invalid(
+            """
+import threading
+
+def apply_config(config):
+    return config
+
+def on_apply_clicked():
+    threading.Thread(target=apply_config).start()
+"""
+        ),
+        Invalid(
+            """
+import threading
+
+def animate(start, end, step):
+    return start, end, step
+
+def main():
+    threading.Thread(target=animate, args=(10, 1, 0.1, 1)).start()
+"""
+        ),
+        Invalid(
+            """
+from concurrent.futures import ThreadPoolExecutor
+
+class Uploader:
+    def upload(self, path, *, chunk_size=1024):
+        return path, chunk_size
+
+    def run(self, paths):
+        with ThreadPoolExecutor() as executor:
+            for path in paths:
+                executor.submit(self.upload, path, chunksize=4096).result()
+"""
+        ),
+    )
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        for handoff in ctx.model.handoffs:
+            found = _handed_arguments(handoff)
+            if found is None:
+                continue
+            shape, where, who = found
+            target = ctx.effects.task_target(handoff)
+            if target is None:
+                continue
+            # `lambda: f(x)` runs f (what the effect analysis follows), but the arguments
+            # handed off go to the lambda.
+            function = handoff.task if isinstance(handoff.task, ast.Lambda) else target.function
+            bound = _bound(handoff.task, function)
+            before = _partial_shape(ctx, handoff)
+            if bound is None or before is None:
+                continue
+            problem = bind_problem(function, before.then(shape), bound)
+            if problem is None:
+                continue
+            label = getattr(function, "name", None)
+            named = f"`{label}()`" if label else "The lambda"
+            message = (
+                f"{named} {problem}: it raises TypeError when the {who} starts, "
+                "and the caller carries on"
+            )
+            defined = _definition(ctx, target, function)
+            yield self.report(ctx, where, message, related=defined)
+
+
+def _handed_arguments(handoff: Handoff) -> Optional[tuple[CallShape, ast.AST, str]]:
+    """What a hand-off passes to its task, the node to point at, and what runs it; None when
+    it is not known exactly."""
+    call = handoff.call
+    if handoff.api is HandoffApi.CONSTRUCTOR:
+        worker = handoff.worker
+        if worker is None or worker.subclass is not None or handoff.task is None:
+            return None
+        position = ARGS_POSITION[worker.kind]
+        args = worker.keyword("args")
+        args_value = args.value if args is not None else None
+        if args_value is None and len(call.args) > position:
+            args_value = call.args[position]
+        kwargs = worker.keyword("kwargs")
+        kwargs_value = kwargs.value if kwargs is not None else None
+        if kwargs_value is None and len(call.args) > position + 1:
+            kwargs_value = call.args[position + 1]
+        counted = _counted(args_value, kwargs_value)
+        if counted is None:
+            return None
+        where: ast.AST = call
+        if args_value is not None and not _is_none(args_value):
+            where = args_value
+        elif kwargs_value is not None and not _is_none(kwargs_value):
+            where = kwargs_value
+        who = "timer" if worker.kind is WorkerKind.TIMER else worker.kind_word
+        return counted, where, who
+    if handoff.api is HandoffApi.SUBMIT and handoff.method == "submit":
+        rest = call.args[1:]
+        if any(isinstance(a, ast.Starred) for a in rest) or any(
+            k.arg is None for k in call.keywords
+        ):
+            return None
+        shape = CallShape(len(rest), tuple(k.arg for k in call.keywords if k.arg is not None))
+        return shape, call, "task"
+    if handoff.api is HandoffApi.POOL and handoff.method in ("apply", "apply_async"):
+        args_value = next((k.value for k in call.keywords if k.arg == "args"), None)
+        if args_value is None and len(call.args) > 1:
+            args_value = call.args[1]
+        kwds_value = next((k.value for k in call.keywords if k.arg == "kwds"), None)
+        if kwds_value is None and len(call.args) > 2:
+            kwds_value = call.args[2]
+        counted = _counted(args_value, kwds_value)
+        if counted is None:
+            return None
+        return counted, args_value if args_value is not None else call, "task"
+    return None
+
+
+def _counted(args: Optional[ast.expr], kwargs: Optional[ast.expr]) -> Optional[CallShape]:
+    positional = 0
+    if args is not None and not _is_none(args):
+        if not isinstance(args, (ast.Tuple, ast.List)) or any(
+            isinstance(e, ast.Starred) for e in args.elts
+        ):
+            return None
+        positional = len(args.elts)
+    names: tuple[str, ...] = ()
+    if kwargs is not None and not _is_none(kwargs):
+        if not isinstance(kwargs, ast.Dict) or not all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) for k in kwargs.keys
+        ):
+            return None
+        names = tuple(
+            k.value for k in kwargs.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
+        )
+    return CallShape(positional, names)
+
+
+def _bound(task: Optional[ast.expr], function: ast.AST) -> Optional[bool]:
+    """Whether the function's first parameter is bound (a method called on an instance or
+    a classmethod); None when its signature is not certain (other decorators) or the way it
+    is reached is not understood."""
+    if isinstance(function, ast.Lambda):
+        return False
+    decorators = [dotted(d) for d in getattr(function, "decorator_list", [])]
+    if any(d not in ("staticmethod", "classmethod") for d in decorators):
+        return None
+    owner = _owning_class(function)
+    if owner is None:
+        return False
+    if "staticmethod" in decorators:
+        return False
+    if "classmethod" in decorators:
+        return True
+    inner = task.args[0] if isinstance(task, ast.Call) and task.args else task
+    if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name):
+        if inner.value.id == owner.name:
+            return None  # `Class.method`: called unbound, the caller's first argument is self
+        return True
+    return None
+
+
+def _owning_class(function: ast.AST) -> Optional[ast.ClassDef]:
+    """The class a function is a method of, through the `if`/`try` blocks of its body."""
+    node = parent(function)
+    while node is not None and not isinstance(node, (ast.ClassDef, ast.Module)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return None
+        node = parent(node)
+    return node if isinstance(node, ast.ClassDef) else None
+
+
+def _partial_shape(ctx: CheckContext, handoff: Handoff) -> Optional[CallShape]:
+    """The arguments a `functools.partial` task binds first (none for any other task)."""
+    task = handoff.task
+    if not isinstance(task, ast.Call):
+        return CallShape(0)
+    if ctx.model.resolve(task.func, handoff.call) != "functools.partial":
+        return None
+    rest = task.args[1:]
+    if any(isinstance(a, ast.Starred) for a in rest) or any(k.arg is None for k in task.keywords):
+        return None
+    return CallShape(len(rest), tuple(k.arg for k in task.keywords if k.arg is not None))
+
+
+def _definition(
+    ctx: CheckContext,
+    target: Target,
+    function: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda],
+) -> tuple[Related, ...]:
+    if isinstance(function, ast.Lambda):
+        start = Location(function.lineno, function.col_offset + 1)
+        return (Related("the lambda", start, start),)
+    start = Location(function.lineno, function.col_offset + 1)
+    end = Location(function.lineno, function.col_offset + 1 + len("def"))
+    message = f"`{function.name}()` is defined here"
+    if target.analysis is ctx.effects or target.analysis.filename is None:
+        return (Related(message, start, end),)
+    return (Related(message, start, end, target.analysis.filename),)
