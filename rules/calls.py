@@ -730,8 +730,9 @@ class TargetArgsMismatch(Rule):
     """
     ## What it does
     Flags a task handed off with arguments that cannot bind to its function's parameters:
-    `Thread`/`Process`/`Timer(target=f, args=..., kwargs=...)`, `executor.submit(f, ...)` and
-    a pool's `apply`/`apply_async(f, args, kwds)` with too many or too few positional
+    `Thread`/`Process`/`Timer(target=f, args=..., kwargs=...)`, `executor.submit(f, ...)`, a
+    pool's `apply`/`apply_async(f, args, kwds)`, and `executor.map`/`pool.map`/`starmap` over
+    literal lists (or `zip` of them, for `starmap`), with too many or too few positional
     arguments, a keyword the function does not have, the same argument twice, or a
     positional-only parameter passed by keyword. It binds as Python does: defaults,
     `*args`/`**kwargs`, keyword-only and positional-only parameters, `self` of a bound method
@@ -921,6 +922,18 @@ def _handed_arguments(handoff: Handoff) -> Optional[tuple[CallShape, ast.AST, st
             return None
         shape = CallShape(len(rest), tuple(k.arg for k in call.keywords if k.arg is not None))
         return shape, call, "task"
+    if handoff.api is HandoffApi.MAP or (
+        handoff.api is HandoffApi.POOL and handoff.method in _POOL_MAPS
+    ):
+        # `executor.map(f, *iterables)` calls f with one item of each; a pool's `map` takes
+        # one iterable. Judged when each is a literal with items (an empty one calls nothing).
+        iterables = call.args[1:] if handoff.api is HandoffApi.MAP else call.args[1:2]
+        if not iterables or not all(_literal_items(it) for it in iterables):
+            return None
+        return CallShape(len(iterables)), call, "task"
+    if handoff.api is HandoffApi.POOL and handoff.method in ("starmap", "starmap_async"):
+        counted = _starmap_shape(call.args[1] if len(call.args) > 1 else None)
+        return (counted, call, "task") if counted is not None else None
     if handoff.api is HandoffApi.POOL and handoff.method in ("apply", "apply_async"):
         args_value = next((k.value for k in call.keywords if k.arg == "args"), None)
         if args_value is None and len(call.args) > 1:
@@ -933,6 +946,41 @@ def _handed_arguments(handoff: Handoff) -> Optional[tuple[CallShape, ast.AST, st
             return None
         return counted, args_value if args_value is not None else call, "task"
     return None
+
+
+_POOL_MAPS = ("map", "map_async", "imap", "imap_unordered")
+
+
+def _literal_items(expr: ast.expr) -> bool:
+    """A list, tuple or set display with items and no `*unpacking`."""
+    return (
+        isinstance(expr, (ast.List, ast.Tuple, ast.Set))
+        and bool(expr.elts)
+        and not any(isinstance(e, ast.Starred) for e in expr.elts)
+    )
+
+
+def _starmap_shape(iterable: Optional[ast.expr]) -> Optional[CallShape]:
+    """How many arguments `starmap` passes per call: literal tuples of one length, or `zip`
+    of literals."""
+    if iterable is None:
+        return None
+    if isinstance(iterable, ast.Call):
+        zipped = isinstance(iterable.func, ast.Name) and iterable.func.id == "zip"
+        if zipped and not iterable.keywords and iterable.args:
+            if all(_literal_items(a) for a in iterable.args):
+                return CallShape(len(iterable.args))
+        return None
+    if not isinstance(iterable, (ast.List, ast.Tuple, ast.Set)) or not _literal_items(iterable):
+        return None
+    lengths = set()
+    for item in iterable.elts:
+        if not isinstance(item, (ast.Tuple, ast.List)) or any(
+            isinstance(e, ast.Starred) for e in item.elts
+        ):
+            return None
+        lengths.add(len(item.elts))
+    return CallShape(lengths.pop()) if len(lengths) == 1 else None
 
 
 def _counted(args: Optional[ast.expr], kwargs: Optional[ast.expr]) -> Optional[CallShape]:

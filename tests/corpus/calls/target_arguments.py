@@ -100,6 +100,22 @@ def pool_tasks(configs):
         return first.get(), second.get()
 
 
+def scale(value, factor):
+    return value * factor
+
+
+def mapped(values):
+    with ThreadPoolExecutor() as executor:
+        doubled = list(executor.map(scale, [1, 2, 3]))  # expect: PAR503
+        paired = list(executor.map(scale, [1, 2], [3, 4]))
+        unknown = list(executor.map(scale, values))
+    with multiprocessing.Pool(2) as pool:
+        starred = pool.starmap(scale, zip([1, 2], [3, 4]))
+        short = pool.starmap(scale, [(1,), (2,)])  # expect: PAR503
+        varied = pool.starmap(scale, [(1, 2), (3,)])
+    return doubled, paired, unknown, starred, short, varied
+
+
 # Not reported: everything binds, or is not known exactly.
 
 
