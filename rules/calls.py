@@ -736,8 +736,10 @@ class TargetArgsMismatch(Rule):
     arguments, a keyword the function does not have, the same argument twice, or a
     positional-only parameter passed by keyword. It binds as Python does: defaults,
     `*args`/`**kwargs`, keyword-only and positional-only parameters, `self` of a bound method
-    (`target=self.refresh`), the arguments of a `functools.partial`. The function may be in
-    another module of the project.
+    (`target=self.refresh`), the arguments of a `functools.partial`, a class handed off as the
+    task (its `__init__`), a Thread/Process subclass whose `__init__(self, *args, **kwargs)`
+    hands everything to `super().__init__`. The function may be in another module of the
+    project.
 
     Only exact cases are reported: the task resolves to a function, lambda or method whose
     decorators (if any) are `staticmethod`/`classmethod`, and every argument is counted (a
@@ -864,14 +866,24 @@ class Uploader:
             if found is None:
                 continue
             shape, where, who = found
-            target = ctx.effects.task_target(handoff)
+            task = _task_of(handoff)
+            target = (
+                ctx.effects.task_target(handoff)
+                if task is handoff.task
+                else ctx.effects.resolve_target(task, handoff.call)
+                if task is not None
+                else None
+            )
             if target is None:
+                cls = _class_target(ctx, task, handoff.call)
+                if cls is not None:
+                    yield from self._class_called(ctx, cls, shape, where, who)
                 continue
             # `lambda: f(x)` runs f (what the effect analysis follows), but the arguments
             # handed off go to the lambda.
-            function = handoff.task if isinstance(handoff.task, ast.Lambda) else target.function
-            bound = _bound(handoff.task, function)
-            before = _partial_shape(ctx, handoff)
+            function = task if isinstance(task, ast.Lambda) else target.function
+            bound = _bound(task, function)
+            before = _partial_shape(ctx, task, handoff.call)
             if bound is None or before is None:
                 continue
             problem = bind_problem(function, before.then(shape), bound)
@@ -886,6 +898,27 @@ class Uploader:
             defined = _definition(ctx, target, function)
             yield self.report(ctx, where, message, related=defined)
 
+    def _class_called(
+        self, ctx: CheckContext, cls: ast.ClassDef, shape: CallShape, where: ast.AST, who: str
+    ) -> Iterator[Diagnostic]:
+        """A class handed off as the task (`submit(Job, ...)`): its `__init__` takes the
+        arguments."""
+        init = _own_init(cls)
+        if init is None:
+            if cls.bases or not (shape.positional or shape.keywords):
+                return
+            problem = f"takes no arguments but {shape.positional or len(shape.keywords)} are passed"
+        else:
+            found = bind_problem(init, shape, bound=True)
+            if found is None:
+                return
+            problem = found
+        message = (
+            f"`{cls.name}()` {problem}: it raises TypeError when the {who} starts, "
+            "and the caller carries on"
+        )
+        yield self.report(ctx, where, message, related=(self.related(ctx, cls, "the class"),))
+
 
 def _handed_arguments(handoff: Handoff) -> Optional[tuple[CallShape, ast.AST, str]]:
     """What a hand-off passes to its task, the node to point at, and what runs it; None when
@@ -893,7 +926,7 @@ def _handed_arguments(handoff: Handoff) -> Optional[tuple[CallShape, ast.AST, st
     call = handoff.call
     if handoff.api is HandoffApi.CONSTRUCTOR:
         worker = handoff.worker
-        if worker is None or worker.subclass is not None or handoff.task is None:
+        if worker is None or _task_of(handoff) is None or not _takes_thread_arguments(worker):
             return None
         position = ARGS_POSITION[worker.kind]
         args = worker.keyword("args")
@@ -949,6 +982,93 @@ def _handed_arguments(handoff: Handoff) -> Optional[tuple[CallShape, ast.AST, st
 
 
 _POOL_MAPS = ("map", "map_async", "imap", "imap_unordered")
+
+
+def _own_init(cls: ast.ClassDef) -> Optional[ast.FunctionDef]:
+    for stmt in cls.body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__":
+            return stmt
+    return None
+
+
+def _plain_class(cls: ast.ClassDef) -> bool:
+    """A class whose construction is its `__init__`: no decorator (`@dataclass` writes one),
+    metaclass or `__new__`, and an undecorated `__init__` if it has one."""
+    if cls.decorator_list or cls.keywords:
+        return False
+    if any(isinstance(s, ast.FunctionDef) and s.name == "__new__" for s in cls.body):
+        return False
+    init = _own_init(cls)
+    return init is None or not init.decorator_list
+
+
+def _task_of(handoff: Handoff) -> Optional[ast.expr]:
+    """The task a hand-off runs: for a subclass that takes Thread's arguments (the model
+    follows its `run`), its `target=`."""
+    if handoff.task is not None or handoff.worker is None or handoff.worker.subclass is None:
+        return handoff.task
+    target = handoff.worker.keyword("target")
+    if target is not None:
+        return target.value
+    if handoff.worker.kind is not WorkerKind.TIMER and len(handoff.call.args) > 1:
+        return handoff.call.args[1]
+    return None
+
+
+def _takes_thread_arguments(worker: Worker) -> bool:
+    """Whether constructing the worker's class takes Thread's/Process's own arguments: it is
+    not a subclass, defines no `__init__`, or its `__init__(self, *args, **kwargs)` hands them
+    all to `super().__init__(*args, **kwargs)`."""
+    subclass = worker.subclass
+    if subclass is None or not subclass.defines_init:
+        return True
+    if subclass.module is not None:
+        return False
+    init = _own_init(subclass.node)
+    if init is None or init.decorator_list:
+        return False
+    params = init.args
+    if params.posonlyargs or params.kwonlyargs or len(params.args) != 1:
+        return False
+    if params.vararg is None or params.kwarg is None:
+        return False
+    star, double = params.vararg.arg, params.kwarg.arg
+    for node in ast.walk(init):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "__init__"
+            and isinstance(node.func.value, ast.Call)
+            and dotted(node.func.value.func) == "super"
+        ):
+            positional = [a for a in node.args if isinstance(a, ast.Starred)]
+            return (
+                len(node.args) == 1
+                and len(positional) == 1
+                and isinstance(positional[0].value, ast.Name)
+                and positional[0].value.id == star
+                and len(node.keywords) == 1
+                and node.keywords[0].arg is None
+                and isinstance(node.keywords[0].value, ast.Name)
+                and node.keywords[0].value.id == double
+            )
+    return False
+
+
+def _class_target(
+    ctx: CheckContext, task: Optional[ast.expr], call: ast.Call
+) -> Optional[ast.ClassDef]:
+    """The class of this module a hand-off runs as its task (`submit(Job, ...)`)."""
+    if not isinstance(task, ast.Name):
+        return None
+    qualname = ctx.model.resolve(task, call)
+    if qualname is None:
+        return None
+    for scope in ctx.model.scopes():
+        for node in scope.classes.values():
+            if ctx.model.names.class_qualname(node) == qualname:
+                return node if _plain_class(node) else None
+    return None
 
 
 def _literal_items(expr: ast.expr) -> bool:
@@ -1037,12 +1157,13 @@ def _owning_class(function: ast.AST) -> Optional[ast.ClassDef]:
     return node if isinstance(node, ast.ClassDef) else None
 
 
-def _partial_shape(ctx: CheckContext, handoff: Handoff) -> Optional[CallShape]:
+def _partial_shape(
+    ctx: CheckContext, task: Optional[ast.expr], call: ast.Call
+) -> Optional[CallShape]:
     """The arguments a `functools.partial` task binds first (none for any other task)."""
-    task = handoff.task
     if not isinstance(task, ast.Call):
         return CallShape(0)
-    if ctx.model.resolve(task.func, handoff.call) != "functools.partial":
+    if ctx.model.resolve(task.func, call) != "functools.partial":
         return None
     rest = task.args[1:]
     if any(isinstance(a, ast.Starred) for a in rest) or any(k.arg is None for k in task.keywords):

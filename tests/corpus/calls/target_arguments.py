@@ -116,6 +116,40 @@ def mapped(values):
     return doubled, paired, unknown, starred, short, varied
 
 
+class ExportJob:
+    def __init__(self, source, destination):
+        self.source = source
+        self.destination = destination
+
+
+class TaggedThread(threading.Thread):
+    # Takes Thread's own arguments and hands them on: target= and args= bind as for Thread.
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tag = "export"
+
+
+class OwnArguments(threading.Thread):
+    def __init__(self, source):
+        super().__init__(daemon=True)
+        self.source = source
+
+    def run(self):
+        print(self.source)
+
+
+def exports(sources):
+    with ThreadPoolExecutor() as executor:
+        jobs = [executor.submit(ExportJob, source) for source in sources]  # expect: PAR503
+    tagged = TaggedThread(target=install_profile, args=("n",))  # expect: PAR503
+    tagged.start()
+    tagged.join()
+    own = OwnArguments("s")
+    own.start()
+    own.join()
+    return [job.result() for job in jobs]
+
+
 # Not reported: everything binds, or is not known exactly.
 
 
