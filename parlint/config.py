@@ -32,6 +32,9 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     "dist", "node_modules", "site-packages", "venv",
 )  # fmt: skip
 
+# The free-threading rules (PAR701-PAR704): off unless asked for, see `enabled_codes`.
+FREE_THREADING_PREFIX = "PAR7"
+
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
 CONFIG_NAMES = (".parlint.toml", "parlint.toml", "pyproject.toml")
 
@@ -90,6 +93,16 @@ class Settings:
                     enabled.add(code)
                 elif off:
                     enabled.discard(code)
+        if not self.free_threaded:
+            # The free-threading family is opt-in (SPEC 2): on with `free-threaded = true`,
+            # or when a selector names it (`PAR7`, `PAR703`); `PAR` and `ALL` do not.
+            chosen = (*selectors, *(s for extend, _ in self.rule_layers for s in extend))
+            enabled = {
+                code
+                for code in enabled
+                if not code.startswith(FREE_THREADING_PREFIX)
+                or _specificity(code, chosen) > len(FREE_THREADING_PREFIX)
+            }
         if filename and self.per_file_ignores:
             target = self._pattern_target(filename, is_dir=False)
             for spec, negated, ignored in self._per_file_specs:

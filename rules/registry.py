@@ -9,10 +9,20 @@ from parlint.rules.base import Rule
 
 @cache
 def all_rules() -> tuple[type[Rule], ...]:
-    from parlint.rules import calls, effects, manual, parse, pools, processes, state, threads
+    from parlint.rules import (
+        calls,
+        effects,
+        free_threading,
+        manual,
+        parse,
+        pools,
+        processes,
+        state,
+        threads,
+    )
 
     found: list[type[Rule]] = []
-    for module in (parse, threads, manual, effects, pools, processes, calls, state):
+    for module in (parse, threads, manual, effects, pools, processes, calls, state, free_threading):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Rule) and value is not Rule:
                 if getattr(value, "code", None) and value.__module__ == module.__name__:

@@ -277,7 +277,7 @@ def test_the_universe_defaults_to_the_registered_rules() -> None:
         "PAR104",
         "PAR105",
     }
-    assert Settings().enabled_codes(None, ("PAR777",)) == {"PAR777"}
+    assert Settings().enabled_codes(None, ("PAR999",)) == {"PAR999"}
 
 
 def test_per_file_ignores_match_relative_path_and_name(tmp_path: Path) -> None:
@@ -471,3 +471,13 @@ def test_the_readme_names_only_real_default_excludes() -> None:
     listed = readme.split("# replaces the defaults (", 1)[1].split(")", 1)[0]
     names = [n.strip() for n in listed.split(",") if n.strip() != "..."]
     assert names and all(name in DEFAULT_EXCLUDE for name in names), names
+
+
+def test_the_free_threading_family_is_opt_in() -> None:
+    codes = ("PAR101", "PAR601", "PAR703")
+    assert Settings().enabled_codes(codes=codes) == {"PAR101", "PAR601"}
+    assert Settings(select=("ALL",)).enabled_codes(codes=codes) == {"PAR101", "PAR601"}
+    assert "PAR703" in Settings(extend_select=("PAR7",)).enabled_codes(codes=codes)
+    assert "PAR703" in Settings(select=("PAR703",)).enabled_codes(codes=codes)
+    assert "PAR703" in Settings(free_threaded=True).enabled_codes(codes=codes)
+    assert "PAR703" not in Settings(free_threaded=True, ignore=("PAR7",)).enabled_codes(codes=codes)

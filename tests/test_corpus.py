@@ -18,11 +18,14 @@ from pathlib import Path
 import pytest
 
 from parlint import check_source, fix_source
+from parlint.config import Settings
 from parlint.ftypes import Applicability, Diagnostic
 
 CORPUS = Path(__file__).parent / "corpus"
 # Multi-module projects are checked as projects: test_projects.py.
 FILES = sorted(p for p in CORPUS.glob("**/*.py") if "projects" not in p.relative_to(CORPUS).parts)
+# Every rule, the opt-in free-threading family (PAR7) too: its findings are labeled like any.
+SETTINGS = Settings(extend_select=("PAR7",))
 LABEL = re.compile(
     r"#\s*expect:\s*(?P<codes>PAR\d{3}(?:\s*,\s*PAR\d{3})*)"
     r"(?:\s*\[(?P<fix>fix|no fix|display-only)\])?"
@@ -63,7 +66,8 @@ def _fixability(d: Diagnostic) -> str:
 def test_corpus_labels(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     found = Counter(
-        (d.location.row, d.code) for d in check_source(text, filename=str(path), fixes=False)
+        (d.location.row, d.code)
+        for d in check_source(text, filename=str(path), config=SETTINGS, fixes=False)
     )
     want = expected(text)
     assert found == want, (
@@ -72,7 +76,7 @@ def test_corpus_labels(path: Path) -> None:
     )
     fixable = {
         (d.location.row, _fixability(d))
-        for d in check_source(text, filename=str(path), fixes=False)
+        for d in check_source(text, filename=str(path), config=SETTINGS, fixes=False)
     }
     for row, wanted in expected_fixability(text).items():
         got = {f for r, f in fixable if r == row}
@@ -81,7 +85,9 @@ def test_corpus_labels(path: Path) -> None:
 
 def _has_fixes(path: Path) -> bool:
     text = path.read_text(encoding="utf-8")
-    return any(d.fixable for d in check_source(text, filename=str(path), fixes=False))
+    return any(
+        d.fixable for d in check_source(text, filename=str(path), config=SETTINGS, fixes=False)
+    )
 
 
 FIXABLE = [p for p in FILES if _has_fixes(p)]
@@ -90,12 +96,12 @@ FIXABLE = [p for p in FILES if _has_fixes(p)]
 @pytest.mark.parametrize("path", FIXABLE, ids=[_id(p) for p in FIXABLE])
 def test_corpus_fixes(path: Path, tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    before = check_source(text, filename=str(path))
+    before = check_source(text, filename=str(path), config=SETTINGS)
     fixed_codes = {d.code for d in before if d.fix is not None}
     assert fixed_codes, "a fixable finding whose fix could not be built"
-    fixed = fix_source(text, filename=str(path), unsafe=True)
+    fixed = fix_source(text, filename=str(path), config=SETTINGS, unsafe=True)
     ast.parse(fixed)
-    after = check_source(fixed, filename=str(path), fixes=False)
+    after = check_source(fixed, filename=str(path), config=SETTINGS, fixes=False)
     applied = (Applicability.SAFE, Applicability.UNSAFE)
     still = [
         (d.location.row, d.code)
@@ -103,5 +109,7 @@ def test_corpus_fixes(path: Path, tmp_path: Path) -> None:
         if d.code in fixed_codes and d.fix_applicability in applied
     ]
     assert not still, f"fixable findings left after --fix: {still}"
-    assert fix_source(fixed, filename=str(path), unsafe=True) == fixed, "--fix is not idempotent"
+    assert fix_source(fixed, filename=str(path), config=SETTINGS, unsafe=True) == fixed, (
+        "--fix is not idempotent"
+    )
     # Runnable files are also run before and after the fix: test_fix_safety.py.

@@ -35,14 +35,19 @@ def _codes(source: str, settings: Settings | None = None) -> list[str]:
     return [d.code for d in check_source(source, config=settings, fixes=False)]
 
 
+def _enabling(rule: type[Rule]) -> Settings:
+    """The default settings with `rule` selected (the free-threading family is opt-in)."""
+    return Settings(extend_select=(rule.code,))
+
+
 @pytest.mark.parametrize(("rule", "example"), _examples("valid"))
 def test_valid_example_is_not_flagged(rule: type[Rule], example: str) -> None:
-    assert rule.code not in _codes(example)
+    assert rule.code not in _codes(example, _enabling(rule))
 
 
 @pytest.mark.parametrize(("rule", "example"), _examples("invalid"))
 def test_invalid_example_is_flagged_and_fixed(rule: type[Rule], example: Invalid) -> None:
-    found = [d for d in check_source(example.code) if d.code == rule.code]
+    found = [d for d in check_source(example.code, config=_enabling(rule)) if d.code == rule.code]
     assert found, f"{rule.code} does not flag its invalid example"
     if example.fixed is None:
         return
@@ -73,8 +78,8 @@ def test_rule_documentation_and_metadata(rule: type[Rule]) -> None:
     assert rule.severity is not None and rule.message and rule.family
     if rule.code != "PAR000":
         assert rule.valid and rule.invalid, f"{rule.code} needs valid and invalid examples"
-    assert rule.code in _codes(_block(docs, "## Example"))
-    assert rule.code not in _codes(_block(docs, "Use instead:"))
+    assert rule.code in _codes(_block(docs, "## Example"), _enabling(rule))
+    assert rule.code not in _codes(_block(docs, "Use instead:"), _enabling(rule))
     assert (rule.fix_applicability is None) == (rule.fix_title is None)
 
 
