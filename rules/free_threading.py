@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from typing import Optional, Union
 
 from parlint.analysis.model import Handoff
+from parlint.analysis.scopes import parent
+from parlint.analysis.task_effects import runs_concurrently
 from parlint.ftypes import Diagnostic, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
 
@@ -257,3 +259,209 @@ def _own_nodes(function: Function) -> Iterator[ast.AST]:
 
 def _name(function: Function) -> str:
     return getattr(function, "name", "lambda")
+
+
+# Calls that return an iterator (consumed once, shared state inside).
+_ITERATOR_FACTORIES = frozenset(
+    {"iter", "map", "filter", "zip", "enumerate", "reversed"}
+)  # fmt: skip
+
+
+class SharedIterator(Rule):
+    """
+    ## What it does
+    Flags an iterator or generator that several threads consume at once: a module-level
+    generator, generator expression, `iter(...)`, `map(...)`, `zip(...)`, `itertools` object
+    (and the like) read with `next()` or a `for` loop by a task that runs on two or more threads
+    at once (mapped, submitted or started in a loop). Reading it under a `with` block (a lock)
+    is not reported.
+
+    This rule belongs to the free-threading family: it is off unless `free-threaded = true`
+    or it is selected (`--select PAR7`).
+
+    ## Why is this bad?
+    A generator runs its body for whoever asks next; two threads asking at once make it raise
+    `ValueError: generator already executing`, and the item one of them was owed is lost.
+    Other iterators keep their position in plain attributes: with the GIL the interleavings
+    are rare, on a free-threaded Python (PEP 703) items are skipped or handed out twice.
+
+    ## Example
+    ```python
+    import threading
+
+    def numbers():
+        yield from range(100)
+
+    JOBS = numbers()
+
+    def worker(results):
+        for job in JOBS:
+            results.append(job * 2)
+
+    def main():
+        results = []
+        threads = [threading.Thread(target=worker, args=(results,)) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return results
+    ```
+
+    Use instead:
+    ```python
+    from concurrent.futures import ThreadPoolExecutor
+
+    def double(job):
+        return job * 2
+
+    def main():
+        with ThreadPoolExecutor(max_workers=4) as executor:
+            return list(executor.map(double, range(100)))
+    ```
+
+    ## Fix safety
+    There is no fix: hand out the items with `executor.map` or a `queue.Queue` instead.
+
+    ## Options
+    `free-threaded`.
+
+    ## References
+    - [PEP 703: Making the GIL optional](https://peps.python.org/pep-0703/)
+    - [Generators](https://docs.python.org/3/reference/expressions.html#generator-iterator-methods)
+    """
+
+    code = "PAR702"
+    name = "shared-iterator"
+    family = "free-threading"
+    severity = Severity.ERROR
+    message = "An iterator is consumed by several threads at once"
+
+    valid = (
+        """
+import threading
+from queue import Queue
+
+SIZES = [1, 2, 3]
+LOCK = threading.Lock()
+ITEMS = iter(range(10))
+
+def worker(queue, results):
+    for size in SIZES:
+        results.append(size)
+    with LOCK:
+        results.append(next(ITEMS))
+    results.append(queue.get())
+
+def main(queue):
+    results = []
+    threads = [threading.Thread(target=worker, args=(queue, results)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+""",
+    )
+    invalid = (
+        Invalid(
+            """
+import threading
+
+def numbers():
+    yield from range(100)
+
+JOBS = numbers()
+
+def worker(results):
+    results.append(next(JOBS))
+
+def main():
+    results = []
+    threads = [threading.Thread(target=worker, args=(results,)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+"""
+        ),
+    )
+
+    def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
+        shared = _module_iterators(ctx)
+        if not shared:
+            return
+        reported: set[int] = set()
+        for handoff in ctx.model.handoffs:
+            if handoff.on_threads is not True or not runs_concurrently(handoff, ctx.model):
+                continue
+            function = _entry(ctx, handoff)
+            if function is None:
+                continue
+            scope = ctx.model.names.scope_of_node(function)
+            start = self.related(ctx, handoff.call, "the threads that share it start here")
+            for node, name in _consumed(ctx, function, shared):
+                if id(node) in reported or (scope is not None and name in scope.bound):
+                    continue
+                reported.add(id(node))
+                task = _name(function)
+                message = (
+                    f"`{ctx.source.segment(node)}` reads `{name}`, one iterator shared by the "
+                    f"threads that run `{task}()` at once: a generator raises ValueError "
+                    "(already executing), other iterators skip or repeat items"
+                )
+                yield self.report(ctx, node, message, related=(start,))
+
+
+def _module_iterators(ctx: CheckContext) -> set[str]:
+    """Module-level names only ever bound to an iterator or generator object."""
+    module = ctx.model.names.module_scope
+    generators = {
+        name
+        for name, function in module.functions.items()
+        if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _own_nodes(function))
+    }
+    found: set[str] = set()
+    for name in module.bound:
+        values = ctx.model.assigned_values(module, name)
+        if values and all(_makes_iterator(ctx, value, generators) for value in values):
+            found.add(name)
+    return found
+
+
+def _makes_iterator(ctx: CheckContext, value: ast.expr, generators: set[str]) -> bool:
+    if isinstance(value, ast.GeneratorExp):
+        return True
+    if not isinstance(value, ast.Call):
+        return False
+    if isinstance(value.func, ast.Name) and value.func.id in generators:
+        return True
+    name = ctx.model.resolve(value.func, value) or ""
+    name = name.removeprefix("builtins.")
+    return name in _ITERATOR_FACTORIES or name.startswith("itertools.")
+
+
+def _consumed(
+    ctx: CheckContext, function: Function, shared: set[str]
+) -> Iterator[tuple[ast.AST, str]]:
+    """`next(NAME)` and `for ... in NAME` of a shared iterator, not under a `with` block."""
+    for node in _own_nodes(function):
+        target: Optional[ast.expr] = None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+            if node.func.id == "next":
+                target = node.args[0]
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            target = node.iter
+        if not isinstance(target, ast.Name) or target.id not in shared:
+            continue
+        if _under_with(node, function):
+            continue
+        yield (node if isinstance(node, ast.Call) else target), target.id
+
+
+def _under_with(node: ast.AST, function: ast.AST) -> bool:
+    current = parent(node)
+    while current is not None and current is not function:
+        if isinstance(current, (ast.With, ast.AsyncWith)):
+            return True
+        current = parent(current)
+    return False
