@@ -63,8 +63,8 @@ from parlint.noqa import Suppressions
 from parlint.rules.base import CheckContext, Rule
 from parlint.rules.parse import ParseError
 from parlint.rules.registry import all_rules
-from parlint.source import Encoding, SourceDecodeError, SourceText, decode_source
-from parlint.splice import Splice, shift, splice, split_lines
+from parlint.source import Encoding, SourceDecodeError, SourceText, decode_source, split_lines
+from parlint.splice import Splice, shift, splice
 
 log = logging.getLogger("parlint")
 

@@ -196,10 +196,6 @@ def build_state(
     return FileState(settings, lines, tree, records, layout_sensitive, import_work)
 
 
-def words(lines: list[str], first: int, last: int) -> set[str]:
-    return set(_WORD.findall("".join(lines[first - 1 : last])))
-
-
 def mentions(text: str, name: str) -> Iterator[int]:
     """The character offsets where `name` appears as a word in `text`."""
     for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):

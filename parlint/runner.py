@@ -71,16 +71,7 @@ class Job:
 
 
 def read_error(display: str, error: OSError) -> FileOutcome:
-    message = error.strerror or str(error)
-    diagnostic = Diagnostic(
-        code=ParseError.code,
-        name=ParseError.name,
-        message=f"Cannot read: {message}",
-        severity=Severity.ERROR,
-        location=Location(1, 1),
-        end_location=Location(1, 1),
-        url=ParseError.url(),
-    )
+    diagnostic = file_error(f"Cannot read: {error.strerror or str(error)}")
     return FileOutcome(FileResult(display, (diagnostic,)))
 
 
@@ -183,7 +174,7 @@ def process_notebook(
             raise NotebookError(problem.message if problem is not None else "cannot decode")
         notebook = NotebookFile.parse(text)
     except NotebookError as exc:
-        error = notebook_error(str(exc))
+        error = file_error(f"Cannot read the notebook: {exc}")
         return FileOutcome(FileResult(display, (error,)), digest=digest, cacheable=True), None, None
     if not notebook.is_python():
         return FileOutcome(FileResult(display, ()), digest=digest, cacheable=True), None, None
@@ -221,11 +212,12 @@ def process_notebook(
     return replace(outcome, result=result, digest=digest), new_text, encoding
 
 
-def notebook_error(message: str) -> Diagnostic:
+def file_error(message: str) -> Diagnostic:
+    """A PAR000 about the whole file, at its start."""
     return Diagnostic(
         code=ParseError.code,
         name=ParseError.name,
-        message=f"Cannot read the notebook: {message}",
+        message=message,
         severity=Severity.ERROR,
         location=Location(1, 1),
         end_location=Location(1, 1),

@@ -24,8 +24,14 @@ from parlint.ftypes import Location
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
+# Characters `str.splitlines` also ends a line at: without them it splits as the tokenizer does.
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def split_lines(text: str) -> list[str]:
     """The lines of `text` with their endings, split as Python's tokenizer splits them."""
+    if not _OTHER_BREAKS.search(text):
+        return text.splitlines(keepends=True)  # C speed: the common case
     lines: list[str] = []
     start = 0
     for match in _LINE_END.finditer(text):

@@ -15,27 +15,11 @@ caller parses the whole text.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Optional
 
-# The line ends Python's tokenizer knows (str.splitlines knows more, which would shift rows).
-_LINE_END = re.compile(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)")
-
-
-# Characters `str.splitlines` also ends a line at (Python's tokenizer does not).
-_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
-def split_lines(text: str) -> list[str]:
-    """The lines of `text` with their endings, split where Python's rows end."""
-    if not _OTHER_BREAKS.search(text):
-        return text.splitlines(keepends=True)
-    lines = _LINE_END.split(text)
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
+from parlint.source import split_lines
 
 
 def shift(node: ast.AST, rows: int) -> None:

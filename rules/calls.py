@@ -928,15 +928,7 @@ def _handed_arguments(handoff: Handoff) -> Optional[tuple[CallShape, ast.AST, st
         worker = handoff.worker
         if worker is None or _task_of(handoff) is None or not _takes_thread_arguments(worker):
             return None
-        position = ARGS_POSITION[worker.kind]
-        args = worker.keyword("args")
-        args_value = args.value if args is not None else None
-        if args_value is None and len(call.args) > position:
-            args_value = call.args[position]
-        kwargs = worker.keyword("kwargs")
-        kwargs_value = kwargs.value if kwargs is not None else None
-        if kwargs_value is None and len(call.args) > position + 1:
-            kwargs_value = call.args[position + 1]
+        args_value, kwargs_value = handoff.passed_arguments()
         counted = _counted(args_value, kwargs_value)
         if counted is None:
             return None
@@ -968,12 +960,7 @@ def _handed_arguments(handoff: Handoff) -> Optional[tuple[CallShape, ast.AST, st
         counted = _starmap_shape(call.args[1] if len(call.args) > 1 else None)
         return (counted, call, "task") if counted is not None else None
     if handoff.api is HandoffApi.POOL and handoff.method in ("apply", "apply_async"):
-        args_value = next((k.value for k in call.keywords if k.arg == "args"), None)
-        if args_value is None and len(call.args) > 1:
-            args_value = call.args[1]
-        kwds_value = next((k.value for k in call.keywords if k.arg == "kwds"), None)
-        if kwds_value is None and len(call.args) > 2:
-            kwds_value = call.args[2]
+        args_value, kwds_value = handoff.passed_arguments()
         counted = _counted(args_value, kwds_value)
         if counted is None:
             return None

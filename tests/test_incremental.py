@@ -12,7 +12,8 @@ import pytest
 from parlint.config import Settings
 from parlint.engine import Linter
 from parlint.incremental import FileState, Rederive
-from parlint.splice import shift, splice, split_lines
+from parlint.source import split_lines
+from parlint.splice import shift, splice
 
 CORPUS = Path(__file__).parent / "corpus"
 

@@ -335,27 +335,32 @@ class Handoff:
     def child_values(self) -> tuple[ast.expr, ...]:
         """The values handed to the task with it (`args=`/`kwargs=` of a Process or Thread,
         the `args`/`kwds` of `apply`/`apply_async`): a process receives them pickled."""
-        call = self.call
         if self.api is HandoffApi.CONSTRUCTOR and self.worker is not None:
             subclass = self.worker.subclass
             if subclass is not None and subclass.defines_init:
                 return ()  # the subclass's own parameters, not Thread's
-            args = self.worker.keyword("args")
+        args, kwargs = self.passed_arguments()
+        return literal_elements(args) + _dict_values(kwargs)
+
+    def passed_arguments(self) -> tuple[Optional[ast.expr], Optional[ast.expr]]:
+        """The expressions that give the task its arguments, by keyword or position: a
+        worker constructor's `args`/`kwargs`, `apply`/`apply_async`'s `args`/`kwds`."""
+        call = self.call
+        if self.api is HandoffApi.CONSTRUCTOR and self.worker is not None:
             position = ARGS_POSITION[self.worker.kind]
-            values = args.value if args is not None else None
-            if values is None and len(call.args) > position:
-                values = call.args[position]
-            kwargs = self.worker.keyword("kwargs")
-            return literal_elements(values) + _dict_values(kwargs.value if kwargs else None)
-        if self.api is HandoffApi.POOL and self.method in ("apply", "apply_async"):
-            args_kw = next((k.value for k in call.keywords if k.arg == "args"), None)
-            if args_kw is None and len(call.args) > 1:
-                args_kw = call.args[1]
-            kwds = next((k.value for k in call.keywords if k.arg == "kwds"), None)
-            if kwds is None and len(call.args) > 2:
-                kwds = call.args[2]
-            return literal_elements(args_kw) + _dict_values(kwds)
-        return ()
+            names = ("args", "kwargs")
+        elif self.api is HandoffApi.POOL and self.method in ("apply", "apply_async"):
+            position = 1
+            names = ("args", "kwds")
+        else:
+            return None, None
+        found: list[Optional[ast.expr]] = []
+        for offset, name in enumerate(names):
+            value = next((k.value for k in call.keywords if k.arg == name), None)
+            if value is None and len(call.args) > position + offset:
+                value = call.args[position + offset]
+            found.append(value)
+        return found[0], found[1]
 
     @property
     def description(self) -> str:
