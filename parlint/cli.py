@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +24,7 @@ from parlint.runner import Job, RunOptions, process_source, run
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 # Stopped by a signal: 128 + its number, as shells report it (SIGINT, SIGPIPE).
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
-SUBCOMMANDS = ("check", "rule", "server")
+SUBCOMMANDS = ("check", "audit", "rule", "server")
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(8, 15))
 
 
@@ -51,6 +52,34 @@ def _selectors(option: str, values: Optional[list[str]]) -> Optional[tuple[str, 
                 )
             selectors.append(part.strip())
     return tuple(selectors)
+
+
+AUDIT_FORMATS = ("text", "markdown", "json")
+
+
+def build_audit_parser() -> argparse.ArgumentParser:
+    audit = _Parser(
+        prog="parlint audit",
+        description="Readiness reports. free-threading: can the code run on a free-threaded "
+        "CPython (PEP 703), and what must change first.",
+    )
+    audit.add_argument("topic", choices=("free-threading",), help="what to audit")
+    audit.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    audit.add_argument(
+        "--output-format", choices=AUDIT_FORMATS, default="text", help="text, markdown or json"
+    )
+    audit.add_argument(
+        "--python",
+        metavar="PATH",
+        help="the interpreter whose installed extension modules are judged (default: parlint's)",
+    )
+    audit.add_argument(
+        "--no-import-probe",
+        action="store_true",
+        help="do not import extension modules in a free-threaded --python to read Py_mod_gil",
+    )
+    audit.add_argument("--config", metavar="FILE", help="use this configuration file; no discovery")
+    return audit
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,11 +151,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="the code runs on a free-threaded CPython (PEP 703)",
     )
     check.add_argument(
+        "--python",
+        metavar="PATH",
+        help="the interpreter whose installed packages PAR704 reads (default: parlint's own)",
+    )
+    check.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="parallel processes (default: one per CPU)"
     )
     check.add_argument(
         "--quiet", "-q", action="store_true", help="print diagnostics and nothing else"
     )
+
+    # Listed here for `parlint --help`; parsed by `build_audit_parser` (options may come
+    # after the paths, which argparse's subparsers cannot mix).
+    sub.add_parser("audit", help="readiness reports: `parlint audit free-threading [PATH ...]`")
 
     sub.add_parser("server", help="run the language server (LSP over stdio)")
 
@@ -190,6 +228,9 @@ def _discard_stdout() -> None:
 def _main(argv: Optional[Sequence[str]]) -> int:
     try:
         args_list = _normalize_argv(list(sys.argv[1:] if argv is None else argv))
+        if args_list[0] == "audit":
+            audit_args = build_audit_parser().parse_intermixed_args(args_list[1:])
+            return _audit_command(audit_args, sys.stdout, sys.stderr)
         args = build_parser().parse_args(args_list)
         if args.command == "rule":
             return _rule_command(args, sys.stdout)
@@ -235,6 +276,47 @@ def _rule_page(rule: type[Rule]) -> str:
     return f"{header}\n{rule.docs()}\n"
 
 
+def interpreter(python: Optional[str]) -> Optional[str]:
+    """The absolute path of `--python`, once parlint has asked it what it has installed."""
+    if python is None:
+        return None
+    from parlint.analysis.environment import EnvironmentProblem, environment
+
+    found = shutil.which(python) or (python if Path(python).is_file() else None)
+    if found is None:
+        raise UsageError(f"--python: no interpreter at {python}")
+    path = str(Path(found).absolute())
+    try:
+        environment(path)
+    except EnvironmentProblem as exc:
+        raise UsageError(f"--python: {exc}") from exc
+    return path
+
+
+def _audit_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`parlint audit free-threading`: exit 0 when every package is ready, 1 when some
+    change is needed first, 2 when something could not be read."""
+    from parlint.audit import audit_free_threading
+
+    python = interpreter(args.python)
+    cwd = Path.cwd()
+    config_file = Path(args.config) if args.config else None
+    if config_file is not None and not config_file.is_file():
+        raise UsageError(f"configuration file not found: {args.config}")
+    paths = [Path(p) for p in (args.paths or ["."])]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+    resolver = ConfigResolver(Overrides(), config_file, cwd)
+    report = audit_free_threading(paths, resolver, cwd, python, not args.no_import_probe)
+    out.write(report.render(args.output_format))
+    for message in report.errors:
+        err.write(f"parlint: error: {message}\n")
+    if report.errors:
+        return EXIT_ERROR
+    return EXIT_CLEAN if report.ready else EXIT_FOUND
+
+
 def _check_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per CPU) or more")
@@ -247,6 +329,7 @@ def _check_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ignore=_selectors("--ignore", args.ignore),
         target_version=args.target_version,
         free_threaded=args.free_threaded,
+        python=interpreter(args.python),
     )
     cwd = Path.cwd()
     config_file = Path(args.config) if args.config else None

@@ -72,6 +72,9 @@ class Settings:
     # even when the file selects PAR101 explicitly, which one flat select/ignore pair cannot
     # express. Each layer is applied in order after the file's own selection.
     rule_layers: tuple[RuleLayer, ...] = ()
+    # The interpreter whose installed distributions PAR704 reads (`--python`); None: the one
+    # parlint runs in. A command-line option, not a configuration key.
+    python: Optional[str] = None
     # The directory patterns are relative to, and the file the settings came from.
     root: Optional[str] = None
     path: Optional[str] = None
@@ -126,6 +129,11 @@ class Settings:
         if names and not names.isdisjoint(target.rstrip("/").split("/")):
             return True
         return spec is not None and spec.match_file(target)
+
+    @cached_property
+    def reads_imports(self) -> bool:
+        """PAR704 runs: every file with an import may have a finding, threads or not."""
+        return "PAR704" in self.enabled_codes()
 
     def fingerprint(self) -> str:
         """A stable digest of everything that can change what a file's check reports."""
@@ -462,6 +470,7 @@ class Overrides:
     ignore: Optional[tuple[str, ...]] = None
     target_version: Optional[str] = None
     free_threaded: Optional[bool] = None
+    python: Optional[str] = None
 
     def validate(self) -> None:
         """Raise ConfigError naming the option for an unknown selector or version."""
@@ -501,6 +510,8 @@ class Overrides:
             changes["target_version"] = self.target_version
         if self.free_threaded is not None:
             changes["free_threaded"] = self.free_threaded
+        if self.python is not None:
+            changes["python"] = self.python
         return replace(settings, **changes) if changes else settings
 
 

@@ -106,8 +106,14 @@ _TEXT_MODULE_WORDS = tuple(w.decode() for w in MODULE_WORDS)
 _TEXT_API_WORDS = tuple(w.decode() for w in API_WORDS)
 
 
-def could_matter(data: Union[bytes, str]) -> bool:
-    """The keyword prefilter: a file without these words cannot have a finding."""
+def could_matter(data: Union[bytes, str], settings: Optional[Settings] = None) -> bool:
+    """The keyword prefilter: a file without these words cannot have a finding (with
+    PAR704 on, a file without an import cannot)."""
+    if settings is not None and settings.reads_imports:
+        if (isinstance(data, str) and "import" in data) or (
+            isinstance(data, bytes) and b"import" in data
+        ):
+            return True
     if isinstance(data, str):
         return any(w in data for w in _TEXT_MODULE_WORDS) and any(
             w in data for w in _TEXT_API_WORDS
@@ -178,7 +184,9 @@ class Linter:
         """The diagnostics, and the tree they came from (fixes reuse it) when it parsed.
         `exports` receives the tasks this file hands into other modules, `classes` the names
         of the Thread/Process subclasses it defines; `tree` is the text's, when parsed."""
-        if not could_matter(source.text) and not self._matters_through_project(source.text):
+        if not could_matter(source.text, self.settings) and not self._matters_through_project(
+            source.text
+        ):
             return [], None, None
         with collector_paused():
             return self._analyse(source, errors, exports, classes, tree)
@@ -285,7 +293,7 @@ class Linter:
         state.used = True
         spliced = (
             splice(state.tree, state.lines, text, self.filename or "<unknown>", state.lag)
-            if could_matter(text)
+            if could_matter(text, self.settings)
             else None
         )
         if spliced is None or "nonlocal" in text:
@@ -315,7 +323,7 @@ class Linter:
         """A full check that leaves the state for the next edit in `last_state`."""
         self.last_state = None
         source = SourceText(text)
-        if not could_matter(text) and not self._matters_through_project(text):
+        if not could_matter(text, self.settings) and not self._matters_through_project(text):
             return CheckResult([], errors, [], frozenset())
         with collector_paused():
             diagnostics, tree, model = self._analyse(

@@ -97,7 +97,7 @@ def process_source(
     path = real_path(Path(display))
     project = projects.of(path) if projects is not None and path.is_file() else None
     receives = project is not None and bool(project.incoming_at(path, settings))
-    if not could_matter(data) and not (
+    if not could_matter(data, settings) and not (
         project is not None and project.matters(path, data.decode("utf-8", "replace"), settings)
     ):
         return FileOutcome(FileResult(display, ()), digest=digest, cacheable=True), None, None
@@ -166,7 +166,7 @@ def process_notebook(
     diagnostics in their cells' rows, and fixes written back into the cells they change,
     the rest of the notebook (outputs, metadata, JSON layout) as it was."""
     digest = digest_of(data)
-    if not could_matter(data):  # as for a .py file: the words first
+    if not could_matter(data, settings):  # as for a .py file: the words first
         return FileOutcome(FileResult(display, ()), digest=digest, cacheable=True), None, None
     text, encoding, problem = decode(data)
     try:
@@ -396,7 +396,7 @@ def run(jobs: Sequence[Job], options: RunOptions, cache_dir: Optional[Path]) -> 
         cached = cache.get(key, digest, fingerprint(job.settings))
         if cached is not None:
             outcomes[index] = replace(cached, result=replace(cached.result, filename=job.display))
-        elif not could_matter(data):
+        elif not could_matter(data, job.settings):
             outcomes[index] = FileOutcome(FileResult(job.display, ()))
         else:
             pending.append(index)
@@ -515,4 +515,14 @@ CacheEntry = tuple[
 
 
 def fingerprint(settings: Settings) -> str:
-    return f"{__version__}:{settings.fingerprint()}"
+    base = f"{__version__}:{settings.fingerprint()}"
+    if "PAR704" not in settings.enabled_codes():
+        return base
+    # PAR704 reads the installed distributions: installing one changes what a file reports.
+    from parlint.analysis.environment import EnvironmentProblem, environment
+
+    try:
+        installed = environment(settings.python).signature
+    except EnvironmentProblem:
+        installed = "unknown"
+    return f"{base}:{installed}"

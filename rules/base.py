@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from parlint.analysis.lifecycle import Exit
     from parlint.analysis.model import ConcurrencyModel
     from parlint.analysis.project import Module, Project
+    from parlint.analysis.reachability import Reach
     from parlint.analysis.task_effects import Effect, EffectAnalysis
     from parlint.config import Settings
     from parlint.fixes.edits import FixContext
@@ -62,6 +63,13 @@ class CheckContext:
         return EffectAnalysis(
             self.model, self.settings, self.project, self.module, source=self.source
         )
+
+    @cached_property
+    def reaches(self) -> list[Reach]:
+        """The functions of this file that run on threads, with the way there."""
+        from parlint.analysis.reachability import module_reaches
+
+        return module_reaches(self.effects)
 
     @cached_property
     def lifecycle(self) -> dict[int, list[Exit]]:

@@ -7,8 +7,9 @@ import ast
 from collections.abc import Iterator
 from typing import Optional, Union
 
-from parlint.analysis.model import Handoff
-from parlint.analysis.scopes import parent
+from parlint.analysis.model import HandoffApi, loops_around
+from parlint.analysis.reachability import Reach, inside_with, own_nodes
+from parlint.analysis.scopes import Scope
 from parlint.analysis.task_effects import runs_concurrently
 from parlint.ftypes import Diagnostic, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
@@ -37,16 +38,15 @@ _WARNINGS_CALLS = {
 }
 _ENVIRON_METHODS = frozenset({"update", "pop", "popitem", "clear", "setdefault", "__setitem__"})
 _STREAMS = frozenset({"sys.stdout", "sys.stderr", "sys.stdin"})
-# How deep calls are followed from a task.
-MAX_CALL_DEPTH = 4
 
 
 class ProcessStateInThread(Rule):
     """
     ## What it does
     Flags code that runs on a thread (a task handed to a thread, a thread pool or
-    `asyncio.to_thread`, the `run()` of a Thread subclass, or a function of this module they
-    call) and changes state the whole process shares: the working directory (`os.chdir`),
+    `asyncio.to_thread`, the `run()` of a Thread subclass, a threading server's request
+    handler, or any function of the project they call) and changes state the whole process
+    shares: the working directory (`os.chdir`),
     the environment (`os.environ[...] = ...`, `os.environ.update(...)`, `os.putenv`),
     `sys.stdout`/`sys.stderr`/`sys.stdin`, the locale, the signal handlers, the recursion
     limit, the default socket timeout, and (for a `target-version` below 3.14) the warnings
@@ -162,75 +162,47 @@ def main(projects):
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
         reported: set[int] = set()
         warnings_unsafe = int(ctx.settings.target_version.removeprefix("py3")) < 14
-        for handoff in ctx.model.handoffs:
-            if handoff.on_threads is not True:
-                continue
-            entry = _entry(ctx, handoff)
-            if entry is None:
-                continue
-            start = self.related(ctx, handoff.call, "the thread runs it from here")
-            for node, what, chain in _hazards(ctx, entry, warnings_unsafe):
+        for reach in ctx.reaches:
+            for node, what in _hazards(ctx, reach.function, warnings_unsafe):
                 if id(node) in reported:
                     continue
                 reported.add(id(node))
                 text = ctx.source.segment(node).splitlines()[0]
-                via = " → ".join(f"`{name}()`" for name in chain)
                 message = (
                     f"`{text}` changes {what} for the whole process, in code that runs on a "
-                    f"thread ({via}): every other thread sees the change"
+                    f"thread ({reach.chain()}): every other thread sees the change"
                 )
-                yield self.report(ctx, node, message, related=(start,))
-
-
-def _entry(ctx: CheckContext, handoff: Handoff) -> Optional[Function]:
-    run = handoff.subclass_run
-    if run is not None:
-        return run
-    return ctx.effects.task_function(handoff)
+                related = reach.related(ctx.effects.filename, "the thread runs it from here")
+                yield self.report(ctx, node, message, related=related)
 
 
 def _hazards(
-    ctx: CheckContext, entry: Function, warnings_unsafe: bool
-) -> Iterator[tuple[ast.AST, str, list[str]]]:
-    """(node, what it changes, the functions from the task to it) for every change of
-    process state in `entry` and the functions of this module it calls."""
+    ctx: CheckContext, function: Function, warnings_unsafe: bool
+) -> Iterator[tuple[ast.AST, str]]:
+    """(node, what it changes) for every change of process state in the function's own code."""
     calls = dict(_PROCESS_CALLS)
     if warnings_unsafe:
         calls.update(_WARNINGS_CALLS)
-    stack: list[tuple[Function, list[str]]] = [(entry, [_name(entry)])]
-    seen: set[int] = set()
-    while stack:
-        function, chain = stack.pop()
-        if id(function) in seen:
-            continue
-        seen.add(id(function))
-        for node in _own_nodes(function):
-            if isinstance(node, ast.Call):
-                name = ctx.model.resolve(node.func, node)
-                if name in calls:
-                    yield node, calls[name], chain
-                    continue
-                func = node.func
-                if (
-                    isinstance(func, ast.Attribute)
-                    and func.attr in _ENVIRON_METHODS
-                    and ctx.model.resolve(func.value, node) == "os.environ"
-                ):
-                    yield node, "the environment", chain
-                    continue
-                if len(chain) < MAX_CALL_DEPTH:
-                    target = ctx.effects.callee(node.func, node)
-                    if target is not None and target.analysis is ctx.effects:
-                        stack.append((target.function, [*chain, _name(target.function)]))
-            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
-                targets = (
-                    node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
-                )
-                for target_node in targets:
-                    what = _changed(ctx, target_node, node)
-                    if what is not None:
-                        yield node, what, chain
-                        break
+    for node in own_nodes(function):
+        if isinstance(node, ast.Call):
+            name = ctx.model.resolve(node.func, node)
+            if name in calls:
+                yield node, calls[name]
+                continue
+            func = node.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in _ENVIRON_METHODS
+                and ctx.model.resolve(func.value, node) == "os.environ"
+            ):
+                yield node, "the environment"
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            for target_node in targets:
+                what = _changed(ctx, target_node, node)
+                if what is not None:
+                    yield node, what
+                    break
 
 
 def _changed(ctx: CheckContext, target: ast.expr, at: ast.AST) -> Optional[str]:
@@ -243,47 +215,35 @@ def _changed(ctx: CheckContext, target: ast.expr, at: ast.AST) -> Optional[str]:
     return None
 
 
-def _own_nodes(function: Function) -> Iterator[ast.AST]:
-    """The nodes of a function's body, not those of functions or classes defined in it."""
-    body: list[ast.AST] = [function.body] if isinstance(function, ast.Lambda) else [
-        *function.body
-    ]  # fmt: skip
-    stack = list(reversed(body))
-    while stack:
-        node = stack.pop()
-        yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                stack.append(child)
-
-
-def _name(function: Function) -> str:
-    return getattr(function, "name", "lambda")
-
-
 # Calls that return an iterator (consumed once, shared state inside).
-_ITERATOR_FACTORIES = frozenset(
-    {"iter", "map", "filter", "zip", "enumerate", "reversed"}
-)  # fmt: skip
+_ITERATOR_FACTORIES = frozenset({"iter", "map", "filter", "zip", "enumerate", "reversed"})
+# `next(itertools.count())` is the usual way to hand out ids: one atomic step, under the GIL
+# and (with its own lock) on free-threaded builds.
+_ATOMIC_ITERTOOLS = frozenset({"itertools.count"})
 
 
 class SharedIterator(Rule):
     """
     ## What it does
-    Flags an iterator or generator that several threads consume at once: a module-level
-    generator, generator expression, `iter(...)`, `map(...)`, `zip(...)`, `itertools` object
-    (and the like) read with `next()` or a `for` loop by a task that runs on two or more threads
-    at once (mapped, submitted or started in a loop). Reading it under a `with` block (a lock)
-    is not reported.
+    Flags an iterator or generator that several threads consume at once: a generator,
+    generator expression, `iter(...)`, `map(...)`, `zip(...)`, `itertools` object (and the
+    like) kept at module level, in an enclosing function, on `self` when the threads share
+    the object, or made once and passed to every thread (`args=(source,)` in the loop that
+    starts them), and read with `next()`, a `for` loop or a comprehension by code that runs on
+    two or more threads at once (mapped, submitted or started in a loop, and what that calls).
+    Reading it under a `with` block (a lock) is not reported, nor `next()` on an
+    `itertools.count()` (one atomic step: the usual id generator).
 
     This rule belongs to the free-threading family: it is off unless `free-threaded = true`
     or it is selected (`--select PAR7`).
 
     ## Why is this bad?
     A generator runs its body for whoever asks next; two threads asking at once make it raise
-    `ValueError: generator already executing`, and the item one of them was owed is lost.
-    Other iterators keep their position in plain attributes: with the GIL the interleavings
-    are rare, on a free-threaded Python (PEP 703) items are skipped or handed out twice.
+    `ValueError: generator already executing`, and the item one of them was owed is lost. The
+    GIL does not prevent it: it may change hands while the generator runs. Other iterators
+    keep their position in plain fields: with the GIL the interleavings are rare, on a
+    free-threaded Python (PEP 703, where threads run truly in parallel) items are skipped or
+    handed out twice, and a shared generator can crash the interpreter (seen on 3.13t).
 
     ## Example
     ```python
@@ -387,81 +347,139 @@ def main():
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
-        shared = _module_iterators(ctx)
-        if not shared:
-            return
         reported: set[int] = set()
-        for handoff in ctx.model.handoffs:
-            if handoff.on_threads is not True or not runs_concurrently(handoff, ctx.model):
+        passed = _passed_iterators(ctx)
+        for reach in ctx.reaches:
+            if not reach.concurrent or reach.locked:
                 continue
-            function = _entry(ctx, handoff)
-            if function is None:
-                continue
-            scope = ctx.model.names.scope_of_node(function)
-            start = self.related(ctx, handoff.call, "the threads that share it start here")
-            for node, name in _consumed(ctx, function, shared):
-                if id(node) in reported or (scope is not None and name in scope.bound):
+            for node, target in _consumed(ctx, reach.function):
+                if id(node) in reported:
+                    continue
+                shown = _shared_iterator(ctx, reach, target)
+                if shown is None and isinstance(target, ast.Name) and not reach.hops:
+                    handed = passed.get((id(reach.function), target.id))
+                    if handed is not None:
+                        shown = (
+                            f"`{target.id}`, one iterator passed to every thread"
+                            if handed == target.id
+                            else f"`{target.id}`, the iterator `{handed}` passed to every thread"
+                        )
+                if shown is None:
                     continue
                 reported.add(id(node))
-                task = _name(function)
-                message = (
-                    f"`{ctx.source.segment(node)}` reads `{name}`, one iterator shared by the "
-                    f"threads that run `{task}()` at once: a generator raises ValueError "
-                    "(already executing), other iterators skip or repeat items"
+                via = f" ({reach.chain()})" if reach.hops else ""
+                what = (
+                    f"`{ctx.source.segment(node)}`" if isinstance(node, ast.Call) else "This loop"
                 )
-                yield self.report(ctx, node, message, related=(start,))
+                message = (
+                    f"{what} reads {shown}, shared by the threads that run "
+                    f"`{reach.task}()` at once{via}: a generator raises "
+                    "ValueError (already executing), other iterators skip or repeat items"
+                )
+                related = reach.related(
+                    ctx.effects.filename, "the threads that share it start here"
+                )
+                yield self.report(ctx, node, message, related=related)
 
 
-def _module_iterators(ctx: CheckContext) -> set[str]:
-    """Module-level names only ever bound to an iterator or generator object."""
-    module = ctx.model.names.module_scope
-    generators = {
-        name
-        for name, function in module.functions.items()
-        if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _own_nodes(function))
-    }
-    found: set[str] = set()
-    for name in module.bound:
-        values = ctx.model.assigned_values(module, name)
-        if values and all(_makes_iterator(ctx, value, generators) for value in values):
-            found.add(name)
+def _passed_iterators(ctx: CheckContext) -> dict[tuple[int, str], str]:
+    """(task function, parameter) -> the name of the one iterator every thread of a
+    concurrent hand-off passes to that parameter: `source = pages()` made once, then
+    `Thread(target=reader, args=(source, out))` in a loop."""
+    found: dict[tuple[int, str], str] = {}
+    for handoff in ctx.model.handoffs:
+        if handoff.on_threads is not True or not runs_concurrently(handoff, ctx.model):
+            continue
+        function = ctx.effects.task_function(handoff)
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if handoff.api is HandoffApi.SUBMIT:
+            values: list[ast.expr] = list(handoff.call.args[1:])
+        else:
+            args, _ = handoff.passed_arguments()
+            values = list(args.elts) if isinstance(args, (ast.Tuple, ast.List)) else []
+        params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        if isinstance(handoff.task, ast.Attribute) and params:
+            params = params[1:]  # a bound method: `self` is not passed
+        scope = ctx.model.names.enclosing_scope(handoff.call)
+        loops = set(map(id, loops_around(handoff.call, scope.node)))
+        for param, value in zip(params, values, strict=False):
+            if isinstance(value, ast.Starred):
+                break
+            if isinstance(value, ast.Name) and _one_iterator(ctx, scope, value.id, loops):
+                found[(id(function), param)] = value.id
     return found
 
 
-def _makes_iterator(ctx: CheckContext, value: ast.expr, generators: set[str]) -> bool:
+def _one_iterator(ctx: CheckContext, scope: Scope, name: str, loops: set[int]) -> bool:
+    """`name` holds an iterator made outside the loops that start the threads."""
+    if not loops:
+        return False  # concurrent for another reason: each hand-off may pass a fresh one
+    values = ctx.model.assigned_values(scope, name)
+    if not values or not all(_makes_iterator(ctx, value) for value in values):
+        return False
+    stores = [
+        node for node in scope.nodes
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
+    ]  # fmt: skip
+    # Each store is outside some loop that starts the threads: they all get the same one.
+    return all(loops - set(map(id, loops_around(n, scope.node))) for n in stores)
+
+
+def _shared_iterator(ctx: CheckContext, reach: Reach, target: ast.expr) -> Optional[str]:
+    """How to name `target` when it is one iterator every thread running the task reads: a
+    module-level or closed-over name, or `self.X` of an object the threads share."""
+    names = ctx.model.names
+    if isinstance(target, ast.Name):
+        scope = names.scope_of_node(reach.function)
+        if target.id in scope.bound and target.id not in scope.global_names:
+            return None  # the function's own
+        owner = names.lookup_scope(target.id, scope)
+        if owner is None or owner is scope:
+            return None
+        values = ctx.model.assigned_values(owner, target.id)
+        if not values or not all(_makes_iterator(ctx, value) for value in values):
+            return None
+        where = "module-level" if owner.is_module else "enclosing function's"
+        return f"the {where} iterator `{target.id}`"
+    if (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "self"
+        and reach.shares_self
+    ):
+        values = names.attribute_values(target)
+        if values and all(_makes_iterator(ctx, value) for value in values):
+            return f"the iterator `self.{target.attr}` of the object"
+    return None
+
+
+def _makes_iterator(ctx: CheckContext, value: ast.expr) -> bool:
     if isinstance(value, ast.GeneratorExp):
         return True
     if not isinstance(value, ast.Call):
         return False
-    if isinstance(value.func, ast.Name) and value.func.id in generators:
-        return True
-    name = ctx.model.resolve(value.func, value) or ""
-    name = name.removeprefix("builtins.")
-    return name in _ITERATOR_FACTORIES or name.startswith("itertools.")
+    function = ctx.model.function_named(value.func, value)
+    if function is not None:
+        return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(function))
+    name = (ctx.model.resolve(value.func, value) or "").removeprefix("builtins.")
+    if name == "iter" and len(value.args) == 2:
+        return False  # `iter(queue.get, None)`: each item comes from the queue, one at a time
+    return name in _ITERATOR_FACTORIES or (
+        name.startswith("itertools.") and name not in _ATOMIC_ITERTOOLS
+    )
 
 
-def _consumed(
-    ctx: CheckContext, function: Function, shared: set[str]
-) -> Iterator[tuple[ast.AST, str]]:
-    """`next(NAME)` and `for ... in NAME` of a shared iterator, not under a `with` block."""
-    for node in _own_nodes(function):
+def _consumed(ctx: CheckContext, function: Function) -> Iterator[tuple[ast.AST, ast.expr]]:
+    """(where, what) for `next(X)`, `for ... in X` and comprehensions over X, not under a
+    `with` block that may hold a lock."""
+    for node in own_nodes(function):
         target: Optional[ast.expr] = None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
             if node.func.id == "next":
                 target = node.args[0]
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
             target = node.iter
-        if not isinstance(target, ast.Name) or target.id not in shared:
+        if target is None or inside_with(ctx.model, node, function):
             continue
-        if _under_with(node, function):
-            continue
-        yield (node if isinstance(node, ast.Call) else target), target.id
-
-
-def _under_with(node: ast.AST, function: ast.AST) -> bool:
-    current = parent(node)
-    while current is not None and current is not function:
-        if isinstance(current, (ast.With, ast.AsyncWith)):
-            return True
-        current = parent(current)
-    return False
+        yield (node if isinstance(node, ast.Call) else target), target

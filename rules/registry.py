@@ -11,7 +11,9 @@ from parlint.rules.base import Rule
 def all_rules() -> tuple[type[Rule], ...]:
     from parlint.rules import (
         calls,
+        check_then_act,
         effects,
+        extensions,
         free_threading,
         manual,
         parse,
@@ -22,7 +24,19 @@ def all_rules() -> tuple[type[Rule], ...]:
     )
 
     found: list[type[Rule]] = []
-    for module in (parse, threads, manual, effects, pools, processes, calls, state, free_threading):
+    for module in (
+        parse,
+        threads,
+        manual,
+        effects,
+        extensions,
+        pools,
+        processes,
+        calls,
+        state,
+        check_then_act,
+        free_threading,
+    ):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Rule) and value is not Rule:
                 if getattr(value, "code", None) and value.__module__ == module.__name__:

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
+from parlint.analysis.reachability import inside_with, takes_lock_by_hand
 from parlint.analysis.scopes import Scope, fresh_name, parent
-from parlint.analysis.task_effects import FunctionNode, function_by_qualname, runs_concurrently
-from parlint.ftypes import Applicability, Diagnostic, Location, Related, Severity
+from parlint.analysis.task_effects import FunctionNode
+from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
 
 if TYPE_CHECKING:
@@ -18,11 +19,10 @@ if TYPE_CHECKING:
     from parlint.fixes.edits import FixContext
 
 LOCK_TYPES = frozenset({"threading.Lock", "threading.RLock"})
-MAX_CALLEE_DEPTH = 2
 
 
 @dataclass(frozen=True)
-class _LockFix:
+class LockFix:
     statement: Location
     lock: str  # the lock's name
     create: bool  # define `lock = threading.Lock()` at module level
@@ -38,15 +38,22 @@ class UnsynchronizedSharedState(Rule):
     """
     ## What it does
     Flags a read-modify-write (`x += 1`, `x = x + 1`, `counts[key] += 1`, `self.total += n`)
-    of shared state (module-level or `global`, `nonlocal` or closed-over variables, `self`)
-    inside a task that runs on two or more threads at once, outside a `with` block (where a
-    lock would be held) and in a function that takes no lock by hand (`acquire()`).
+    of shared state (module-level or `global`, `nonlocal` or closed-over variables, class
+    attributes, `self` when the threads share the object) in code that runs on two or more
+    threads at once: a task mapped, submitted or started in a loop, a request handler of a
+    threading server, and every function they call, in any module of the project. The
+    message names the way from the task to the statement (`handle()` → `record()`), each call
+    on it is in the related information. Not reported: the statement inside a `with` block
+    (where a lock would be held), in a function that takes a lock by hand (`acquire()`), or
+    in code only ever called with a lock held.
 
     ## Why is this bad?
     `x += 1` is a read, an addition and a write: two threads can read the same value and one
-    update is lost. The GIL does not prevent this; it only makes the window small, so the bug
-    shows up rarely and under load. Hold a `threading.Lock` around the update (or give each
-    task its own result and combine them afterwards).
+    update is lost. The GIL (the lock that lets one thread run Python at a time) does not
+    prevent this; it only makes the window small, so the bug shows up rarely and under load.
+    On a free-threaded CPython (PEP 703: no GIL, threads truly in parallel) the window is
+    always open. Hold a `threading.Lock` around the update (or give each task its own result
+    and combine them afterwards).
 
     ## Example
     ```python
@@ -195,160 +202,47 @@ def main():
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
         seen: set[int] = set()
-        for function, shares_self, start in self._concurrent_tasks(ctx):
-            for stmt, what in self._updates(ctx, function, shares_self, 0, set()):
+        for reach in ctx.reaches:
+            if not reach.concurrent or reach.locked or takes_lock_by_hand(reach.function):
+                continue
+            for stmt, what in self._updates(ctx, reach.function, reach.shares_self):
                 if id(stmt) in seen:
                     continue
                 seen.add(id(stmt))
-                task = getattr(function, "name", "the task")
-                text = ctx.source.segment(stmt)
+                via = f" ({reach.chain()})" if reach.hops else ""
                 message = (
-                    f"`{text}` reads and writes {what}, shared by the threads that run "
-                    f"`{task}()` at once; without a lock, concurrent updates are lost"
+                    f"`{ctx.source.segment(stmt)}` reads and writes {what}, shared by the "
+                    f"threads that run `{reach.task}()` at once{via}; without a lock, "
+                    "concurrent updates are lost"
                 )
-                plan = self._plan_fix(ctx, stmt)
+                plan = lock_fix_plan(ctx, stmt)
                 yield self.report(
                     ctx,
                     stmt,
                     message,
-                    related=(start,),
+                    related=reach.related(ctx.effects.filename, "the threads start here"),
                     fixable=plan is not None,
                     fix_data=plan,
                     fix_title=f"Hold `{plan.lock}` around the update" if plan else None,
                 )
 
-    def _concurrent_tasks(self, ctx: CheckContext) -> Iterator[tuple[FunctionNode, bool, Related]]:
-        """(function of this module, whether its threads share `self`, where they start) for
-        every task that runs on several threads at once: handed off here or in another
-        module of the project."""
-        for handoff in ctx.model.handoffs:
-            if handoff.on_threads is not True or not runs_concurrently(handoff, ctx.model):
-                continue
-            function = ctx.effects.task_function(handoff)
-            if function is None:
-                continue
-            # `executor.map(self.method, ...)`: every thread shares `self`. The `run()` of a
-            # Thread subclass is not: each thread is its own `self`.
-            bound_method = (
-                isinstance(handoff.task, ast.Attribute)
-                and isinstance(handoff.task.value, ast.Name)
-                and handoff.task.value.id == "self"
-            )
-            yield function, bound_method, self.related(ctx, handoff.call, "the threads start here")
-        if ctx.project is None or ctx.module is None:
-            return
-        for task in ctx.project.incoming(ctx.module, self.settings):
-            if task.on_threads is not True or not task.concurrent:
-                continue
-            function = function_by_qualname(ctx.model, task.function)
-            if function is not None:
-                start = Related(
-                    "the threads start here", task.location, task.end_location, task.filename
-                )
-                yield function, task.shares_self, start
-
     def _updates(
-        self, ctx: CheckContext, function: FunctionNode, is_method: bool, depth: int, seen: set[int]
+        self, ctx: CheckContext, function: FunctionNode, is_method: bool
     ) -> Iterator[tuple[ast.stmt, str]]:
-        if id(function) in seen or depth > MAX_CALLEE_DEPTH:
-            return
-        seen.add(id(function))
+        """The read-modify-writes of shared state in the function's own code, outside any
+        `with` block that may hold a lock (what it calls is reached on its own)."""
         scope = ctx.model.names.scope_of_node(function)
-        if any(
-            isinstance(n, ast.Call)
-            and isinstance(n.func, ast.Attribute)
-            and n.func.attr == "acquire"
-            for n in scope.nodes
-        ):
-            return  # a lock taken by hand: parlint does not follow its paths
         for node in scope.nodes:
             target = _rmw_target(node)
-            if target is not None and not _inside_with(ctx, node, function):
-                what = self._shared(ctx, scope, target, is_method)
+            if target is not None and not inside_with(ctx.model, node, function):
+                what = shared_state(ctx, scope, target, is_method)
                 if what is not None:
                     assert isinstance(node, ast.stmt)
                     yield node, what
-            if isinstance(node, ast.Call) and not _inside_with(ctx, node, function):
-                # A helper called under `with lock:` runs with the lock held.
-                callee = ctx.model.function_named(node.func, node)
-                if callee is not None:
-                    method = is_method and isinstance(node.func, ast.Attribute)
-                    yield from self._updates(ctx, callee, method, depth + 1, seen)
-
-    @staticmethod
-    def _shared(
-        ctx: CheckContext, scope: Scope, target: ast.expr, is_method: bool
-    ) -> Optional[str]:
-        root = _root(target)
-        if not isinstance(root, ast.Name):
-            return None
-        shown = f"`{ast.unparse(target)}`"
-        if root.id == "self":
-            return f"{shown} of the object" if is_method else None
-        if isinstance(target, ast.Name):
-            if root.id in scope.global_names:
-                return f"the global {shown}"
-            if root.id in scope.nonlocal_names:
-                return f"the enclosing function's {shown}"
-            return None
-        if root.id in scope.bound:
-            return None  # a local object
-        owner = ctx.model.names.lookup_scope(root.id, scope)
-        if owner is None:
-            return None
-        if owner.is_module:
-            return f"the module-level {shown}"
-        return f"the closed-over {shown}"
-
-    @staticmethod
-    def _plan_fix(ctx: CheckContext, stmt: ast.stmt) -> Optional[_LockFix]:
-        owner = parent(stmt)
-        siblings = [s for s in getattr(owner, "body", []) if s.lineno == stmt.lineno]
-        if len(siblings) != 1:
-            return None  # shares its line with another statement
-        module = ctx.model.names.module_scope
-        for name, qual in module.qualified.items():
-            if qual in LOCK_TYPES and name not in module.untrusted:
-                location = ctx.source.start_of(stmt)
-                return _LockFix(location, name, False)
-        for name in sorted(module.bound):
-            if "lock" in name.lower():
-                return None  # a lock of another kind exists: let the author choose
-        lock = fresh_name("lock", ctx.model.identifiers())
-        return _LockFix(ctx.source.start_of(stmt), lock, True)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Optional[cst.Module]:
-        import libcst as cst
-        from libcst.codemod import CodemodContext
-        from libcst.codemod.visitors import AddImportsVisitor
-
-        from parlint.fixes.cst import BlockInserter
-
         plan = diagnostic.fix_data
-        if not isinstance(plan, _LockFix):
-            return None
-        line = fctx.find(cst.SimpleStatementLine, plan.statement)
-        if line is None:
-            return None
-        wrapped = cst.With(
-            items=[cst.WithItem(cst.Name(plan.lock))],
-            body=cst.IndentedBlock(body=[line.with_changes(leading_lines=())]),
-            leading_lines=line.leading_lines,
-        )
-        module = fctx.module.visit(BlockInserter(line, replace_with=wrapped))
-        if not plan.create:
-            return module
-        definition = cst.parse_statement(f"{plan.lock} = threading.Lock()\n")
-        body = list(module.body)
-        index = 0
-        for position, statement in enumerate(body):
-            if _is_import(statement) or (position == 0 and _is_docstring(statement)):
-                index = position + 1
-        definition = definition.with_changes(leading_lines=[cst.EmptyLine()] if index else [])
-        module = module.with_changes(body=[*body[:index], definition, *body[index:]])
-        context = CodemodContext()
-        AddImportsVisitor.add_needed_import(context, "threading")
-        return AddImportsVisitor(context).transform_module(module)
+        return wrap_in_lock(fctx, plan) if isinstance(plan, LockFix) else None
 
 
 def _is_import(statement: cst.CSTNode) -> bool:
@@ -357,6 +251,19 @@ def _is_import(statement: cst.CSTNode) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and all(
         isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body
     )
+
+
+def _defines_lock(module: cst.Module, statement: cst.CSTNode) -> bool:
+    """`name = threading.Lock()` (or `RLock()`), as a line of its own."""
+    import libcst as cst
+
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    assign = statement.body[0]
+    if not isinstance(assign, cst.Assign) or not isinstance(assign.value, cst.Call):
+        return False
+    called = module.code_for_node(assign.value.func)
+    return called in ("threading.Lock", "threading.RLock", "Lock", "RLock")
 
 
 def _is_docstring(statement: cst.CSTNode) -> bool:
@@ -399,30 +306,163 @@ def _rmw_target(node: ast.AST) -> Optional[ast.expr]:
     return None
 
 
-def _inside_with(ctx: CheckContext, node: ast.AST, stop: ast.AST) -> bool:
-    """Whether `node` runs inside a `with` block that may hold a lock."""
-    current: Union[ast.AST, None] = parent(node)
-    while current is not None and current is not stop:
-        if isinstance(current, (ast.With, ast.AsyncWith)) and any(
-            _may_hold_a_lock(ctx, item.context_expr) for item in current.items
+def shared_state(
+    ctx: CheckContext, scope: Scope, target: ast.expr, is_method: bool
+) -> Optional[str]:
+    """How to name the shared state `target` changes (module-level, `global`, `nonlocal`,
+    closed-over, `self` when the threads share the object), or None: the task's own."""
+    root = _root(target)
+    if not isinstance(root, ast.Name):
+        return None
+    shown = f"`{ast.unparse(target)}`"
+    if root.id == "self":
+        return f"{shown} of the object" if is_method else None
+    if root is not target and _class_parameter(scope) == root.id:
+        return f"the class attribute {shown}"  # `cls._instance`: every thread shares the class
+    if isinstance(target, ast.Name):
+        if root.id in scope.global_names:
+            return f"the global {shown}"
+        if root.id in scope.nonlocal_names:
+            return f"the enclosing function's {shown}"
+        return None
+    if root.id in scope.bound:
+        return None  # a local object
+    owner = ctx.model.names.lookup_scope(root.id, scope)
+    if owner is None:
+        return None
+    if root.id in owner.classes and root.id not in owner.stores:
+        return f"the class attribute {shown}"
+    if owner.is_module:
+        return f"the module-level {shown}"
+    return f"the closed-over {shown}"
+
+
+def lock_fix_plan(
+    ctx: CheckContext, stmt: ast.stmt, state: Optional[str] = None
+) -> Optional[LockFix]:
+    """How to hold a lock around `stmt`: a module-level lock the file has (the one the
+    statement already takes, one named after the `state` it guards, or the file's only lock),
+    or a new one (named after `state` when it is given)."""
+    owner = parent(stmt)
+    siblings = [s for s in getattr(owner, "body", []) if s.lineno == stmt.lineno]
+    if len(siblings) != 1:
+        return None  # shares its line with another statement
+    location = ctx.source.start_of(stmt)
+    locks = module_locks(ctx)
+    taken = [
+        item.context_expr.id
+        for node in ast.walk(stmt)
+        if isinstance(node, (ast.With, ast.AsyncWith))
+        for item in node.items
+        if isinstance(item.context_expr, ast.Name) and item.context_expr.id in locks
+    ]
+    if taken:
+        return LockFix(location, taken[0], False)
+    base = state.strip("_").lower() if state else ""
+    named = [name for name in locks if base and base in name.lower()]
+    if named:
+        return LockFix(location, named[0], False)
+    if len(locks) == 1 and not state:
+        return LockFix(location, locks[0], False)
+    module = ctx.model.names.module_scope
+    if not state and any("lock" in name.lower() for name in module.bound):
+        return None  # a lock parlint does not know: let the author choose
+    lock = fresh_name(f"{state.rstrip('_')}_lock" if state else "lock", ctx.model.identifiers())
+    return LockFix(location, lock, True)
+
+
+def module_locks(ctx: CheckContext) -> list[str]:
+    """The module-level names that only ever hold a `threading.Lock()` or `RLock()`."""
+    module = ctx.model.names.module_scope
+    found = []
+    for name in sorted(module.bound):
+        qualified = module.qualified.get(name)
+        if qualified is not None:
+            continue  # an import or an alias: not a lock object
+        values = ctx.model.assigned_values(module, name)
+        if values and all(
+            isinstance(v, ast.Call) and ctx.model.resolve(v.func, v) in LOCK_TYPES for v in values
         ):
-            return True
-        current = parent(current)
-    return False
+            found.append(name)
+    return found
 
 
-def _may_hold_a_lock(ctx: CheckContext, expr: ast.expr) -> bool:
-    """A `with` item may hold a lock unless it makes a new object parlint knows: a fresh
-    `threading.Lock()` protects nothing (each thread takes its own), a file is no lock."""
-    if not isinstance(expr, ast.Call):
-        return True
-    made = ctx.model.resolve(expr.func, expr)
-    return made not in _NOT_SHARED_LOCKS
+def wrap_in_lock(fctx: FixContext, plan: LockFix, dissolve: bool = False) -> Optional[cst.Module]:
+    """The module with the statement at `plan.statement` inside `with <lock>:`; `dissolve`:
+    a `with <lock>:` inside the statement gives its body to the new one (the same
+    `threading.Lock` taken twice by one thread would hang it)."""
+    import libcst as cst
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor
+
+    from parlint.fixes.cst import BlockInserter
+
+    found = fctx.find_statement(plan.statement)
+    if found is None or found[1] != 0:
+        return None
+    line = found[0]
+    if not isinstance(line, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        return None
+    inner: cst.BaseStatement = line.with_changes(leading_lines=())
+    if dissolve:
+        inner = _dissolve(inner, plan.lock)
+    wrapped = cst.With(
+        items=[cst.WithItem(cst.Name(plan.lock))],
+        body=cst.IndentedBlock(body=[inner]),
+        leading_lines=line.leading_lines,
+    )
+    module = fctx.module.visit(BlockInserter(line, replace_with=wrapped))
+    if not plan.create:
+        return module
+    definition = cst.parse_statement(f"{plan.lock} = threading.Lock()\n")
+    body = list(module.body)
+    index = 0
+    after_lock = False
+    for position, statement in enumerate(body):
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            break  # new locks go with the module's other definitions, before any code
+        if _is_import(statement) or (position == 0 and _is_docstring(statement)):
+            index, after_lock = position + 1, False
+        elif _defines_lock(module, statement):
+            index, after_lock = position + 1, True
+    blank = [cst.EmptyLine()] if index and not after_lock else []
+    definition = definition.with_changes(leading_lines=blank)
+    module = module.with_changes(body=[*body[:index], definition, *body[index:]])
+    context = CodemodContext()
+    AddImportsVisitor.add_needed_import(context, "threading")
+    return AddImportsVisitor(context).transform_module(module)
 
 
-_NOT_SHARED_LOCKS = frozenset(
-    {"threading.Lock", "threading.RLock", "threading.Semaphore", "threading.BoundedSemaphore",
-     "threading.Condition", "multiprocessing.Lock", "multiprocessing.RLock", "builtins.open",
-     "io.open", "socket.socket", "socket.create_connection", "urllib.request.urlopen",
-     "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.TemporaryDirectory"}
-)  # fmt: skip
+def _dissolve(statement: cst.BaseStatement, lock: str) -> cst.BaseStatement:
+    """`statement` with its `with <lock>:` blocks replaced by their statements."""
+    import libcst as cst
+
+    class Dissolve(cst.CSTTransformer):
+        def leave_With(
+            self, original: cst.With, updated: cst.With
+        ) -> Union[cst.BaseStatement, cst.FlattenSentinel[cst.BaseStatement]]:
+            items = updated.items
+            if (
+                len(items) == 1
+                and items[0].asname is None
+                and isinstance(items[0].item, cst.Name)
+                and items[0].item.value == lock
+                and isinstance(updated.body, cst.IndentedBlock)
+            ):
+                return cst.FlattenSentinel(updated.body.body)
+            return updated
+
+    result = statement.visit(Dissolve())
+    return result if isinstance(result, cst.BaseStatement) else statement
+
+
+def _class_parameter(scope: Scope) -> Optional[str]:
+    """The first parameter of a classmethod or `__new__`: the class itself."""
+    node = scope.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.args.args:
+        return None
+    decorated = any(isinstance(d, ast.Name) and d.id == "classmethod" for d in node.decorator_list)
+    if not decorated and node.name != "__new__":
+        return None
+    name = node.args.args[0].arg
+    return None if name in scope.stores else name

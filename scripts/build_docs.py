@@ -58,6 +58,9 @@ def index_page(rules: list[type[Rule]]) -> str:
 
 def mkdocs_config(rules: list[type[Rule]]) -> str:
     nav = "\n".join(f"      - {r.code} {r.name}: rules/{r.code}.md" for r in rules)
+    # Hand-written pages: the free-threading guide and the audit reports it links to.
+    audits = sorted((DOCS / "audits").glob("*.md")) if (DOCS / "audits").is_dir() else []
+    audit_nav = "".join(f"      - {p.stem}: audits/{p.name}\n" for p in audits)
     return (
         "# Written by scripts/build_docs.py.\n"
         "site_name: parlint\n"
@@ -67,7 +70,9 @@ def mkdocs_config(rules: list[type[Rule]]) -> str:
         "strict: true\n"
         "nav:\n"
         "  - Rules: index.md\n"
-        "  - Rule pages:\n"
+        "  - Free-threading readiness: free-threading.md\n"
+        + ("  - Audit reports:\n" + audit_nav if audit_nav else "")
+        + "  - Rule pages:\n"
         f"{nav}\n"
     )
 

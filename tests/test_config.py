@@ -446,6 +446,7 @@ CHANGED: dict[str, Any] = {
     "cpu_calls": ("a.b",),
     "gil_releasing_modules": ("a",),
     "docs_url": "https://x/{code}",
+    "python": "/usr/bin/python3.13t",
     "rule_layers": (((), ("PAR1",)),),
     "root": "/somewhere",
     "path": "/somewhere/parlint.toml",

@@ -15,6 +15,7 @@ import pytest
 from test_corpus import expected
 
 from parlint.analysis.project import Projects
+from parlint.config import ConfigResolver
 from parlint.engine import Linter
 
 PROJECTS = Path(__file__).parent / "corpus" / "projects"
@@ -60,11 +61,13 @@ def test_the_cli_meets_every_label_of_the_project(name: str, tmp_path: Path) -> 
 def test_the_editor_meets_every_label_of_each_file(name: str) -> None:
     root = PROJECTS / name
     projects = Projects()  # as the server: the whole project is read once and shared
+    resolver = ConfigResolver()  # and each file's settings from its pyproject.toml
     found: Counter[tuple[str, int, str]] = Counter()
     for path in sorted(root.rglob("*.py")):
         project = projects.of(path)
         project.start_file()
-        result = Linter(None, str(path), project).check(path.read_text(encoding="utf-8"))
+        linter = Linter(resolver.settings_for(path), str(path), project)
+        result = linter.check(path.read_text(encoding="utf-8"))
         assert result.errors == []
         for d in result.diagnostics:
             found[(path.relative_to(root).as_posix(), d.location.row, d.code)] += 1

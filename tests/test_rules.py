@@ -6,6 +6,7 @@ import ast
 import re
 
 import pytest
+from fake_env import fake_interpreter
 
 from parlint import check_source, fix_source
 from parlint.config import Settings
@@ -36,8 +37,10 @@ def _codes(source: str, settings: Settings | None = None) -> list[str]:
 
 
 def _enabling(rule: type[Rule]) -> Settings:
-    """The default settings with `rule` selected (the free-threading family is opt-in)."""
-    return Settings(extend_select=(rule.code,))
+    """The default settings with `rule` selected (the free-threading family is opt-in);
+    PAR704 reads the packages of an interpreter whose packages are known (fake_env.py)."""
+    python = fake_interpreter() if rule.code == "PAR704" else None
+    return Settings(extend_select=(rule.code,), python=python)
 
 
 @pytest.mark.parametrize(("rule", "example"), _examples("valid"))

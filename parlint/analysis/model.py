@@ -422,6 +422,27 @@ class ConcurrencyModel:
             self._handoffs_indexed = len(self.handoffs)
         return self._handoff_of.get(id(worker))
 
+    def called_in_loops(self) -> frozenset[int]:
+        """The functions of this module (by id) called by name or as `self.method()` inside
+        a loop or comprehension: what they start, they start again and again."""
+        found = self._memo.get("called_in_loops")
+        if isinstance(found, frozenset):
+            return found
+        ids: set[int] = set()
+        for scope in self.scopes():
+            home = scope
+            while home.parent is not None and not (home.is_function or home.is_module):
+                home = home.parent
+            for node in scope.nodes:
+                if not isinstance(node, ast.Call) or not loops_around(node, home.node):
+                    continue
+                function = self.function_named(node.func, node)
+                if function is not None:
+                    ids.add(id(function))
+        result = frozenset(ids)
+        self._memo["called_in_loops"] = result
+        return result
+
     def scopes(self) -> Iterator[Scope]:
         """Every scope of the module, outermost first, in source order."""
         stack = [self.names.module_scope]

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from parlint.analysis.model import ConcurrencyModel, WorkerClass
+from parlint.analysis.reachability import Hop
 from parlint.analysis.scopes import Scope
 from parlint.analysis.tracking import build_model
 from parlint.config import Settings
@@ -103,6 +104,15 @@ class IncomingTask:
     concurrent: bool = True  # may run on two or more workers at once
     # The `run()` of a Thread/Process subclass of the target module, constructed there.
     subclass: bool = False
+    # Not handed off but called on the thread: the task's name and the calls from it to the
+    # function (reachability.Hop), and whether every way there holds a lock.
+    task: str = ""
+    hops: tuple[Hop, ...] = ()
+    locked: bool = False
+
+    @property
+    def handed_off(self) -> bool:
+        return not self.hops
 
 
 @dataclass(frozen=True)

@@ -221,6 +221,29 @@ class EffectAnalysis:
             return None
         return Target(self._analysis_of(found.module), found.function)
 
+    def constructors(self, expr: ast.AST, at: ast.AST) -> list[Target]:
+        """The `__new__` and `__init__` a call of `expr` runs when it names a class of the
+        project."""
+        qualname = self.model.resolve(expr, at)
+        if qualname is None:
+            return []
+        found = []
+        for method in ("__new__", "__init__"):
+            if ":" in qualname:
+                target = self._local_method(f"{qualname}.{method}")
+            elif self.project is not None:
+                definition = self.project.lookup(f"{qualname}.{method}")
+                target = (
+                    Target(self._analysis_of(definition.module), definition.function)
+                    if definition is not None
+                    else None
+                )
+            else:
+                target = None
+            if target is not None:
+                found.append(target)
+        return found
+
     def _instance_method(self, expr: ast.Attribute, at: ast.AST) -> Optional[str]:
         """`obj.method` where `obj = SomeClass(...)` is the variable's one assignment."""
         receiver = expr.value
@@ -633,6 +656,10 @@ def runs_concurrently(handoff: Handoff, model: ConcurrencyModel) -> bool:
     # Several hand-offs of the same task in one scope.
     if _same_task_counts(model).get(_task_key(handoff, model), 0) > 1:
         return True
+    # `workers = [self._spawn_worker() for _ in range(n)]`: the function that starts it is
+    # itself called in a loop.
+    if id(scope_node) in model.called_in_loops():
+        return True
     return _caller_runs_it_meanwhile(handoff, model)
 
 
@@ -764,9 +791,11 @@ def _where(node: ast.AST, origin: EffectAnalysis, viewer: EffectAnalysis) -> str
 
 def outgoing_tasks(effects: EffectAnalysis) -> list[IncomingTask]:
     """The functions of other project modules that this module hands to threads or
-    processes: what those modules' own rules need to know (PAR601 for shared state, PAR201
-    and PAR202 on the `def run` of a Thread/Process subclass constructed here)."""
+    processes, or that its thread tasks call: what those modules' own rules need to know
+    (PAR601 and the free-threading rules for shared state, PAR201 and PAR202 on the `def run`
+    of a Thread/Process subclass constructed here)."""
     from parlint.analysis.project import IncomingTask
+    from parlint.analysis.reachability import function_name, thread_entries, walk
 
     if effects.filename is None:
         return []
@@ -775,34 +804,55 @@ def outgoing_tasks(effects: EffectAnalysis) -> list[IncomingTask]:
         if handoff.on_threads is None:
             continue
         target = effects.task_target(handoff)
-        if target is None or target.analysis is effects or target.analysis.filename is None:
+        if target is None:
             continue
-        name = _module_qualname(target)
-        if name is None:
-            continue
-        task = handoff.task
-        shares_self = (
-            "." in name
-            and isinstance(task, ast.Attribute)
-            and (
-                effects.model.resolve(task.value, handoff.call) is None  # an object, not a class
-            )
-        )
-        subclass = handoff.worker is not None and handoff.worker.subclass is not None
         start, end = effects.source.span(handoff.call)
-        found.append(
-            IncomingTask(
-                target.analysis.filename,
-                name,
-                shares_self,
-                effects.filename,
-                start,
-                end,
-                on_threads=handoff.on_threads,
-                concurrent=runs_concurrently(handoff, effects.model),
-                subclass=subclass and task is None,
+        concurrent = runs_concurrently(handoff, effects.model)
+        task = handoff.task
+        if target.analysis is not effects and target.analysis.filename is not None:
+            name = _module_qualname(target)
+            if name is not None:
+                subclass = handoff.worker is not None and handoff.worker.subclass is not None
+                found.append(
+                    IncomingTask(
+                        target.analysis.filename,
+                        name,
+                        "." in name
+                        and isinstance(task, ast.Attribute)
+                        # an object, not a class
+                        and effects.model.resolve(task.value, handoff.call) is None,
+                        effects.filename,
+                        start,
+                        end,
+                        on_threads=handoff.on_threads,
+                        concurrent=concurrent,
+                        subclass=subclass and task is None,
+                    )
+                )
+    for entry in thread_entries(effects):
+        start, end = effects.source.span(entry.start)
+        runs = function_name(entry.target.function)
+        for reached in walk(entry.target, entry.shares_self):
+            analysis = reached.target.analysis
+            if not reached.hops or analysis is effects or analysis.filename is None:
+                continue
+            name = _module_qualname(reached.target)
+            if name is None:
+                continue
+            found.append(
+                IncomingTask(
+                    analysis.filename,
+                    name,
+                    reached.shares_self,
+                    effects.filename,
+                    start,
+                    end,
+                    concurrent=entry.concurrent,
+                    task=runs,
+                    hops=reached.hops,
+                    locked=reached.locked,
+                )
             )
-        )
     return found
 
 

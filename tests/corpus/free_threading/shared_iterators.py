@@ -12,7 +12,8 @@ def pending_urls():
 
 
 URLS = pending_urls()
-TICKETS = itertools.count(1)
+TICKETS = zip(itertools.count(1), "abcdefgh")
+IDS = itertools.count(1)  # next() on a count is one atomic step: the usual id generator
 LINES = (line.strip() for line in ["a", "b", "c"])
 ROWS = [("a", 1), ("b", 2)]
 ROW_ITER = iter(ROWS)
@@ -36,6 +37,44 @@ def clean(results):
         results.append(line)
 
 
+def next_url():
+    return next(URLS)  # expect: PAR702
+
+
+def fetch_next(results):
+    results.append(next_url())
+
+
+class Crawler:
+    """The pool's threads share `self`, and with it one generator."""
+
+    def __init__(self, pages):
+        self.pages = (f"https://example.org/{page}" for page in pages)
+
+    def fetch_one(self, _):
+        return next(self.pages)  # expect: PAR702
+
+    def crawl_all(self, count):
+        with ThreadPoolExecutor(max_workers=4) as executor:
+            return list(executor.map(self.fetch_one, range(count)))
+
+
+def closure_main(paths):
+    remaining = iter(paths)
+
+    def worker(out):
+        for path in remaining:  # expect: PAR702
+            out.append(path)
+
+    out = []
+    threads = [threading.Thread(target=worker, args=(out,)) for _ in range(3)]  # expect: PAR102, PAR201
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return out
+
+
 def main(names):
     results = []
     crawlers = [threading.Thread(target=crawl, args=(results,)) for _ in range(4)]  # expect: PAR102, PAR201
@@ -46,6 +85,9 @@ def main(names):
     with ThreadPoolExecutor() as executor:
         tickets = list(executor.map(take_ticket, names))
         cleaners = [executor.submit(clean, results) for _ in range(3)]  # expect: PAR201
+        fetchers = [executor.submit(fetch_next, results) for _ in range(3)]
+        for future in fetchers:
+            future.result()
         for future in cleaners:
             future.result()
     return results, tickets
@@ -71,6 +113,33 @@ def from_queue(queue, results):
 def single_reader(results):
     for url in URLS:
         results.append(url)
+
+
+def new_id(name):
+    return name, next(IDS)
+
+
+class Reader(threading.Thread):
+    """Each thread is its own object, with its own iterator."""
+
+    def __init__(self, lines):
+        super().__init__()
+        self.lines = iter(lines)
+        self.out = []
+
+    def run(self):  # expect: PAR201
+        for line in self.lines:
+            self.out.append(line)
+
+
+def own_iterators(chunks):
+    readers = [Reader(chunk) for chunk in chunks]  # expect: PAR102
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    with ThreadPoolExecutor() as executor:
+        return list(executor.map(new_id, chunks))
 
 
 def safe_main():

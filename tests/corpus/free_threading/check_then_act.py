@@ -1,0 +1,203 @@
+"""PAR701 check-then-act: a test of shared state, then a change that depends on it, not under one
+lock, in code that runs on two or more threads at once. Written the way services look: state on
+`self` and in modules, helpers reached through calls, `while` loops, `async def`."""
+
+import asyncio
+import functools
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+_engine = None
+_engine_lock = threading.Lock()
+_session = None
+_sessions_lock = threading.Lock()
+_settings = {}
+_local = threading.local()
+ALLOWED = frozenset({"png", "jpg"})
+
+
+def make_engine():
+    return {"pool": []}
+
+
+def engine():
+    global _engine
+    if _engine is None:  # expect: PAR701 [fix]
+        _engine = make_engine()
+    return _engine
+
+
+def session():
+    global _session
+    if _session is None:  # expect: PAR701 [fix]
+        with _sessions_lock:  # the lock comes too late: both threads passed the test
+            _session = object()
+    return _session
+
+
+def setting(name):
+    if name not in _settings:  # expect: PAR701 [fix]
+        _settings[name] = name.upper()
+    return _settings[name]
+
+
+def store(row):
+    return engine(), session(), setting("mode"), row
+
+
+def import_rows(rows):
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        return list(executor.map(store, rows))
+
+
+class TileCache:
+    """The pool's threads share `self`: one dict of tiles, one list of pending jobs."""
+
+    def __init__(self):
+        self._tiles = {}
+        self._pending = []
+        self._started = False
+
+    def render(self, key):
+        if key not in self._tiles:  # expect: PAR701 [fix]
+            self._tiles[key] = f"tile-{key}"
+        return self._tiles[key]
+
+    def drain(self):
+        done = []
+        while self._pending:  # expect: PAR701 [fix]
+            done.append(self._pending.pop())
+        return done
+
+    def warm_up(self):
+        if not self._started:  # expect: PAR701 [fix]
+            self._started = True
+            self._pending.extend(range(10))
+
+    def work(self, key):
+        self.warm_up()
+        return self.render(key), self.drain()
+
+    def render_all(self, keys):
+        with ThreadPoolExecutor(max_workers=4) as executor:
+            return list(executor.map(self.work, keys))  # expect: PAR201
+
+
+class Registry:
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:  # expect: PAR701 [fix]
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+
+def register(name):
+    return Registry(), name
+
+
+_parsed = {}
+
+
+def parse(text):
+    if text in _parsed:  # expect: PAR701 [fix]
+        return _parsed[text]
+    else:
+        _parsed[text] = text.split()
+        return _parsed[text]
+
+
+async def load_all(names):
+    await asyncio.gather(*(asyncio.to_thread(register, name) for name in names))
+    await asyncio.gather(*(asyncio.to_thread(parse, name) for name in names))
+
+
+# Not reported.
+
+_pool = None
+_pool_lock = threading.Lock()
+_counts = {}
+_counts_lock = threading.Lock()
+
+
+def pool():
+    """Double-checked locking done right: the test again under the lock."""
+    global _pool
+    if _pool is None:
+        with _pool_lock:
+            if _pool is None:
+                _pool = make_engine()
+    return _pool
+
+
+def count(kind):
+    with _counts_lock:
+        if kind not in _counts:
+            _counts[kind] = 0
+
+
+def ensure_defaults():
+    if "mode" not in _settings:
+        _settings["mode"] = "fast"
+
+
+def configured():
+    with _sessions_lock:
+        ensure_defaults()  # called with the lock held
+
+
+def per_thread():
+    if getattr(_local, "buffer", None) is None:
+        _local.buffer = []
+    if not hasattr(_local, "seen"):
+        _local.seen = set()
+    return _local.buffer
+
+
+@functools.cache
+def squares(n):
+    return [i * i for i in range(n)]
+
+
+def own_objects(rows):
+    seen = {}
+    for row in rows:
+        if row not in seen:
+            seen[row] = len(seen)
+    return seen, squares(len(rows))
+
+
+def allowed(kind):
+    if kind in ALLOWED:
+        return kind
+    return None
+
+
+def task(rows):
+    pool()
+    count("rows")
+    configured()
+    per_thread()
+    allowed("png")
+    return own_objects(rows)
+
+
+def run_tasks(batches):
+    with ThreadPoolExecutor() as executor:
+        return list(executor.map(task, batches))
+
+
+_config = None
+
+
+def load_config():
+    global _config
+    if _config is None:  # one thread, once: nothing runs alongside it
+        _config = {"mode": "fast"}
+    return _config
+
+
+def start_loader():
+    loader = threading.Thread(target=load_config)
+    loader.start()
+    loader.join()

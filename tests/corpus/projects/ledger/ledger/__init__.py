@@ -1,0 +1,1 @@
+"""ledger: payments, handled in parallel."""
