@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from parlint.analysis.reachability import Reach, inside_with, may_hold_a_lock, takes_lock_by_hand
-from parlint.analysis.scopes import Scope, parent
+from parlint.analysis.scopes import Scope, containing_block, parent
 from parlint.ftypes import Applicability, Diagnostic, Related, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
 from parlint.rules.state import LockFix, lock_fix_plan, shared_state, wrap_in_lock
@@ -225,7 +225,10 @@ def main(keys):
         related = reach.related(ctx.effects.filename, "the threads start here")
         start, end = ctx.span(found.act)
         related = (*related, Related("the change that depends on the test", start, end))
-        plan = _plan_fix(ctx, stmt, found.name)
+        inside = any(node is found.act for node in ast.walk(stmt))
+        # After an early `return`, the change is further down the block: one `with` around
+        # the `if` alone would not hold the lock for it. That rewrite is the author's.
+        plan = _plan_fix(ctx, stmt, found.name) if inside else None
         return self.report(
             ctx,
             stmt,
@@ -274,8 +277,15 @@ def _key(expr: ast.AST) -> str:
 
 def _acts(stmt: Union[ast.If, ast.While]) -> Iterator[tuple[ast.AST, ast.expr]]:
     """(the statement or call, the state it changes) in the branches of `stmt`, not in
-    functions or classes defined there."""
-    stack: list[ast.AST] = [*reversed(stmt.orelse), *reversed(stmt.body)]
+    functions or classes defined there. After `if key in cache: return cache[key]` the
+    statements that follow are the other branch."""
+    after: list[ast.stmt] = []
+    if isinstance(stmt, ast.If) and not stmt.orelse and _always_leaves(stmt.body):
+        found = containing_block(stmt)
+        if found is not None:
+            block, index = found
+            after = block[index + 1 :]
+    stack: list[ast.AST] = [*reversed(after), *reversed(stmt.orelse), *reversed(stmt.body)]
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
@@ -294,6 +304,10 @@ def _acts(stmt: Union[ast.If, ast.While]) -> Iterator[tuple[ast.AST, ast.expr]]:
         ):
             yield node, node.func.value
         stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _always_leaves(body: list[ast.stmt]) -> bool:
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
 
 
 def _changed_by(node: ast.AST, target: ast.expr) -> Iterator[tuple[ast.AST, ast.expr]]:

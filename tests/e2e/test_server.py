@@ -842,3 +842,56 @@ async def test_a_join_that_could_hang_is_a_quick_fix_to_review_never_in_fix_all(
         )
     )
     assert not fix_all
+
+
+RATES = """_rates = None
+
+
+def load_rates():
+    return {"EUR": 1.1}
+
+
+def rate_for(currency):
+    global _rates
+    if _rates is None:
+        _rates = load_rates()
+    return _rates[currency]
+"""
+POOL = """from concurrent.futures import ThreadPoolExecutor
+
+from pkg.rates import rate_for
+
+
+def convert(amounts):
+    with ThreadPoolExecutor() as executor:
+        return list(executor.map(rate_for, amounts))
+"""
+
+
+async def test_free_threaded_projects_get_check_then_act_with_its_call_chain(
+    vscode: LanguageClient, tmp_path: Path
+) -> None:
+    """With `free-threaded = true` the PAR7 family is on in the editor too: a helper of one
+    module, run on the threads another module starts, gets PAR701 and the quick fix."""
+    (tmp_path / "pyproject.toml").write_text("[tool.parlint]\nfree-threaded = true\n")
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "pool.py").write_text(POOL)
+    uri = _open(vscode, package / "rates.py", RATES)
+    (d,) = await _until(vscode, uri, lambda ds: len(ds) == 1)
+    assert d.code == "PAR701"
+    assert d.range == types.Range(types.Position(9, 4), types.Position(9, 21))
+    assert "threads running `rate_for()` at once" in d.message
+    assert d.related_information is not None
+    start, change = d.related_information
+    assert start.location.uri == (package / "pool.py").as_uri()
+    assert start.message == "the threads start here"
+    assert change.location.range.start == types.Position(10, 8)
+    actions = await vscode.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), d.range, types.CodeActionContext([d])
+        )
+    )
+    titles = [a.title for a in actions or [] if isinstance(a, types.CodeAction)]
+    assert any("Hold `_rates_lock` around the test and the change" in t for t in titles)

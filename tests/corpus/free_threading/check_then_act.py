@@ -3,7 +3,9 @@ lock, in code that runs on two or more threads at once. Written the way services
 `self` and in modules, helpers reached through calls, `while` loops, `async def`."""
 
 import asyncio
+import collections
 import functools
+import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -41,8 +43,17 @@ def setting(name):
     return _settings[name]
 
 
+PENDING = collections.deque(range(100))
+
+
+def next_pending():
+    if PENDING:  # expect: PAR701 [fix]
+        return PENDING.popleft()
+    return None
+
+
 def store(row):
-    return engine(), session(), setting("mode"), row
+    return engine(), session(), setting("mode"), next_pending(), row
 
 
 def import_rows(rows):
@@ -83,6 +94,23 @@ class TileCache:
             return list(executor.map(self.work, keys))  # expect: PAR201
 
 
+class Fetcher:
+    """`executor.map(self.fetch, ...)`: the threads share the object and its cache."""
+
+    def __init__(self):
+        self.cache = {}
+
+    def fetch(self, url):
+        if url in self.cache:  # expect: PAR701 [no fix]
+            return self.cache[url]
+        self.cache[url] = url.upper()
+        return self.cache[url]
+
+    def fetch_all(self, urls):
+        with ThreadPoolExecutor() as executor:
+            return list(executor.map(self.fetch, urls))
+
+
 class Registry:
     _instance = None
 
@@ -113,6 +141,14 @@ async def load_all(names):
 
 
 # Not reported.
+
+JOBS = queue.Queue()
+
+
+def take_job():
+    if not JOBS.empty():  # a queue hands each item to one taker
+        return JOBS.get()
+    return None
 
 _pool = None
 _pool_lock = threading.Lock()
@@ -174,6 +210,7 @@ def allowed(kind):
 
 
 def task(rows):
+    take_job()
     pool()
     count("rows")
     configured()
