@@ -15,7 +15,13 @@ from typing import Optional
 from parlint.analysis.environment import Environment, environment, gil_after_import
 from parlint.analysis.project import Projects, real_path
 from parlint.analysis.reachability import Reached as WalkedTo
-from parlint.analysis.reachability import function_name, request_entries, shares_self, walk
+from parlint.analysis.reachability import (
+    function_name,
+    parameter_targets,
+    request_entries,
+    shares_self,
+    walk,
+)
 from parlint.analysis.task_effects import EffectAnalysis, runs_concurrently
 from parlint.analysis.tracking import build_model
 from parlint.config import ConfigResolver, Settings
@@ -350,26 +356,23 @@ def _entry_points(
         if handoff.on_threads is not True:
             continue
         target = analysis.task_target(handoff)
-        task = (
-            function_name(target.function) if target else ast.unparse(handoff.task or handoff.call)
+        targets = (
+            [(target, shares_self(handoff))]
+            if target is not None
+            else parameter_targets(analysis, handoff)
         )
         start = analysis.source.start_of(handoff.call)
-        reaches = (
-            _reached(walk(target, shares_self(handoff)), task, job, displays, cwd)
-            if target is not None
-            else ()
-        )
         subclass = handoff.worker.subclass if handoff.worker is not None else None
         how = f"`{subclass.node.name}` (a Thread subclass)" if subclass else handoff.description
-        found.append(
-            EntryPoint(
-                Place(job.display, start.row, start.column),
-                how,
-                task,
-                runs_concurrently(handoff, analysis.model),
-                reaches,
-            )
-        )
+        concurrent = runs_concurrently(handoff, analysis.model)
+        place = Place(job.display, start.row, start.column)
+        if not targets:
+            task = ast.unparse(handoff.task or handoff.call)
+            found.append(EntryPoint(place, how, task, concurrent, ()))
+        for runs, shares in targets:
+            task = function_name(runs.function)
+            reaches = _reached(walk(runs, shares), task, job, displays, cwd)
+            found.append(EntryPoint(place, how, task, concurrent, reaches))
     for request in request_entries(analysis):
         start = analysis.source.start_of(request.server)
         handler = function_name(request.target.function)

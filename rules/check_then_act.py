@@ -255,7 +255,7 @@ def _check_then_act(
     for act, state in _acts(stmt):
         if _key(state) not in tested or _retested_under_lock(ctx, act, stmt, state):
             continue
-        if _thread_local(ctx, state):
+        if _thread_local(ctx, state) or _per_thread_entry(ctx, act, state):
             continue
         what = _container(ctx, scope, state, is_method) if act_changes_inside(act, state) else (
             shared_state(ctx, scope, state, is_method)
@@ -375,6 +375,37 @@ def _thread_local(ctx: CheckContext, state: ast.expr) -> bool:
         if _is_local_object(ctx, node):
             return True
     return _is_local_object(ctx, state)
+
+
+_THREAD_IDS = frozenset(
+    {"threading.get_ident", "threading.get_native_id", "threading.current_thread",
+     "_thread.get_ident"}
+)  # fmt: skip
+
+
+def _per_thread_entry(ctx: CheckContext, act: ast.AST, state: ast.expr) -> bool:
+    """`_buffers[threading.get_ident()] = []`: each thread changes its own entry only."""
+    targets: list[ast.expr] = []
+    if isinstance(act, (ast.Assign, ast.Delete)):
+        targets = act.targets
+    elif isinstance(act, (ast.AugAssign, ast.AnnAssign)):
+        targets = [act.target]
+    keys = [t.slice for t in targets if isinstance(t, ast.Subscript) and t.value is state]
+    return bool(keys) and all(_thread_id(ctx, key, 0) for key in keys)
+
+
+def _thread_id(ctx: CheckContext, key: ast.expr, depth: int) -> bool:
+    if depth > 3:
+        return False
+    if isinstance(key, ast.Call):
+        return ctx.model.resolve(key.func, key) in _THREAD_IDS
+    if isinstance(key, ast.Attribute):
+        return _thread_id(ctx, key.value, depth + 1)  # `current_thread().name`
+    if isinstance(key, ast.Name):
+        scope = ctx.model.names.enclosing_scope(key)
+        values = ctx.model.assigned_values(scope, key.id)
+        return bool(values) and all(_thread_id(ctx, v, depth + 1) for v in values or ())
+    return False
 
 
 def _is_local_object(ctx: CheckContext, expr: ast.expr) -> bool:

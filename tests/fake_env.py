@@ -1,6 +1,6 @@
 """An interpreter with known distributions installed, for PAR704 and the audit's extension table:
 a virtual environment (no pip) whose site-packages holds the dist-info of made-up packages.
-parlint reads their RECORD and WHEEL files; the packages' own files need not exist."""
+parlint reads their RECORD and WHEEL files; the packages' files exist but are empty."""
 
 from __future__ import annotations
 
@@ -35,6 +35,9 @@ def fake_interpreter() -> str:
             f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n", encoding="utf-8"
         )
         files = [f"{name}/__init__.py", *extensions]
+        for file in files:  # importlib.metadata (3.12+) lists only the files that exist
+            (site / file).parent.mkdir(parents=True, exist_ok=True)
+            (site / file).write_bytes(b"")
         record = "".join(f"{f},,\n" for f in files) + f"{info.name}/RECORD,,\n"
         (info / "RECORD").write_text(record, encoding="utf-8")
         wheel = "Wheel-Version: 1.0\n" + "".join(f"Tag: {tag}\n" for tag in tags)

@@ -296,11 +296,59 @@ def thread_entries(effects: EffectAnalysis) -> Iterator[ThreadEntry]:
         if handoff.on_threads is not True:
             continue
         target = effects.task_target(handoff)
+        concurrent = runs_concurrently(handoff, effects.model)
         if target is not None:
-            concurrent = runs_concurrently(handoff, effects.model)
             yield ThreadEntry(target, handoff.call, concurrent, shares_self(handoff))
+            continue
+        for passed, shares in parameter_targets(effects, handoff):
+            yield ThreadEntry(passed, handoff.call, concurrent, shares)
     for request in request_entries(effects):
         yield ThreadEntry(request.target, request.server, True, False)
+
+
+def parameter_targets(effects: EffectAnalysis, handoff: Handoff) -> list[tuple[Target, bool]]:
+    """`def start(self, target): Thread(target=target)`: the functions this module's calls
+    of `start` pass for `target` (and whether the threads share `self`: `self.handle`)."""
+    task = handoff.task
+    model = effects.model
+    scope = model.names.enclosing_scope(handoff.call)
+    function = scope.node
+    if not isinstance(task, ast.Name) or not isinstance(
+        function, (ast.FunctionDef, ast.AsyncFunctionDef)
+    ):
+        return []
+    params = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+    keyword_only = [a.arg for a in function.args.kwonlyargs]
+    if task.id not in params + keyword_only or task.id in scope.stores:
+        return []
+    method = model.names.self_name(scope) is not None
+    found: dict[int, tuple[Target, bool]] = {}
+    for other in model.scopes():
+        for node in other.nodes:
+            if (
+                not isinstance(node, ast.Call)
+                or model.function_named(node.func, node) is not function
+            ):
+                continue
+            value = next((k.value for k in node.keywords if k.arg == task.id), None)
+            if value is None and task.id in params:
+                index = params.index(task.id) - (1 if method else 0)
+                if 0 <= index < len(node.args) and not any(
+                    isinstance(a, ast.Starred) for a in node.args[: index + 1]
+                ):
+                    value = node.args[index]
+            if value is None:
+                continue
+            target = effects.resolve_target(value, node)
+            if target is None:
+                continue
+            shares = (
+                isinstance(value, ast.Attribute)
+                and isinstance(value.value, ast.Name)
+                and value.value.id == "self"
+            )
+            found.setdefault(id(target.function), (target, shares))
+    return list(found.values())
 
 
 def module_reaches(effects: EffectAnalysis) -> list[Reach]:

@@ -182,6 +182,18 @@ def configured():
         ensure_defaults()  # called with the lock held
 
 
+_buffers = {}
+
+
+def thread_buffer():
+    ident = threading.get_ident()
+    if ident not in _buffers:  # each thread its own key
+        _buffers[ident] = []
+    if threading.current_thread().name not in _buffers:
+        _buffers[threading.current_thread().name] = []
+    return _buffers[ident]
+
+
 def per_thread():
     if getattr(_local, "buffer", None) is None:
         _local.buffer = []
@@ -215,6 +227,7 @@ def task(rows):
     count("rows")
     configured()
     per_thread()
+    thread_buffer()
     allowed("png")
     return own_objects(rows)
 
