@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Optional
@@ -389,7 +389,7 @@ def _entry_points(
 
 
 def _reached(
-    walked: Iterator[WalkedTo], task: str, job: Job, displays: dict[str, str], cwd: Path
+    walked: list[WalkedTo], task: str, job: Job, displays: dict[str, str], cwd: Path
 ) -> tuple[Reached, ...]:
     found = []
     for reached in walked:

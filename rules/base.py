@@ -72,6 +72,16 @@ class CheckContext:
         return module_reaches(self.effects)
 
     @cached_property
+    def concurrent_reaches(self) -> list[Reach]:
+        """Those that run on two or more threads at once (walked alone when no rule asks
+        about the others)."""
+        from parlint.analysis.reachability import module_reaches
+
+        if "reaches" in self.__dict__:
+            return [r for r in self.reaches if r.concurrent]
+        return module_reaches(self.effects, concurrent_only=True)
+
+    @cached_property
     def lifecycle(self) -> dict[int, list[Exit]]:
         """Per worker (by id), the exits of its scope that leave it started and not joined."""
         from parlint.analysis.lifecycle import unjoined_exits

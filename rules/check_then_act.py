@@ -195,7 +195,7 @@ def main(keys):
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
         reported: set[int] = set()
-        for reach in ctx.reaches:
+        for reach in ctx.concurrent_reaches:
             function = reach.function
             if not reach.concurrent or reach.locked or takes_lock_by_hand(function):
                 continue

@@ -349,7 +349,7 @@ def main():
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
         reported: set[int] = set()
         passed = _passed_iterators(ctx)
-        for reach in ctx.reaches:
+        for reach in ctx.concurrent_reaches:
             if not reach.concurrent or reach.locked:
                 continue
             for node, target in _consumed(ctx, reach.function):

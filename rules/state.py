@@ -202,7 +202,7 @@ def main():
 
     def check(self, ctx: CheckContext) -> Iterator[Diagnostic]:
         seen: set[int] = set()
-        for reach in ctx.reaches:
+        for reach in ctx.concurrent_reaches:
             if not reach.concurrent or reach.locked or takes_lock_by_hand(reach.function):
                 continue
             for stmt, what in self._updates(ctx, reach.function, reach.shares_self):

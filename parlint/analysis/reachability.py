@@ -148,9 +148,19 @@ def shares_self(handoff: Handoff) -> bool:
     )
 
 
-def walk(start: Target, shares: bool, locked: bool = False) -> Iterator[Reached]:
+def walk(start: Target, shares: bool) -> list[Reached]:
     """Every function `start` runs or calls (itself first), breadth first, each once: by an
-    unlocked way if there is one. Calls are followed into the project's other modules."""
+    unlocked way if there is one. Calls are followed into the project's other modules.
+    Remembered by the analysis of `start`'s module: the rules and the exports ask alike."""
+    memo = start.analysis.walks
+    key = (id(start.function), shares)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = list(_walk(start, shares))
+    return found
+
+
+def _walk(start: Target, shares: bool, locked: bool = False) -> Iterator[Reached]:
     queue: deque[Reached] = deque([Reached(start, (), shares, locked)])
     best: dict[int, bool] = {}  # function -> locked, of the way it was reached
     count = 0
@@ -196,6 +206,7 @@ THREADING_SERVERS = frozenset(
      "socketserver.ThreadingUnixDatagramServer", "http.server.ThreadingHTTPServer",
      "wsgiref.simple_server.WSGIServer"}
 )  # fmt: skip
+_SERVER_MODULES = ("socketserver", "http.server", "wsgiref")
 # The methods of a request handler that run on the request's thread.
 HANDLER_METHODS = ("setup", "handle", "finish")
 
@@ -214,7 +225,13 @@ def request_entries(effects: EffectAnalysis) -> list[RequestEntry]:
     `setup`/`handle`/`finish` and `do_*` methods of `Handler`, run for every request on a new
     thread, many at once."""
     model = effects.model
-    found = []
+    found: list[RequestEntry] = []
+    if not any(
+        name.startswith(_SERVER_MODULES)
+        for scope in model.scopes()
+        for name in scope.qualified.values()
+    ):
+        return found  # nothing here names a threading server
     for scope in model.scopes():
         for node in scope.nodes:
             if not isinstance(node, ast.Call) or (len(node.args) < 2 and not node.keywords):
@@ -351,7 +368,7 @@ def parameter_targets(effects: EffectAnalysis, handoff: Handoff) -> list[tuple[T
     return list(found.values())
 
 
-def module_reaches(effects: EffectAnalysis) -> list[Reach]:
+def module_reaches(effects: EffectAnalysis, concurrent_only: bool = False) -> list[Reach]:
     """The functions of the checked module that run on threads: from its own hand-offs (the
     calls followed through the project) and from the tasks other modules hand in or reach.
     The most telling first: concurrent, then unlocked."""
@@ -361,6 +378,8 @@ def module_reaches(effects: EffectAnalysis) -> list[Reach]:
     here = effects.filename
     found: list[Reach] = []
     for entry in thread_entries(effects):
+        if concurrent_only and not entry.concurrent:
+            continue  # walking costs: only when a rule asks about single threads too
         begin, end = effects.source.span(entry.start)
         start = Related("", begin, end, here)
         task = function_name(entry.target.function)
@@ -371,7 +390,7 @@ def module_reaches(effects: EffectAnalysis) -> list[Reach]:
                 found.append(Reach(runs, task, hops, start, entry.concurrent, shares, locked))
     if effects.project is not None and effects.module is not None:
         for incoming in effects.project.incoming(effects.module, effects.settings):
-            if incoming.on_threads is not True:
+            if incoming.on_threads is not True or (concurrent_only and not incoming.concurrent):
                 continue
             function = function_by_qualname(model, incoming.function)
             if function is None:

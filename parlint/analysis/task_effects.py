@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from parlint.analysis.catalog import (
     BLOCKING_METHODS,
@@ -145,6 +145,8 @@ class EffectAnalysis:
         self.cpu_calls = tuple(settings.cpu_calls)
         self.gil_modules = GIL_RELEASING_MODULES + tuple(settings.gil_releasing_modules)
         self._facts: dict[int, _Facts] = {}
+        # (function, whether its threads share `self`) -> what it reaches (reachability.walk)
+        self.walks: dict[tuple[int, bool], list[Any]] = {}
         self._bindings: dict[tuple[int, str], Optional[str]] = {}
         if project is not None and module is not None:
             project.analyses[module.name] = self
@@ -829,7 +831,11 @@ def outgoing_tasks(effects: EffectAnalysis) -> list[IncomingTask]:
                         subclass=subclass and task is None,
                     )
                 )
+    # What runs on one thread only matters to PAR703; walking is the cost of the exports.
+    single_threads = "PAR703" in effects.settings.enabled_codes()
     for entry in thread_entries(effects):
+        if not entry.concurrent and not single_threads:
+            continue
         start, end = effects.source.span(entry.start)
         runs = function_name(entry.target.function)
         for reached in walk(entry.target, entry.shares_self):
