@@ -33,7 +33,7 @@ from parlint.runner import Job, RunOptions, run
 from parlint.source import SourceText
 
 HAZARD_CODES = ("PAR601", "PAR701", "PAR702", "PAR703")
-SELECTION = ("PAR601", "PAR7")
+SELECTION = ("PAR000", "PAR601", "PAR7")
 FORMATS = ("text", "markdown", "json")
 
 # What to do, for the findings that come without a fix.
@@ -267,7 +267,12 @@ def audit_free_threading(
         name = _package_of(projects, path)
         report = packages.setdefault(name, PackageReport(name))
         report.files += 1
+        if outcome.result.error:
+            errors.append(f"{job.display}: {outcome.result.error}")
         for diagnostic in outcome.result.diagnostics:
+            if diagnostic.code == "PAR000":  # not read: the report cannot speak for it
+                where = f"{job.display}:{diagnostic.location.row}:{diagnostic.location.column}"
+                errors.append(f"{where}: {diagnostic.message}")
             if diagnostic.code in HAZARD_CODES:
                 report.hazards.append(_hazard(job.display, diagnostic, displays, cwd))
         text = _read(path)

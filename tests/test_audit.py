@@ -104,3 +104,14 @@ def test_a_missing_path_is_an_error(tmp_path: Path) -> None:
     done = _audit("nowhere", cwd=tmp_path)
     assert done.returncode == 2
     assert "parlint: error: nowhere: no such file or directory" in done.stderr
+
+
+def test_a_file_that_cannot_be_parsed_is_named_and_the_exit_code_says_so(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "bad.py").write_text("import threading\ndef f(:\n    pass\n", encoding="utf-8")
+    done = _audit(cwd=tmp_path)
+    assert done.returncode == 2
+    assert "error: pkg/bad.py:2:7: Cannot parse: invalid syntax" in done.stdout
+    assert "parlint: error: pkg/bad.py:2:7: Cannot parse" in done.stderr
