@@ -216,11 +216,16 @@ def main(keys):
     ) -> Diagnostic:
         test = ctx.source.segment(stmt.test).splitlines()[0]
         act = ctx.source.segment(found.act).splitlines()[0]
-        via = f" ({reach.chain()})" if reach.hops else ""
         keyword = "while" if isinstance(stmt, ast.While) else "if"
         message = (
-            f"`{keyword} {test}` tests {found.what}, then `{act}` changes it: threads running "
-            f"`{reach.task}()` at once{via} can all pass the test before any of them acts"
+            f"`{keyword} {test}` tests {found.what}, then `{act}` changes it: "
+            f"{reach.threads()} can "
+            + (
+                "both pass the test before either"
+                if reach.with_starter
+                else "all pass the test before any of them"
+            )
+            + " acts"
         )
         related = reach.related(ctx.effects.filename, "the threads start here")
         start, end = ctx.span(found.act)

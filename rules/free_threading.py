@@ -367,13 +367,11 @@ def main():
                 if shown is None:
                     continue
                 reported.add(id(node))
-                via = f" ({reach.chain()})" if reach.hops else ""
                 what = (
                     f"`{ctx.source.segment(node)}`" if isinstance(node, ast.Call) else "This loop"
                 )
                 message = (
-                    f"{what} reads {shown}, shared by the threads that run "
-                    f"`{reach.task}()` at once{via}: a generator raises "
+                    f"{what} reads {shown}, shared by {reach.threads()}: a generator raises "
                     "ValueError (already executing), other iterators skip or repeat items"
                 )
                 related = reach.related(

@@ -209,11 +209,9 @@ def main():
                 if id(stmt) in seen:
                     continue
                 seen.add(id(stmt))
-                via = f" ({reach.chain()})" if reach.hops else ""
                 message = (
-                    f"`{ctx.source.segment(stmt)}` reads and writes {what}, shared by the "
-                    f"threads that run `{reach.task}()` at once{via}; without a lock, "
-                    "concurrent updates are lost"
+                    f"`{ctx.source.segment(stmt)}` reads and writes {what}, shared by "
+                    f"{reach.threads()}; without a lock, concurrent updates are lost"
                 )
                 plan = lock_fix_plan(ctx, stmt)
                 yield self.report(

@@ -56,6 +56,15 @@ class Reach:
     concurrent: bool  # the task may run on two or more threads at once
     shares_self: bool  # those threads share the `self` this function sees
     locked: bool  # every call on the way was made holding a lock (or under a `with`)
+    # Concurrent only because the thread that starts the task runs this function too.
+    with_starter: bool = False
+
+    def threads(self) -> str:
+        """Who runs it at once, with the way there: for a message."""
+        via = f" ({self.chain()})" if self.hops else ""
+        if self.with_starter:
+            return f"the thread that runs `{self.task}()`{via} and the thread that started it"
+        return f"the threads that run `{self.task}()` at once{via}"
 
     def chain(self) -> str:
         """`handle()` → `lookup()`; just `handle()` for the task itself."""
@@ -302,6 +311,12 @@ class ThreadEntry:
     start: ast.AST  # the hand-off, or the threading server's construction
     concurrent: bool
     shares_self: bool
+    # The functions (by id) the starting thread itself runs while the task may still run:
+    # reached from both, they run on two threads at once.
+    alongside: frozenset[int] = frozenset()
+
+    def runs_concurrently(self, function: FunctionNode) -> bool:
+        return self.concurrent or id(function) in self.alongside
 
 
 def thread_entries(effects: EffectAnalysis) -> Iterator[ThreadEntry]:
@@ -314,13 +329,72 @@ def thread_entries(effects: EffectAnalysis) -> Iterator[ThreadEntry]:
             continue
         target = effects.task_target(handoff)
         concurrent = runs_concurrently(handoff, effects.model)
+        alongside = frozenset() if concurrent else meanwhile(effects, handoff)
         if target is not None:
-            yield ThreadEntry(target, handoff.call, concurrent, shares_self(handoff))
+            yield ThreadEntry(target, handoff.call, concurrent, shares_self(handoff), alongside)
             continue
         for passed, shares in parameter_targets(effects, handoff):
-            yield ThreadEntry(passed, handoff.call, concurrent, shares)
+            yield ThreadEntry(passed, handoff.call, concurrent, shares, alongside)
     for request in request_entries(effects):
         yield ThreadEntry(request.target, request.server, True, False)
+
+
+def meanwhile(effects: EffectAnalysis, handoff: Handoff) -> frozenset[int]:
+    """The functions the starting thread runs after the hand-off while the task may still
+    run: the calls that follow it in its scope, before the worker is joined or the
+    executor's `with` block ends (`t.start(); record(1); t.join()`), and what they call."""
+    from parlint.analysis.model import HandoffApi
+    from parlint.analysis.task_effects import waited_for_at_once
+
+    if handoff.api not in (HandoffApi.CONSTRUCTOR, HandoffApi.SUBMIT):
+        return frozenset()
+    model = effects.model
+    if waited_for_at_once(handoff, model):
+        return frozenset()
+    scope = model.names.enclosing_scope(handoff.call)
+    after = (handoff.call.lineno, handoff.call.col_offset)
+    if handoff.worker is not None:  # a Thread runs from its `start()`, not its construction
+        starts = sorted(
+            (e.call.lineno, e.call.col_offset)
+            for e in handoff.worker.starts
+            if (e.call.lineno, e.call.col_offset) > after
+            and model.names.enclosing_scope(e.call) is scope
+        )
+        if not starts:
+            return frozenset()
+        after = starts[0]
+    joins = sorted(
+        (e.call.lineno, e.call.col_offset)
+        for e in (handoff.worker.joins if handoff.worker is not None else ())
+        if (e.call.lineno, e.call.col_offset) > after
+    )
+    until = joins[0] if joins else None
+    block = _executor_block(handoff)
+    inside_handoff = {id(n) for n in ast.walk(handoff.call)}
+    found: set[int] = set()
+    for node in scope.nodes:
+        if not isinstance(node, ast.Call) or id(node) in inside_handoff:
+            continue
+        at = (node.lineno, node.col_offset)
+        if at <= after or (until is not None and at >= until):
+            continue
+        if block is not None and not any(n is node for n in ast.walk(block)):
+            continue
+        callee = effects.callee(node.func, node)
+        if callee is not None:
+            found.update(id(r.target.function) for r in walk(callee, False))
+    return frozenset(found)
+
+
+def _executor_block(handoff: Handoff) -> Optional[ast.AST]:
+    """The `with` block of the executor a task is submitted to: leaving it waits."""
+    pool = handoff.pool
+    if pool is None or not pool.in_with:
+        return None
+    current = parent(pool.call)
+    while current is not None and not isinstance(current, (ast.With, ast.AsyncWith)):
+        current = parent(current)
+    return current
 
 
 def parameter_targets(effects: EffectAnalysis, handoff: Handoff) -> list[tuple[Target, bool]]:
@@ -378,7 +452,7 @@ def module_reaches(effects: EffectAnalysis, concurrent_only: bool = False) -> li
     here = effects.filename
     found: list[Reach] = []
     for entry in thread_entries(effects):
-        if concurrent_only and not entry.concurrent:
+        if concurrent_only and not (entry.concurrent or entry.alongside):
             continue  # walking costs: only when a rule asks about single threads too
         begin, end = effects.source.span(entry.start)
         start = Related("", begin, end, here)
@@ -387,7 +461,9 @@ def module_reaches(effects: EffectAnalysis, concurrent_only: bool = False) -> li
             if reached.target.analysis is effects:
                 runs, hops = reached.target.function, reached.hops
                 shares, locked = reached.shares_self, reached.locked
-                found.append(Reach(runs, task, hops, start, entry.concurrent, shares, locked))
+                concurrent = entry.runs_concurrently(runs)
+                starter = concurrent and not entry.concurrent
+                found.append(Reach(runs, task, hops, start, concurrent, shares, locked, starter))
     if effects.project is not None and effects.module is not None:
         for incoming in effects.project.incoming(effects.module, effects.settings):
             if incoming.on_threads is not True or (concurrent_only and not incoming.concurrent):

@@ -834,7 +834,7 @@ def outgoing_tasks(effects: EffectAnalysis) -> list[IncomingTask]:
     # What runs on one thread only matters to PAR703; walking is the cost of the exports.
     single_threads = "PAR703" in effects.settings.enabled_codes()
     for entry in thread_entries(effects):
-        if not entry.concurrent and not single_threads:
+        if not (entry.concurrent or entry.alongside) and not single_threads:
             continue
         start, end = effects.source.span(entry.start)
         runs = function_name(entry.target.function)
@@ -853,7 +853,7 @@ def outgoing_tasks(effects: EffectAnalysis) -> list[IncomingTask]:
                     effects.filename,
                     start,
                     end,
-                    concurrent=entry.concurrent,
+                    concurrent=entry.runs_concurrently(reached.target.function),
                     task=runs,
                     hops=reached.hops,
                     locked=reached.locked,

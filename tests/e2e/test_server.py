@@ -882,7 +882,7 @@ async def test_free_threaded_projects_get_check_then_act_with_its_call_chain(
     (d,) = await _until(vscode, uri, lambda ds: len(ds) == 1)
     assert d.code == "PAR701"
     assert d.range == types.Range(types.Position(9, 4), types.Position(9, 21))
-    assert "threads running `rate_for()` at once" in d.message
+    assert "the threads that run `rate_for()` at once can all pass the test" in d.message
     assert d.related_information is not None
     start, change = d.related_information
     assert start.location.uri == (package / "pool.py").as_uri()
