@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Optional, Union
 
 from parlint.analysis.reachability import Reach, inside_with, may_hold_a_lock, takes_lock_by_hand
@@ -32,6 +32,7 @@ class _Finding:
     what: str  # the shared state, named: "the module-level `_cache`"
     act: ast.AST  # the change that depends on the test
     name: str  # the state's last name (`_cache`, `_tiles` of `self._tiles`): the lock's name
+    module_level: bool  # a name of the module (not an attribute): a lock named after it guards it
 
 
 class CheckThenAct(Rule):
@@ -98,9 +99,10 @@ class CheckThenAct(Rule):
     ```
 
     ## Fix safety
-    The fix wraps the whole `if` (or `while`) in `with <lock>:`, using a module-level
-    `threading.Lock`/`RLock` the file has or creating one; a `with` of that same lock inside
-    the statement is dissolved into the new one. It is unsafe: the code now waits for the
+    The fix wraps the whole `if` (or `while`) in `with <lock>:` (after an early `return`,
+    the statements down to the change too), using a module-level `threading.Lock`/`RLock`
+    the file has or creating one; a `with` of that same lock inside is dissolved into the
+    new one. It is unsafe: the code now waits for the
     lock, and if what runs under it takes the same lock again (a `threading.Lock` is not
     reentrant) or waits for another thread that needs it, the program hangs. Read what the
     branch calls before applying it.
@@ -230,10 +232,12 @@ def main(keys):
         related = reach.related(ctx.effects.filename, "the threads start here")
         start, end = ctx.span(found.act)
         related = (*related, Related("the change that depends on the test", start, end))
-        inside = any(node is found.act for node in ast.walk(stmt))
-        # After an early `return`, the change is further down the block: one `with` around
-        # the `if` alone would not hold the lock for it. That rewrite is the author's.
-        plan = _plan_fix(ctx, stmt, found.name) if inside else None
+        plan = _plan_fix(ctx, stmt, found.name, found.module_level)
+        if plan is not None and not any(node is found.act for node in ast.walk(stmt)):
+            # After an early `return` the change is further down the block: the lock is held
+            # from the test down to the statement that makes it.
+            count = _statements_through(stmt, found.act)
+            plan = replace(plan, count=count) if count else None
         return self.report(
             ctx,
             stmt,
@@ -267,7 +271,8 @@ def _check_then_act(
         )  # fmt: skip
         if what is not None:
             last = state.attr if isinstance(state, ast.Attribute) else ast.unparse(state)
-            return _Finding(what, act, last if last.isidentifier() else "state")
+            name = last if last.isidentifier() else "state"
+            return _Finding(what, act, name, isinstance(state, ast.Name))
     return None
 
 
@@ -309,6 +314,21 @@ def _acts(stmt: Union[ast.If, ast.While]) -> Iterator[tuple[ast.AST, ast.expr]]:
         ):
             yield node, node.func.value
         stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _statements_through(stmt: ast.stmt, act: ast.AST) -> int:
+    """How many statements of `stmt`'s block, from `stmt` on, reach down to `act`."""
+    found = containing_block(stmt)
+    if found is None:
+        return 0
+    block, index = found
+    node: Optional[ast.AST] = act
+    while node is not None and not any(node is s for s in block):
+        node = parent(node)
+    if node is None:
+        return 0
+    last = next(i for i, s in enumerate(block) if s is node)
+    return last - index + 1 if last > index else 0
 
 
 def _always_leaves(body: list[ast.stmt]) -> bool:
@@ -426,7 +446,9 @@ def _is_local_object(ctx: CheckContext, expr: ast.expr) -> bool:
     )
 
 
-def _plan_fix(ctx: CheckContext, stmt: Union[ast.If, ast.While], state: str) -> Optional[LockFix]:
+def _plan_fix(
+    ctx: CheckContext, stmt: Union[ast.If, ast.While], state: str, by_name: bool
+) -> Optional[LockFix]:
     if ctx.source.line(stmt.lineno)[stmt.col_offset :].startswith("elif"):
         return None  # an `elif` cannot be wrapped on its own
-    return lock_fix_plan(ctx, stmt, state)
+    return lock_fix_plan(ctx, stmt, state, by_name)

@@ -26,6 +26,8 @@ class LockFix:
     statement: Location
     lock: str  # the lock's name
     create: bool  # define `lock = threading.Lock()` at module level
+    # How many statements of its block, from this one on, go under the lock.
+    count: int = 1
 
 
 def _root(expr: ast.AST) -> ast.AST:
@@ -336,11 +338,11 @@ def shared_state(
 
 
 def lock_fix_plan(
-    ctx: CheckContext, stmt: ast.stmt, state: Optional[str] = None
+    ctx: CheckContext, stmt: ast.stmt, state: Optional[str] = None, by_name: bool = True
 ) -> Optional[LockFix]:
     """How to hold a lock around `stmt`: a module-level lock the file has (the one the
-    statement already takes, one named after the `state` it guards, or the file's only lock),
-    or a new one (named after `state` when it is given)."""
+    statement already takes, one named after the `state` it guards when `by_name`, or the
+    file's only lock), or a new one (named after `state` when it is given)."""
     owner = parent(stmt)
     siblings = [s for s in getattr(owner, "body", []) if s.lineno == stmt.lineno]
     if len(siblings) != 1:
@@ -357,7 +359,7 @@ def lock_fix_plan(
     if taken:
         return LockFix(location, taken[0], False)
     base = state.strip("_").lower() if state else ""
-    named = [name for name in locks if base and base in name.lower()]
+    named = [name for name in locks if by_name and base and base in name.lower()]
     if named:
         return LockFix(location, named[0], False)
     if len(locks) == 1 and not state:
@@ -365,7 +367,11 @@ def lock_fix_plan(
     module = ctx.model.names.module_scope
     if not state and any("lock" in name.lower() for name in module.bound):
         return None  # a lock parlint does not know: let the author choose
-    lock = fresh_name(f"{state.rstrip('_')}_lock" if state else "lock", ctx.model.identifiers())
+    name = "lock"
+    if state:
+        base = state.rstrip("_")
+        name = f"{base}_LOCK" if base.isupper() else f"{base}_lock"  # `PENDING` -> `PENDING_LOCK`
+    lock = fresh_name(name, ctx.model.identifiers())
     return LockFix(location, lock, True)
 
 
@@ -401,15 +407,18 @@ def wrap_in_lock(fctx: FixContext, plan: LockFix, dissolve: bool = False) -> Opt
     line = found[0]
     if not isinstance(line, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
         return None
-    inner: cst.BaseStatement = line.with_changes(leading_lines=())
-    if dissolve:
-        inner = _dissolve(inner, plan.lock)
-    wrapped = cst.With(
-        items=[cst.WithItem(cst.Name(plan.lock))],
-        body=cst.IndentedBlock(body=[inner]),
-        leading_lines=line.leading_lines,
-    )
-    module = fctx.module.visit(BlockInserter(line, replace_with=wrapped))
+    if plan.count > 1:
+        module = fctx.module.visit(_wrap_range(line, plan.count, plan.lock, dissolve))
+    else:
+        inner: cst.BaseStatement = line.with_changes(leading_lines=())
+        if dissolve:
+            inner = _dissolve(inner, plan.lock)
+        wrapped = cst.With(
+            items=[cst.WithItem(cst.Name(plan.lock))],
+            body=cst.IndentedBlock(body=[inner]),
+            leading_lines=line.leading_lines,
+        )
+        module = fctx.module.visit(BlockInserter(line, replace_with=wrapped))
     if not plan.create:
         return module
     definition = cst.parse_statement(f"{plan.lock} = threading.Lock()\n")
@@ -429,6 +438,36 @@ def wrap_in_lock(fctx: FixContext, plan: LockFix, dissolve: bool = False) -> Opt
     context = CodemodContext()
     AddImportsVisitor.add_needed_import(context, "threading")
     return AddImportsVisitor(context).transform_module(module)
+
+
+def _wrap_range(
+    first: cst.BaseStatement, count: int, lock: str, dissolve: bool
+) -> cst.CSTTransformer:
+    """Puts `count` statements of a block, from `first` on, under one `with <lock>:`."""
+    import libcst as cst
+
+    class WrapRange(cst.CSTTransformer):
+        def leave_IndentedBlock(
+            self, original: cst.IndentedBlock, updated: cst.IndentedBlock
+        ) -> cst.IndentedBlock:
+            for index, statement in enumerate(original.body):
+                if statement is first:
+                    body = list(updated.body)
+                    taken = [
+                        _dissolve(s, lock) if dissolve else s for s in body[index : index + count]
+                    ]
+                    taken[0] = taken[0].with_changes(leading_lines=())  # on the `with`
+                    wrapped = cst.With(
+                        items=[cst.WithItem(cst.Name(lock))],
+                        body=cst.IndentedBlock(body=taken),
+                        leading_lines=getattr(first, "leading_lines", ()),
+                    )
+                    return updated.with_changes(
+                        body=[*body[:index], wrapped, *body[index + count :]]
+                    )
+            return updated
+
+    return WrapRange()
 
 
 def _dissolve(statement: cst.BaseStatement, lock: str) -> cst.BaseStatement:
