@@ -15,13 +15,7 @@ from typing import Optional
 from parlint.analysis.environment import Environment, environment, gil_after_import
 from parlint.analysis.project import Projects, real_path
 from parlint.analysis.reachability import Reached as WalkedTo
-from parlint.analysis.reachability import (
-    function_name,
-    parameter_targets,
-    request_entries,
-    shares_self,
-    walk,
-)
+from parlint.analysis.reachability import function_name, thread_entries, walk
 from parlint.analysis.task_effects import EffectAnalysis, runs_concurrently
 from parlint.analysis.tracking import build_model
 from parlint.config import ConfigResolver, Settings
@@ -356,41 +350,23 @@ def _entry_points(
         )
     else:
         analysis = EffectAnalysis(build_model(tree), settings, source=SourceText(text))
+    entries = thread_entries(analysis)
     found = []
-    for handoff in analysis.model.handoffs:
-        if handoff.on_threads is not True:
-            continue
-        target = analysis.task_target(handoff)
-        targets = (
-            [(target, shares_self(handoff))]
-            if target is not None
-            else parameter_targets(analysis, handoff)
-        )
-        start = analysis.source.start_of(handoff.call)
-        subclass = handoff.worker.subclass if handoff.worker is not None else None
-        how = f"`{subclass.node.name}` (a Thread subclass)" if subclass else handoff.description
-        concurrent = runs_concurrently(handoff, analysis.model)
+    for entry in entries:
+        start = analysis.source.start_of(entry.start)
+        task = function_name(entry.target.function)
+        reaches = _reached(walk(entry.target, entry.shares_self), task, job, displays, cwd)
         place = Place(job.display, start.row, start.column)
-        if not targets:
-            task = ast.unparse(handoff.task or handoff.call)
-            found.append(EntryPoint(place, how, task, concurrent, ()))
-        for runs, shares in targets:
-            task = function_name(runs.function)
-            reaches = _reached(walk(runs, shares), task, job, displays, cwd)
-            found.append(EntryPoint(place, how, task, concurrent, reaches))
-    for request in request_entries(analysis):
-        start = analysis.source.start_of(request.server)
-        handler = function_name(request.target.function)
-        found.append(
-            EntryPoint(
-                Place(job.display, start.row, start.column),
-                f"`{request.server_name}` (a thread per request)",
-                handler,
-                True,
-                _reached(walk(request.target, False), handler, job, displays, cwd),
-            )
-        )
-    return found
+        found.append(EntryPoint(place, entry.how, task, entry.concurrent, reaches))
+    started = {id(entry.start) for entry in entries}
+    for handoff in analysis.model.handoffs:
+        if handoff.on_threads is True and id(handoff.call) not in started:
+            start = analysis.source.start_of(handoff.call)
+            place = Place(job.display, start.row, start.column)
+            task = ast.unparse(handoff.task or handoff.call)  # a task parlint cannot follow
+            concurrent = runs_concurrently(handoff, analysis.model)
+            found.append(EntryPoint(place, handoff.description, task, concurrent, ()))
+    return sorted(found, key=lambda e: (e.place.row, e.place.column))
 
 
 def _reached(

@@ -131,9 +131,14 @@ class Settings:
         return spec is not None and spec.match_file(target)
 
     @cached_property
+    def enabled(self) -> frozenset[str]:
+        """The rules these settings run (per-file ignores aside), asked once per file."""
+        return self.enabled_codes()
+
+    @property
     def reads_imports(self) -> bool:
         """PAR704 runs: every file with an import may have a finding, threads or not."""
-        return "PAR704" in self.enabled_codes()
+        return "PAR704" in self.enabled
 
     def fingerprint(self) -> str:
         """A stable digest of everything that can change what a file's check reports."""

@@ -516,7 +516,7 @@ CacheEntry = tuple[
 
 def fingerprint(settings: Settings) -> str:
     base = f"{__version__}:{settings.fingerprint()}"
-    if "PAR704" not in settings.enabled_codes():
+    if not settings.reads_imports:
         return base
     # PAR704 reads the installed distributions: installing one changes what a file reports.
     from parlint.analysis.environment import EnvironmentProblem, environment

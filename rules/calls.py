@@ -1051,11 +1051,8 @@ def _class_target(
     qualname = ctx.model.resolve(task, call)
     if qualname is None:
         return None
-    for scope in ctx.model.scopes():
-        for node in scope.classes.values():
-            if ctx.model.names.class_qualname(node) == qualname:
-                return node if _plain_class(node) else None
-    return None
+    node = ctx.model.local_class(qualname)
+    return node if node is not None and _plain_class(node) else None
 
 
 def _literal_items(expr: ast.expr) -> bool:

@@ -300,14 +300,10 @@ def _acts(stmt: Union[ast.If, ast.While]) -> Iterator[tuple[ast.AST, ast.expr]]:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
-        if isinstance(node, (ast.Assign, ast.Delete)):
-            for target in node.targets:
+        if not isinstance(node, ast.AnnAssign) or node.value is not None:
+            for target in _targets(node):
                 yield from _changed_by(node, target)
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and (
-            isinstance(node, ast.AugAssign) or node.value is not None
-        ):
-            yield from _changed_by(node, node.target)
-        elif (
+        if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr in MUTATORS
@@ -350,12 +346,16 @@ def act_changes_inside(act: ast.AST, state: ast.expr) -> bool:
     rebinding `state` itself."""
     if isinstance(act, ast.Call):
         return True
-    targets: list[ast.expr] = []
+    return any(isinstance(t, ast.Subscript) and t.value is state for t in _targets(act))
+
+
+def _targets(act: ast.AST) -> list[ast.expr]:
+    """What an assignment, augmented assignment or `del` writes."""
     if isinstance(act, (ast.Assign, ast.Delete)):
-        targets = act.targets
-    elif isinstance(act, (ast.AugAssign, ast.AnnAssign)):
-        targets = [act.target]
-    return any(isinstance(t, ast.Subscript) and t.value is state for t in targets)
+        return act.targets
+    if isinstance(act, (ast.AugAssign, ast.AnnAssign)):
+        return [act.target]
+    return []
 
 
 def _container(ctx: CheckContext, scope: Scope, state: ast.expr, is_method: bool) -> Optional[str]:
@@ -410,12 +410,7 @@ _THREAD_IDS = frozenset(
 
 def _per_thread_entry(ctx: CheckContext, act: ast.AST, state: ast.expr) -> bool:
     """`_buffers[threading.get_ident()] = []`: each thread changes its own entry only."""
-    targets: list[ast.expr] = []
-    if isinstance(act, (ast.Assign, ast.Delete)):
-        targets = act.targets
-    elif isinstance(act, (ast.AugAssign, ast.AnnAssign)):
-        targets = [act.target]
-    keys = [t.slice for t in targets if isinstance(t, ast.Subscript) and t.value is state]
+    keys = [t.slice for t in _targets(act) if isinstance(t, ast.Subscript) and t.value is state]
     return bool(keys) and all(_thread_id(ctx, key, 0) for key in keys)
 
 

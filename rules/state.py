@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from parlint.analysis.reachability import inside_with, takes_lock_by_hand
 from parlint.analysis.scopes import Scope, fresh_name, parent
@@ -399,26 +399,13 @@ def wrap_in_lock(fctx: FixContext, plan: LockFix, dissolve: bool = False) -> Opt
     from libcst.codemod import CodemodContext
     from libcst.codemod.visitors import AddImportsVisitor
 
-    from parlint.fixes.cst import BlockInserter
-
     found = fctx.find_statement(plan.statement)
     if found is None or found[1] != 0:
         return None
     line = found[0]
     if not isinstance(line, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
         return None
-    if plan.count > 1:
-        module = fctx.module.visit(_wrap_range(line, plan.count, plan.lock, dissolve))
-    else:
-        inner: cst.BaseStatement = line.with_changes(leading_lines=())
-        if dissolve:
-            inner = _dissolve(inner, plan.lock)
-        wrapped = cst.With(
-            items=[cst.WithItem(cst.Name(plan.lock))],
-            body=cst.IndentedBlock(body=[inner]),
-            leading_lines=line.leading_lines,
-        )
-        module = fctx.module.visit(BlockInserter(line, replace_with=wrapped))
+    module = fctx.module.visit(_wrap_range(line, plan.count, plan.lock, dissolve))
     if not plan.create:
         return module
     definition = cst.parse_statement(f"{plan.lock} = threading.Lock()\n")
@@ -443,29 +430,35 @@ def wrap_in_lock(fctx: FixContext, plan: LockFix, dissolve: bool = False) -> Opt
 def _wrap_range(
     first: cst.BaseStatement, count: int, lock: str, dissolve: bool
 ) -> cst.CSTTransformer:
-    """Puts `count` statements of a block, from `first` on, under one `with <lock>:`."""
+    """Puts `count` statements of a block (or the module), from `first` on, under one
+    `with <lock>:`."""
     import libcst as cst
+
+    def wrapped(original: Sequence[Any], updated: Sequence[Any]) -> Optional[list[Any]]:
+        for index, statement in enumerate(original):
+            if statement is first:
+                taken = [
+                    _dissolve(s, lock) if dissolve else s for s in updated[index : index + count]
+                ]
+                taken[0] = taken[0].with_changes(leading_lines=())  # they go on the `with`
+                block = cst.With(
+                    items=[cst.WithItem(cst.Name(lock))],
+                    body=cst.IndentedBlock(body=taken),
+                    leading_lines=getattr(first, "leading_lines", ()),
+                )
+                return [*updated[:index], block, *updated[index + count :]]
+        return None
 
     class WrapRange(cst.CSTTransformer):
         def leave_IndentedBlock(
             self, original: cst.IndentedBlock, updated: cst.IndentedBlock
         ) -> cst.IndentedBlock:
-            for index, statement in enumerate(original.body):
-                if statement is first:
-                    body = list(updated.body)
-                    taken = [
-                        _dissolve(s, lock) if dissolve else s for s in body[index : index + count]
-                    ]
-                    taken[0] = taken[0].with_changes(leading_lines=())  # on the `with`
-                    wrapped = cst.With(
-                        items=[cst.WithItem(cst.Name(lock))],
-                        body=cst.IndentedBlock(body=taken),
-                        leading_lines=getattr(first, "leading_lines", ()),
-                    )
-                    return updated.with_changes(
-                        body=[*body[:index], wrapped, *body[index + count :]]
-                    )
-            return updated
+            body = wrapped(original.body, updated.body)
+            return updated if body is None else updated.with_changes(body=body)
+
+        def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+            body = wrapped(original.body, updated.body)
+            return updated if body is None else updated.with_changes(body=body)
 
     return WrapRange()
 

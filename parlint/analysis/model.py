@@ -422,6 +422,14 @@ class ConcurrencyModel:
             self._handoffs_indexed = len(self.handoffs)
         return self._handoff_of.get(id(worker))
 
+    def local_class(self, qualname: str) -> Optional[ast.ClassDef]:
+        """The class of this module that `resolve` names `qualname` (`module:line:Name`)."""
+        for scope in self.scopes():
+            for node in scope.classes.values():
+                if self.names.class_qualname(node) == qualname:
+                    return node
+        return None
+
     def called_in_loops(self) -> frozenset[int]:
         """The functions of this module (by id) called by name or as `self.method()` inside
         a loop or comprehension: what they start, they start again and again."""

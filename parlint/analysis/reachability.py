@@ -266,15 +266,11 @@ def _threading_server(effects: EffectAnalysis, func: ast.expr, at: ast.AST) -> O
         return None
     if name in THREADING_SERVERS:
         return name.rsplit(".", 1)[-1]
-    if ":" not in name:
-        return None
-    for scope in effects.model.scopes():
-        for node in scope.classes.values():
-            if effects.model.names.class_qualname(node) != name:
-                continue
-            for base in node.bases:
-                if effects.model.resolve(base, node) in THREADING_SERVERS:
-                    return node.name
+    node = effects.model.local_class(name) if ":" in name else None
+    if node is not None and any(
+        effects.model.resolve(base, node) in THREADING_SERVERS for base in node.bases
+    ):
+        return node.name
     return None
 
 
@@ -285,16 +281,15 @@ def _handler_methods(effects: EffectAnalysis, handler: ast.expr, at: ast.AST) ->
     if name is None:
         return []
     if ":" in name:
-        for scope in effects.model.scopes():
-            for node in scope.classes.values():
-                if effects.model.names.class_qualname(node) == name:
-                    methods = effects.model.names.scope_of_node(node).functions
-                    return [
-                        Target(effects, function)
-                        for method, function in methods.items()
-                        if method in HANDLER_METHODS or method.startswith("do_")
-                    ]
-        return []
+        node = effects.model.local_class(name)
+        if node is None:
+            return []
+        methods = effects.model.names.scope_of_node(node).functions
+        return [
+            Target(effects, function)
+            for method, function in methods.items()
+            if method in HANDLER_METHODS or method.startswith("do_")
+        ]
     found = []
     for method in (*HANDLER_METHODS, "do_GET", "do_POST", "do_PUT", "do_DELETE", "do_HEAD"):
         target = effects.callee(ast.Attribute(handler, method, ast.Load()), at)
@@ -314,29 +309,43 @@ class ThreadEntry:
     # The functions (by id) the starting thread itself runs while the task may still run:
     # reached from both, they run on two threads at once.
     alongside: frozenset[int] = frozenset()
+    how: str = ""  # for a report: `map()`, `Worker` (a Thread subclass), ...
 
     def runs_concurrently(self, function: FunctionNode) -> bool:
         return self.concurrent or id(function) in self.alongside
 
 
-def thread_entries(effects: EffectAnalysis) -> Iterator[ThreadEntry]:
+def thread_entries(effects: EffectAnalysis) -> list[ThreadEntry]:
     """The module's hand-offs to threads (and request handlers of threading servers) whose
-    function is known."""
+    function is known; found once per analysis (the rules, the exports and the audit ask)."""
+    if effects.entries is None:
+        effects.entries = list(_thread_entries(effects))
+    return effects.entries
+
+
+def _thread_entries(effects: EffectAnalysis) -> Iterator[ThreadEntry]:
     from parlint.analysis.task_effects import runs_concurrently
 
     for handoff in effects.model.handoffs:
         if handoff.on_threads is not True:
             continue
         target = effects.task_target(handoff)
+        targets = (
+            [(target, shares_self(handoff))]
+            if target is not None
+            else parameter_targets(effects, handoff)
+        )
+        if not targets:
+            continue
         concurrent = runs_concurrently(handoff, effects.model)
         alongside = frozenset() if concurrent else meanwhile(effects, handoff)
-        if target is not None:
-            yield ThreadEntry(target, handoff.call, concurrent, shares_self(handoff), alongside)
-            continue
-        for passed, shares in parameter_targets(effects, handoff):
-            yield ThreadEntry(passed, handoff.call, concurrent, shares, alongside)
+        subclass = handoff.worker.subclass if handoff.worker is not None else None
+        how = f"`{subclass.node.name}` (a Thread subclass)" if subclass else handoff.description
+        for runs, shares in targets:
+            yield ThreadEntry(runs, handoff.call, concurrent, shares, alongside, how)
     for request in request_entries(effects):
-        yield ThreadEntry(request.target, request.server, True, False)
+        how = f"`{request.server_name}` (a thread per request)"
+        yield ThreadEntry(request.target, request.server, True, False, how=how)
 
 
 def meanwhile(effects: EffectAnalysis, handoff: Handoff) -> frozenset[int]:

@@ -147,6 +147,7 @@ class EffectAnalysis:
         self._facts: dict[int, _Facts] = {}
         # (function, whether its threads share `self`) -> what it reaches (reachability.walk)
         self.walks: dict[tuple[int, bool], list[Any]] = {}
+        self.entries: Optional[list[Any]] = None  # reachability.thread_entries
         self._bindings: dict[tuple[int, str], Optional[str]] = {}
         if project is not None and module is not None:
             project.analyses[module.name] = self
@@ -267,12 +268,11 @@ class EffectAnalysis:
 
     def _local_method(self, qualname: str) -> Optional[Target]:
         class_name, _, method = qualname.rpartition(".")
-        for scope in self.model.scopes():
-            for node in scope.classes.values():
-                if self.model.names.class_qualname(node) == class_name:
-                    function = self.model.names.scope_of_node(node).functions.get(method)
-                    return Target(self, function) if function is not None else None
-        return None
+        node = self.model.local_class(class_name)
+        if node is None:
+            return None
+        function = self.model.names.scope_of_node(node).functions.get(method)
+        return Target(self, function) if function is not None else None
 
     def task_ends_by_itself(self, handoff: Handoff) -> bool:
         """Whether the hand-off's task surely returns without waiting for anyone: a function
@@ -832,7 +832,7 @@ def outgoing_tasks(effects: EffectAnalysis) -> list[IncomingTask]:
                     )
                 )
     # What runs on one thread only matters to PAR703; walking is the cost of the exports.
-    single_threads = "PAR703" in effects.settings.enabled_codes()
+    single_threads = "PAR703" in effects.settings.enabled
     for entry in thread_entries(effects):
         if not (entry.concurrent or entry.alongside) and not single_threads:
             continue
