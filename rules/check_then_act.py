@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from parlint.analysis.reachability import Reach, inside_with, may_hold_a_lock, takes_lock_by_hand
@@ -99,13 +99,14 @@ class CheckThenAct(Rule):
     ```
 
     ## Fix safety
-    The fix wraps the whole `if` (or `while`) in `with <lock>:` (after an early `return`,
-    the statements down to the change too), using a module-level `threading.Lock`/`RLock`
-    the file has or creating one; a `with` of that same lock inside is dissolved into the
-    new one. It is unsafe: the code now waits for the
-    lock, and if what runs under it takes the same lock again (a `threading.Lock` is not
-    reentrant) or waits for another thread that needs it, the program hangs. Read what the
-    branch calls before applying it.
+    The fix wraps the whole `if` (or `while`) in `with <lock>:` (after an early `return`, the
+    statements down to the change too), using a module-level `threading.Lock`/`RLock` the file
+    has or creating one; a `with` of that same lock inside is dissolved into the new one. A lock
+    that a function of this module called under it takes again is never chosen (a
+    `threading.Lock` is not reentrant): a new one is made instead. It is unsafe: the code now
+    waits for the lock, and if it waits for another thread that needs the lock, or calls code in
+    another module that takes it, the program hangs. Read what the branch calls before applying
+    it.
 
     ## Options
     `free-threaded`.
@@ -232,12 +233,11 @@ def main(keys):
         related = reach.related(ctx.effects.filename, "the threads start here")
         start, end = ctx.span(found.act)
         related = (*related, Related("the change that depends on the test", start, end))
-        plan = _plan_fix(ctx, stmt, found.name, found.module_level)
-        if plan is not None and not any(node is found.act for node in ast.walk(stmt)):
-            # After an early `return` the change is further down the block: the lock is held
-            # from the test down to the statement that makes it.
-            count = _statements_through(stmt, found.act)
-            plan = replace(plan, count=count) if count else None
+        # After an early `return` the change is further down the block: the lock is held
+        # from the test down to the statement that makes it.
+        inside = any(node is found.act for node in ast.walk(stmt))
+        count = 1 if inside else _statements_through(stmt, found.act)
+        plan = _plan_fix(ctx, stmt, found.name, found.module_level, count) if count else None
         return self.report(
             ctx,
             stmt,
@@ -442,8 +442,8 @@ def _is_local_object(ctx: CheckContext, expr: ast.expr) -> bool:
 
 
 def _plan_fix(
-    ctx: CheckContext, stmt: Union[ast.If, ast.While], state: str, by_name: bool
+    ctx: CheckContext, stmt: Union[ast.If, ast.While], state: str, by_name: bool, count: int
 ) -> Optional[LockFix]:
     if ctx.source.line(stmt.lineno)[stmt.col_offset :].startswith("elif"):
         return None  # an `elif` cannot be wrapped on its own
-    return lock_fix_plan(ctx, stmt, state, by_name)
+    return lock_fix_plan(ctx, stmt, state, by_name, count)

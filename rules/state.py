@@ -7,8 +7,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from parlint.analysis.reachability import inside_with, takes_lock_by_hand
-from parlint.analysis.scopes import Scope, fresh_name, parent
+from parlint.analysis.reachability import inside_with, own_nodes, takes_lock_by_hand, walk
+from parlint.analysis.scopes import Scope, containing_block, fresh_name, parent
 from parlint.analysis.task_effects import FunctionNode
 from parlint.ftypes import Applicability, Diagnostic, Location, Severity
 from parlint.rules.base import CheckContext, Invalid, Rule
@@ -99,10 +99,11 @@ class UnsynchronizedSharedState(Rule):
 
     ## Fix safety
     The fix wraps the statement in `with <lock>:`, using a module-level `threading.Lock` or
-    `RLock` the file already has, or creating one (`lock = threading.Lock()` after the
-    imports). It is unsafe: the statement now waits for the lock, and a lock that other code
-    also holds can deadlock or slow the program. Appending to a list, `queue.Queue`
-    operations and other single atomic calls are not reported.
+    `RLock` the file already has (never one that a function of this module it calls takes
+    again), or creating one (`lock = threading.Lock()` after the imports). It is unsafe: the
+    statement now waits for the lock, and a lock that other code also holds can deadlock or slow
+    the program. Appending to a list, `queue.Queue` operations and other single atomic calls are
+    not reported.
 
     ## Options
     None.
@@ -338,17 +339,25 @@ def shared_state(
 
 
 def lock_fix_plan(
-    ctx: CheckContext, stmt: ast.stmt, state: Optional[str] = None, by_name: bool = True
+    ctx: CheckContext,
+    stmt: ast.stmt,
+    state: Optional[str] = None,
+    by_name: bool = True,
+    count: int = 1,
 ) -> Optional[LockFix]:
-    """How to hold a lock around `stmt`: a module-level lock the file has (the one the
-    statement already takes, one named after the `state` it guards when `by_name`, or the
-    file's only lock), or a new one (named after `state` when it is given)."""
+    """How to hold a lock around `stmt` (and the `count - 1` statements after it): a
+    module-level lock the file has (the one the statement already takes, one named after
+    the `state` it guards when `by_name`, or the file's only lock), or a new one (named
+    after `state` when it is given). A lock that the code under it takes again through a
+    call is never chosen: a `threading.Lock` taken twice by one thread hangs it."""
     owner = parent(stmt)
     siblings = [s for s in getattr(owner, "body", []) if s.lineno == stmt.lineno]
     if len(siblings) != 1:
         return None  # shares its line with another statement
     location = ctx.source.start_of(stmt)
-    locks = module_locks(ctx)
+    found = containing_block(stmt)
+    covered = found[0][found[1] : found[1] + count] if found else [stmt]
+    locks = [lock for lock in module_locks(ctx) if not _taken_by_callees(ctx, covered, lock)]
     taken = [
         item.context_expr.id
         for node in ast.walk(stmt)
@@ -357,13 +366,13 @@ def lock_fix_plan(
         if isinstance(item.context_expr, ast.Name) and item.context_expr.id in locks
     ]
     if taken:
-        return LockFix(location, taken[0], False)
+        return LockFix(location, taken[0], False, count)
     base = state.strip("_").lower() if state else ""
     named = [name for name in locks if by_name and base and base in name.lower()]
     if named:
-        return LockFix(location, named[0], False)
+        return LockFix(location, named[0], False, count)
     if len(locks) == 1 and not state:
-        return LockFix(location, locks[0], False)
+        return LockFix(location, locks[0], False, count)
     module = ctx.model.names.module_scope
     if not state and any("lock" in name.lower() for name in module.bound):
         return None  # a lock parlint does not know: let the author choose
@@ -372,7 +381,41 @@ def lock_fix_plan(
         base = state.rstrip("_")
         name = f"{base}_LOCK" if base.isupper() else f"{base}_lock"  # `PENDING` -> `PENDING_LOCK`
     lock = fresh_name(name, ctx.model.identifiers())
-    return LockFix(location, lock, True)
+    return LockFix(location, lock, True, count)
+
+
+def _taken_by_callees(ctx: CheckContext, statements: Sequence[ast.stmt], lock: str) -> bool:
+    """Whether a function of this module that the statements call takes `lock` (`with lock:`
+    or `lock.acquire()`), directly or through its own calls."""
+    for stmt in statements:
+        for node in ast.walk(stmt):
+            if not isinstance(node, ast.Call):
+                continue
+            callee = ctx.effects.callee(node.func, node)
+            if callee is None:
+                continue
+            for reached in walk(callee, False):
+                if reached.target.analysis is ctx.effects and _takes(reached.target.function, lock):
+                    return True
+    return False
+
+
+def _takes(function: FunctionNode, lock: str) -> bool:
+    for node in own_nodes(function):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+            isinstance(item.context_expr, ast.Name) and item.context_expr.id == lock
+            for item in node.items
+        ):
+            return True
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "acquire"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == lock
+        ):
+            return True
+    return False
 
 
 def module_locks(ctx: CheckContext) -> list[str]:

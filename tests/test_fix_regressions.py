@@ -4,9 +4,13 @@ keeps the rest of the file byte for byte (form feeds, line endings, comments).""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+from parlint.config import Settings
 from parlint.engine import Linter
 from parlint.fixes.edits import apply_edits
 from parlint.ftypes import Diagnostic, Location
@@ -564,3 +568,48 @@ def test_code_libcst_cannot_parse_is_shown_without_fixes() -> None:
     assert result.errors == []
     assert [(d.code, d.fix) for d in result.diagnostics] == [("PAR402", None), ("PAR403", None)]
     assert Linter().fix(source, unsafe=True).errors == []
+
+
+LAZY_REGISTRY = """import threading
+from concurrent.futures import ThreadPoolExecutor
+
+_registry = {}
+_registry_lock = threading.Lock()
+
+
+def registry_size():
+    with _registry_lock:
+        return len(_registry)
+
+
+def register(name):
+    if name not in _registry:
+        _registry[name] = registry_size()
+    return _registry[name]
+
+
+def main(names):
+    with ThreadPoolExecutor(4) as executor:
+        return sorted(set(executor.map(register, names)))
+
+
+if __name__ == "__main__":
+    print(main(["a", "b", "a", "c"]))
+"""
+
+
+def test_the_lock_fix_never_takes_a_lock_the_guarded_code_takes_again(tmp_path: Path) -> None:
+    """`_registry_lock` is named after the state, but registry_size() takes it: holding it
+    around the test would hang the first thread. The fix makes a lock of its own, and the
+    fixed program ends with the same output."""
+    settings = Settings(extend_select=("PAR7",))
+    result = Linter(settings).fix(LAZY_REGISTRY, unsafe=True)
+    assert "    with _registry_lock_2:\n        if name not in _registry:" in result.text
+    assert "_registry_lock_2 = threading.Lock()" in result.text
+    path = tmp_path / "registry.py"
+    for text in (LAZY_REGISTRY, result.text):
+        path.write_text(text, encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, str(path)], capture_output=True, text=True, timeout=30, check=True
+        )
+        assert done.stdout == "[0, 1, 2]\n"
