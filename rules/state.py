@@ -30,6 +30,21 @@ class LockFix:
     count: int = 1
 
 
+def _guarded(stmt: ast.stmt) -> tuple[Optional[str], bool]:
+    """The name a lock for the update is named after (`_total` of `_total += n`, `seen` of
+    `self.seen[k] += 1`), and whether it is a module-level name (a lock named after it
+    guards it)."""
+    target = _rmw_target(stmt)
+    if target is None:
+        return None, False
+    root = _root(target)
+    if isinstance(root, ast.Name) and root.id not in ("self", "cls"):
+        return root.id, True
+    while isinstance(target, ast.Subscript):
+        target = target.value
+    return (target.attr, False) if isinstance(target, ast.Attribute) else (None, False)
+
+
 def _root(expr: ast.AST) -> ast.AST:
     while isinstance(expr, (ast.Attribute, ast.Subscript)):
         expr = expr.value
@@ -183,14 +198,14 @@ def main():
             fixed="""
 import threading
 
-lock = threading.Lock()
+hits_lock = threading.Lock()
 
 hits = 0
 
 def count(n):
     global hits
     for _ in range(n):
-        with lock:
+        with hits_lock:
             hits += 1
 
 def main():
@@ -216,7 +231,7 @@ def main():
                     f"`{ctx.source.segment(stmt)}` reads and writes {what}, shared by "
                     f"{reach.threads()}; without a lock, concurrent updates are lost"
                 )
-                plan = lock_fix_plan(ctx, stmt)
+                plan = lock_fix_plan(ctx, stmt, *_guarded(stmt))
                 yield self.report(
                     ctx,
                     stmt,
